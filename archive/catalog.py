@@ -1,0 +1,266 @@
+"""The SQLite index of the archive: documents, versions, observations and runs.
+
+The version files are the truth; `documents` and `versions` can always be rebuilt from them (`reindex`).
+Observations and runs record visits, which the files cannot tell, and survive a reindex.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from archive.errors import ArchiveError
+
+CATALOG_NAME = "catalog.sqlite"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    key TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    language TEXT NOT NULL,
+    url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    published TEXT NOT NULL,
+    current_version INTEGER NOT NULL,
+    latest_version INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active',
+    misses INTEGER NOT NULL DEFAULT 0,
+    etag TEXT,
+    last_modified TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
+CREATE TABLE IF NOT EXISTS versions (
+    key TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL,
+    title TEXT NOT NULL,
+    published TEXT NOT NULL,
+    captured TEXT NOT NULL,
+    PRIMARY KEY (key, number)
+);
+CREATE TABLE IF NOT EXISTS observations (
+    id INTEGER PRIMARY KEY,
+    key TEXT,
+    url TEXT NOT NULL,
+    run_id INTEGER,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    version INTEGER,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS observations_key ON observations (key, id);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    sites TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    counts TEXT NOT NULL DEFAULT '{}'
+);
+"""
+
+# What a visit of a document can find; see DESIGN.md "Each visit of a known document is an observation".
+OBSERVATION_KINDS = (
+    "new", "unchanged", "not_modified", "changed", "reverted", "withdrawn", "missing", "restored",
+    "blocked", "failed",
+)
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One row of `documents`."""
+
+    key: str
+    site: str
+    collection: str
+    doc_id: str
+    language: str
+    url: str
+    title: str
+    published: str
+    current_version: int
+    latest_version: int
+    status: str
+    misses: int
+    etag: str | None
+    last_modified: str | None
+    first_seen: str
+    last_seen: str
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One row of `versions`."""
+
+    key: str
+    number: int
+    sha256: str
+    path: str
+    title: str
+    published: str
+    captured: str
+
+
+@dataclass(frozen=True)
+class ObservationRow:
+    """One row of `observations`."""
+
+    id: int
+    key: str | None
+    url: str
+    run_id: int | None
+    at: str
+    kind: str
+    version: int | None
+    detail: str
+
+
+class Catalog:
+    """A connection to the archive's SQLite index."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise ArchiveError(f"cannot open the catalog {path}: {exc}") from None
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def transaction(self) -> _Transaction:
+        """A write transaction (BEGIN IMMEDIATE ... COMMIT, rolled back on error)."""
+        return _Transaction(self.db)
+
+    # documents -------------------------------------------------------------------------------------
+
+    def document(self, key: str) -> DocumentRow | None:
+        """The document with this key, if any."""
+        row = self.db.execute(f"SELECT {_cols(DocumentRow)} FROM documents WHERE key = ?", (key,)).fetchone()
+        return DocumentRow(*row) if row else None
+
+    def documents_by_url(self, url: str) -> list[DocumentRow]:
+        """Documents whose canonical URL is `url`."""
+        rows = self.db.execute(f"SELECT {_cols(DocumentRow)} FROM documents WHERE url = ? ORDER BY key", (url,))
+        return [DocumentRow(*r) for r in rows]
+
+    def documents(self, *, site: str | None = None) -> Iterator[DocumentRow]:
+        """All documents, by key."""
+        sql = f"SELECT {_cols(DocumentRow)} FROM documents"
+        args: tuple[Any, ...] = ()
+        if site:
+            sql += " WHERE site = ?"
+            args = (site,)
+        for row in self.db.execute(sql + " ORDER BY key", args):
+            yield DocumentRow(*row)
+
+    def upsert_document(self, row: DocumentRow) -> None:
+        """Insert or replace a document row."""
+        names = _cols(DocumentRow)
+        marks = ", ".join("?" * len(names.split(", ")))
+        self.db.execute(f"INSERT OR REPLACE INTO documents ({names}) VALUES ({marks})", _values(row))
+
+    def update_document(self, key: str, **fields: Any) -> None:
+        """Set some columns of a document."""
+        sets = ", ".join(f"{name} = ?" for name in fields)
+        self.db.execute(f"UPDATE documents SET {sets} WHERE key = ?", (*fields.values(), key))
+
+    # versions --------------------------------------------------------------------------------------
+
+    def versions(self, key: str) -> list[VersionRow]:
+        """The indexed versions of a document, oldest first."""
+        rows = self.db.execute(
+            f"SELECT {_cols(VersionRow)} FROM versions WHERE key = ? ORDER BY number", (key,)
+        )
+        return [VersionRow(*r) for r in rows]
+
+    def all_versions(self) -> Iterator[VersionRow]:
+        """Every indexed version, by key and number."""
+        for row in self.db.execute(f"SELECT {_cols(VersionRow)} FROM versions ORDER BY key, number"):
+            yield VersionRow(*row)
+
+    def add_version(self, row: VersionRow) -> None:
+        """Index a version."""
+        names = _cols(VersionRow)
+        self.db.execute(f"INSERT OR REPLACE INTO versions ({names}) VALUES (?, ?, ?, ?, ?, ?, ?)", _values(row))
+
+    # observations and runs ---------------------------------------------------------------------------
+
+    def observe(self, *, key: str | None, url: str, run_id: int | None, at: str, kind: str,
+                version: int | None = None, detail: str = "") -> None:
+        """Record one visit's outcome."""
+        if kind not in OBSERVATION_KINDS:
+            raise ValueError(f"unknown observation kind {kind!r}")
+        self.db.execute(
+            "INSERT INTO observations (key, url, run_id, at, kind, version, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (key, url, run_id, at, kind, version, detail),
+        )
+
+    def observations(self, key: str) -> list[ObservationRow]:
+        """A document's observations, oldest first."""
+        rows = self.db.execute(f"SELECT {_cols(ObservationRow)} FROM observations WHERE key = ? ORDER BY id",
+                               (key,))
+        return [ObservationRow(*r) for r in rows]
+
+    def start_run(self, *, command: str, sites: list[str], started: str) -> int:
+        """Record the start of a run and return its id."""
+        cur = self.db.execute(
+            "INSERT INTO runs (command, sites, started) VALUES (?, ?, ?)", (command, " ".join(sites), started)
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def finish_run(self, run_id: int, *, finished: str, status: str, counts: dict[str, int]) -> None:
+        """Record the end of a run."""
+        self.db.execute(
+            "UPDATE runs SET finished = ?, status = ?, counts = ? WHERE id = ?",
+            (finished, status, json.dumps(counts, sort_keys=True), run_id),
+        )
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The most recent runs, newest first."""
+        rows = self.db.execute(
+            "SELECT id, command, sites, started, finished, status, counts FROM runs ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        keys = ("id", "command", "sites", "started", "finished", "status", "counts")
+        return [dict(zip(keys, r[:6] + (json.loads(r[6]),), strict=True)) for r in rows]
+
+    def clear_index(self) -> None:
+        """Forget every document and version (observations and runs are kept)."""
+        self.db.execute("DELETE FROM documents")
+        self.db.execute("DELETE FROM versions")
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _cols(cls: type) -> str:
+    return ", ".join(cls.__dataclass_fields__)
+
+
+def _values(row: object) -> tuple[Any, ...]:
+    return tuple(getattr(row, name) for name in row.__dataclass_fields__)  # type: ignore[attr-defined]

@@ -1,0 +1,64 @@
+"""Exports of the archive as JSON Lines or CSV, read from the version files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from archive.document import format_captured, format_published
+from archive.recorder import Archive
+
+# Stable column names, documented in README.md ("Export columns").
+COLUMNS = ("key", "site", "collection", "collection_name", "id", "language", "url", "title", "published",
+           "version", "current", "sha256", "captured", "document_number", "translations", "tags",
+           "attachments", "status", "body")
+
+
+def records(archive: Archive, *, all_versions: bool = False, site: str | None = None) -> Iterator[dict[str, Any]]:
+    """One record per document (its current version), or per version with `all_versions`."""
+    for doc in archive.catalog.documents(site=site):
+        wanted = archive.catalog.versions(doc.key) if all_versions else None
+        numbers = [v.number for v in wanted] if wanted else [doc.current_version]
+        for number in numbers:
+            stored, version = archive.version(doc.key, number)
+            r = version.release
+            yield {
+                "key": doc.key, "site": r.site, "collection": r.collection,
+                "collection_name": r.collection_name, "id": r.doc_id, "language": r.language, "url": r.url,
+                "title": r.title, "published": format_published(r.published), "version": number,
+                "current": number == doc.current_version, "sha256": r.sha256(),
+                "captured": format_captured(version.captured), "document_number": r.document_number,
+                "translations": list(r.translations), "tags": list(r.tags),
+                "attachments": list(r.attachments), "status": doc.status, "body": "\n\n".join(r.body),
+            }
+
+
+def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
+    """Write one JSON object per line (sorted keys); return the count."""
+    count = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
+    """Write CSV with a header row (list fields joined with ' | '); return the count."""
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        flat = {k: " | ".join(v) if isinstance(v, list) else v for k, v in row.items()}
+        writer.writerow(flat)
+        count += 1
+    return count
+
+
+def to_string(rows: Iterator[dict[str, Any]], fmt: str) -> str:
+    """Render rows in `fmt` (jsonl or csv) to a string."""
+    buf = io.StringIO()
+    (write_jsonl if fmt == "jsonl" else write_csv)(rows, buf)
+    return buf.getvalue()

@@ -1,0 +1,255 @@
+"""The archive as the crawler sees it: record a release, record a visit, rebuild the index.
+
+Writes go file first, catalog second, so a crash leaves at most an unindexed file, which the next
+`record` of that document or a `reindex` picks up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archive.catalog import CATALOG_NAME, Catalog, DocumentRow, VersionRow
+from archive.document import Release, Version, format_captured, format_published
+from archive.errors import ArchiveError, CorruptVersion, UnknownDocument
+from archive.store import Store, StoredVersion, split_key
+
+logger = logging.getLogger(__name__)
+
+# A page must be gone on this many consecutive visits before the document counts as withdrawn:
+# one 404 can be a deploy glitch.
+WITHDRAWN_AFTER_MISSES = 2
+# Observations that mean the page was there; they move a document's last_seen.
+SEEN_KINDS = frozenset({"new", "unchanged", "not_modified", "changed", "reverted", "restored"})
+
+
+def utcnow() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What recording one fetched release did."""
+
+    key: str
+    kind: str  # new | unchanged | changed | reverted
+    version: int
+    restored: bool = False
+
+
+@dataclass
+class ReindexReport:
+    """What `reindex` found."""
+
+    documents: int = 0
+    versions: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+class Archive:
+    """One archive root: its version files, its catalog and its writer lock."""
+
+    def __init__(self, root: Path, *, clock: Callable[[], datetime] = utcnow,
+                 store: Store | None = None) -> None:
+        self.root = root
+        self.clock = clock
+        self.store = store or Store(root)
+        self._catalog: Catalog | None = None
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog, opened on first use."""
+        if self._catalog is None:
+            self._catalog = Catalog(self.root / CATALOG_NAME)
+        return self._catalog
+
+    def close(self) -> None:
+        """Close the catalog."""
+        if self._catalog is not None:
+            self._catalog.close()
+            self._catalog = None
+
+    def exists(self) -> bool:
+        """Whether an archive has been written here."""
+        return (self.root / CATALOG_NAME).exists() or any(True for _ in self.store.keys())
+
+    @contextlib.contextmanager
+    def writing(self, *, wait: float = 0.0) -> Iterator[Archive]:
+        """Hold the writer lock for the duration of a run."""
+        with self.store.lock(wait=wait):
+            yield self
+
+    def now(self) -> str:
+        """The clock's time as written in the catalog."""
+        return format_captured(self.clock())
+
+    # writing ----------------------------------------------------------------------------------------
+
+    def record(self, release: Release, *, run_id: int | None = None, etag: str | None = None,
+               last_modified: str | None = None) -> Outcome:
+        """Store `release` as a new version if its content is new, and record the visit."""
+        release = release.normalized()
+        key = release.key
+        digest = release.sha256()
+        stored = self.store.versions(key)
+        self._index_missing(key, stored)
+        doc = self.catalog.document(key)
+        captured = self.clock()
+        now = format_captured(captured)
+        current = _current(stored, doc)
+        same = [v for v in stored if v.digest16 == digest[:16]]
+        if current is not None and current.digest16 == digest[:16]:
+            kind, number = "unchanged", current.number
+        elif same:
+            kind, number = "reverted", same[-1].number
+        else:
+            number = stored[-1].number + 1 if stored else 1
+            kind = "changed" if stored else "new"
+            written = self.store.write(key, number, Version(release, captured))
+            stored.append(written)
+        restored = doc is not None and doc.status == "withdrawn"
+        with self.catalog.transaction():
+            if kind in ("new", "changed"):
+                self.catalog.add_version(self._version_row(stored[-1], release, digest, now))
+            self.catalog.upsert_document(DocumentRow(
+                key=key, site=release.site, collection=release.collection, doc_id=release.doc_id,
+                language=release.language, url=release.url, title=release.title,
+                published=format_published(release.published), current_version=number,
+                latest_version=stored[-1].number, status="active", misses=0,
+                etag=etag if etag is not None else (doc.etag if doc else None),
+                last_modified=last_modified if last_modified is not None else (doc.last_modified if doc else None),
+                first_seen=doc.first_seen if doc else now, last_seen=now,
+            ))
+            if restored:
+                self.catalog.observe(key=key, url=release.url, run_id=run_id, at=now, kind="restored",
+                                     version=number)
+            self.catalog.observe(key=key, url=release.url, run_id=run_id, at=now, kind=kind, version=number)
+        return Outcome(key, kind, number, restored)
+
+    def observe(self, key: str | None, url: str, kind: str, *, run_id: int | None = None,
+                detail: str = "") -> None:
+        """Record a visit that produced no release (not modified, blocked, failed)."""
+        doc = self.catalog.document(key) if key else None
+        now = self.now()
+        with self.catalog.transaction():
+            self.catalog.observe(key=key if doc else None, url=url, run_id=run_id, at=now, kind=kind,
+                                 version=doc.current_version if doc else None, detail=detail)
+            if doc is not None and kind in SEEN_KINDS:
+                self.catalog.update_document(doc.key, last_seen=now, misses=0)
+
+    def miss(self, key: str, url: str, *, run_id: int | None = None, detail: str = "") -> str:
+        """Record that a known document's page is gone (404/410); returns `missing` or `withdrawn`."""
+        doc = self.catalog.document(key)
+        if doc is None:
+            raise UnknownDocument(f"no document {key}")
+        misses = doc.misses + 1
+        kind = "withdrawn" if misses >= WITHDRAWN_AFTER_MISSES and doc.status != "withdrawn" else "missing"
+        with self.catalog.transaction():
+            status = "withdrawn" if kind == "withdrawn" else doc.status
+            self.catalog.update_document(key, misses=misses, status=status)
+            self.catalog.observe(key=key, url=url, run_id=run_id, at=self.now(), kind=kind,
+                                 version=doc.current_version, detail=detail)
+        return kind
+
+    def _version_row(self, stored: StoredVersion, release: Release, digest: str, captured: str) -> VersionRow:
+        return VersionRow(key=stored.key, number=stored.number, sha256=digest,
+                          path=stored.path.relative_to(self.root).as_posix(), title=release.title,
+                          published=format_published(release.published), captured=captured)
+
+    def _index_missing(self, key: str, stored: list[StoredVersion]) -> None:
+        """Index version files a crash left on disk before the catalog learned of them."""
+        known = {row.number for row in self.catalog.versions(key)}
+        for sv in stored:
+            if sv.number not in known:
+                version = self.store.read(sv)
+                logger.warning("indexing %s, left unindexed by an interrupted run", sv.path)
+                self.catalog.add_version(self._version_row(sv, version.release, version.release.sha256(),
+                                                           format_captured(version.captured)))
+
+    # reading ----------------------------------------------------------------------------------------
+
+    def version(self, key: str, number: int | None = None) -> tuple[StoredVersion, Version]:
+        """A stored version of a document (the current one by default)."""
+        stored = self.store.versions(key)
+        if not stored:
+            raise UnknownDocument(f"no document {key} in the archive at {self.root}")
+        if number is None:
+            doc = self.catalog.document(key) if (self.root / CATALOG_NAME).exists() else None
+            chosen = _current(stored, doc)
+        else:
+            chosen = next((v for v in stored if v.number == number), None)
+        if chosen is None:
+            have = ", ".join(str(v.number) for v in stored)
+            raise UnknownDocument(f"{key} has no version {number} (versions: {have})")
+        return chosen, self.store.read(chosen)
+
+    # rebuilding -------------------------------------------------------------------------------------
+
+    def reindex(self) -> ReindexReport:
+        """Rebuild documents and versions from the files alone; keep observations and runs."""
+        report = ReindexReport()
+        previous = {row.key: row for row in self.catalog.documents()}
+        with self.catalog.transaction():
+            self.catalog.clear_index()
+            for key in self.store.keys():
+                good: list[tuple[StoredVersion, Version]] = []
+                for sv in self.store.versions(key):
+                    try:
+                        good.append((sv, self.store.read(sv)))
+                    except CorruptVersion as exc:
+                        report.problems.append(str(exc))
+                if not good:
+                    continue
+                for sv, version in good:
+                    r = version.release
+                    self.catalog.add_version(self._version_row(sv, r, r.sha256(), format_captured(version.captured)))
+                self._reindex_document(key, good, previous.get(key))
+                report.documents += 1
+                report.versions += len(good)
+        return report
+
+    def _reindex_document(self, key: str, good: list[tuple[StoredVersion, Version]],
+                          before: DocumentRow | None) -> None:
+        observations = self.catalog.observations(key)
+        numbers = {sv.number for sv, _ in good}
+        current = next((o.version for o in reversed(observations) if o.version in numbers), good[-1][0].number)
+        release = next(v.release for sv, v in good if sv.number == current)
+        seen = [o.at for o in observations if o.kind in SEEN_KINDS]
+        last_seen = max([format_captured(good[-1][1].captured), *seen])
+        self.catalog.upsert_document(DocumentRow(
+            key=key, site=release.site, collection=release.collection, doc_id=release.doc_id,
+            language=release.language, url=release.url, title=release.title,
+            published=format_published(release.published), current_version=current,
+            latest_version=good[-1][0].number, status=before.status if before else "active",
+            misses=before.misses if before else 0, etag=before.etag if before else None,
+            last_modified=before.last_modified if before else None,
+            first_seen=format_captured(good[0][1].captured), last_seen=last_seen,
+        ))
+
+
+def _current(stored: list[StoredVersion], doc: DocumentRow | None) -> StoredVersion | None:
+    """The version the site showed last: the catalog's pointer, else the newest file."""
+    if doc is not None:
+        for sv in stored:
+            if sv.number == doc.current_version:
+                return sv
+    return stored[-1] if stored else None
+
+
+def check_writable(root: Path) -> None:
+    """Raise ArchiveError unless the archive root can be created and written."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(f"cannot create the archive at {root}: {exc.strerror}") from None
+    if not os.access(root, os.W_OK):
+        raise ArchiveError(f"the archive at {root} is not writable")
+
+
+__all__ = ["Archive", "Outcome", "ReindexReport", "check_writable", "split_key"]

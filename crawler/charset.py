@@ -1,0 +1,55 @@
+"""Bytes to text for HTML and XML: the HTTP header, then the document's own declaration, then detection."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]+encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']", re.I)
+# Korean pages labelled EUC-KR use characters only its superset CP949 has.
+_SUPERSETS = {"euc-kr": "cp949", "euc_kr": "cp949", "ks_c_5601-1987": "cp949", "iso-8859-1": "cp1252",
+              "latin-1": "cp1252", "us-ascii": "cp1252"}
+
+
+def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
+    """Decode a page; return (text, the encoding used)."""
+    for declared in (_from_header(content_type), _from_document(body)):
+        if declared:
+            try:
+                return body.decode(declared), declared
+            except UnicodeDecodeError:
+                continue  # a mislabelled page: fall through to the next source
+    if body.startswith(codecs.BOM_UTF8):
+        return body[3:].decode("utf-8", errors="replace"), "utf-8"
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(body, cp_isolation=["cp949", "euc_kr", "cp1251", "koi8_r", "cp1252"]).best()
+    if best is not None and best.encoding:
+        return str(best), best.encoding
+    return body.decode("utf-8", errors="replace"), "utf-8"
+
+
+def _from_header(content_type: str) -> str | None:
+    match = _HEADER_CHARSET.search(content_type or "")
+    return _codec(match[1]) if match else None
+
+
+def _from_document(body: bytes) -> str | None:
+    head = body[:4096]
+    match = _XML_DECL.search(head) or _META_CHARSET.search(head)
+    return _codec(match[1].decode("ascii", "replace")) if match else None
+
+
+def _codec(label: str) -> str | None:
+    label = label.strip().lower()
+    label = _SUPERSETS.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None

@@ -1,0 +1,200 @@
+"""discover -> fetch -> parse -> archive, for every site of a run; every visit becomes an observation.
+
+A failure of one URL (blocked, not found, a parse error, a full disk) is reported, counted and recorded,
+and never stops the rest of the run; nothing already archived is touched by a failed visit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from archive.errors import ArchiveError
+from archive.recorder import Archive
+from crawler.config import Config, SiteConfig
+from crawler.errors import Blocked, FetchError, NotFound, ParseError
+from crawler.http import Fetcher, Page, Policy
+from crawler.sites.base import ListingItem, Site, host_of
+
+logger = logging.getLogger(__name__)
+
+# Outcomes that make a run unsuccessful.
+PROBLEM_KINDS = ("blocked", "failed")
+
+
+@dataclass
+class SiteReport:
+    """What a run did on one site."""
+
+    site: str
+    counts: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+    def problem(self, kind: str, message: str) -> None:
+        """Count and log one failed or blocked URL."""
+        self.counts[kind] += 1
+        self.problems.append(f"{kind}: {message}")
+        logger.error("%s %s", kind, message)
+
+    def summary(self) -> str:
+        """One line: the counts of this site's run."""
+        order = ("new", "changed", "reverted", "restored", "unchanged", "not_modified", "missing", "withdrawn",
+                 "blocked", "failed")
+        parts = [f"{self.counts[k]} {k.replace('_', ' ')}" for k in order if self.counts[k]]
+        return f"{self.site}: {', '.join(parts) or 'nothing found'}"
+
+
+@dataclass
+class RunReport:
+    """What a whole run did."""
+
+    run_id: int
+    sites: list[SiteReport]
+    requests: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Whether every URL of the run was fetched and understood."""
+        return not any(r.counts[k] for r in self.sites for k in PROBLEM_KINDS)
+
+    def totals(self) -> dict[str, int]:
+        """Counts summed over sites."""
+        total: Counter[str] = Counter()
+        for report in self.sites:
+            total.update(report.counts)
+        return dict(sorted(total.items()))
+
+
+class Engine:
+    """Runs crawls against an archive; the HTTP transport, sleeper and clock are injectable."""
+
+    def __init__(self, archive: Archive, config: Config, *, transport: httpx.AsyncBaseTransport | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.archive = archive
+        self.config = config
+        self.transport = transport
+        self.sleep = sleep
+        self.monotonic = monotonic
+
+    def fetcher(self, sites: list[Site]) -> Fetcher:
+        """A Fetcher for these sites (with their CA bundles)."""
+        bundles = {}
+        for site in sites:
+            cfg = self.config.site(site.name)
+            if cfg.ca_bundle:
+                for host in self.policy(site, cfg).hosts:
+                    bundles[host] = cfg.ca_bundle
+        return Fetcher(self.config, transport=self.transport, ca_bundles=bundles, sleep=self.sleep,
+                       monotonic=self.monotonic)
+
+    def policy(self, site: Site, cfg: SiteConfig) -> Policy:
+        """How this site may be fetched."""
+        hosts = set(site.hosts) | {host_of(cfg.base_url)} | set(cfg.extra_hosts)
+        return Policy(hosts=frozenset(hosts), min_interval=cfg.min_interval, obey_robots=not cfg.ignore_robots)
+
+    async def crawl(self, sites: list[Site], *, command: str = "crawl") -> RunReport:
+        """Read each site's newest items and archive what is new or changed."""
+        run_id = self.archive.catalog.start_run(command=command, sites=[s.name for s in sites],
+                                                started=self.archive.now())
+        reports = [SiteReport(site.name) for site in sites]
+        status = "failed"
+        try:
+            async with self.fetcher(sites) as fetcher:
+                await asyncio.gather(*(self._crawl_site(fetcher, site, report, run_id)
+                                       for site, report in zip(sites, reports, strict=True)))
+                requests = fetcher.requests
+            run = RunReport(run_id, reports, requests)
+            status = "ok" if run.ok else "partial"
+            return run
+        finally:
+            totals: Counter[str] = Counter()
+            for report in reports:
+                totals.update(report.counts)
+            self.archive.catalog.finish_run(run_id, finished=self.archive.now(), status=status,
+                                            counts=dict(totals))
+
+    async def _crawl_site(self, fetcher: Fetcher, site: Site, report: SiteReport, run_id: int) -> None:
+        cfg = self.config.site(site.name)
+        policy = self.policy(site, cfg)
+        items = await self.discover(fetcher, site, cfg, policy, report, run_id)
+        for item in items:
+            await self.visit(fetcher, site, cfg, policy, item.url, report, run_id)
+
+    async def discover(self, fetcher: Fetcher, site: Site, cfg: SiteConfig, policy: Policy,
+                       report: SiteReport, run_id: int) -> list[ListingItem]:
+        """The items of the site's newest list pages, deduplicated, in list order."""
+        items: dict[str, ListingItem] = {}
+        for index, url in enumerate(site.listing_urls(cfg)):
+            try:
+                page = await fetcher.get(url, policy)
+                found = site.parse_listing(page.text, url)
+                if not found and index == 0:
+                    raise Blocked(url, "the newest list page has no items where items are expected")
+            except Blocked as exc:
+                self.archive.observe(None, url, "blocked", run_id=run_id, detail=exc.reason)
+                report.problem("blocked", str(exc))
+                continue
+            except (FetchError, ParseError) as exc:
+                self.archive.observe(None, url, "failed", run_id=run_id, detail=str(exc))
+                report.problem("failed", str(exc))
+                continue
+            for item in found:
+                items.setdefault(item.url, item)
+        return list(items.values())
+
+    async def visit(self, fetcher: Fetcher, site: Site, cfg: SiteConfig, policy: Policy, url: str,
+                    report: SiteReport, run_id: int) -> None:
+        """Fetch, parse and archive one release; record what happened."""
+        key = site.doc_key(url)
+        doc = self.archive.catalog.document(key)
+        try:
+            page = await fetcher.get(site.fetch_url(url, cfg), policy, etag=doc.etag if doc else None,
+                                     last_modified=doc.last_modified if doc else None)
+        except NotFound as exc:
+            if doc is None:
+                self._failed(report, key, url, run_id, str(exc))
+            else:
+                kind = self.archive.miss(key, url, run_id=run_id, detail=exc.reason)
+                report.counts[kind] += 1
+                logger.warning("%s %s (%s)", kind, key, exc.reason)
+            return
+        except Blocked as exc:
+            self.archive.observe(key, url, "blocked", run_id=run_id, detail=exc.reason)
+            report.problem("blocked", str(exc))
+            return
+        except FetchError as exc:
+            self._failed(report, key, url, run_id, str(exc))
+            return
+        self._archive_page(site, page, url, key, report, run_id)
+
+    def _archive_page(self, site: Site, page: Page, url: str, key: str, report: SiteReport, run_id: int) -> None:
+        if page.status == 304:
+            self.archive.observe(key, url, "not_modified", run_id=run_id)
+            report.counts["not_modified"] += 1
+            return
+        try:
+            release = site.parse_release(page.text, url)
+            outcome = self.archive.record(release, run_id=run_id, etag=page.etag,
+                                          last_modified=page.last_modified)
+        except (ParseError, ArchiveError) as exc:
+            self._failed(report, key, url, run_id, str(exc))
+            return
+        report.counts[outcome.kind] += 1
+        if outcome.restored:
+            report.counts["restored"] += 1
+        if outcome.kind != "unchanged":
+            logger.info("%s %s v%d  %s", outcome.kind, outcome.key, outcome.version, release.title[:70])
+
+    def _failed(self, report: SiteReport, key: str, url: str, run_id: int, message: str) -> None:
+        try:
+            self.archive.observe(key, url, "failed", run_id=run_id, detail=message)
+        except ArchiveError as exc:  # a broken catalog must not hide the original failure
+            logger.error("cannot record the failure of %s: %s", url, exc)
+        report.problem("failed", message)

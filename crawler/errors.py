@@ -1,0 +1,55 @@
+"""The crawler's exceptions, under the shared base in `archive.errors`.
+
+    PressroomError
+     +-- ArchiveError ...               (archive.errors)
+     +-- ConfigError                    bad configuration or command-line value
+     +-- ParseError                     a page lacks the structure of a release or listing
+     +-- FetchError                     a URL could not be fetched
+          +-- Blocked                   an anti-bot challenge, a reset on every try, an empty list
+          +-- NotFound                  404 / 410: the page is gone
+          +-- RetryExhausted            transient failures (timeouts, resets, 429, 5xx) on every try
+          +-- HostGivenUp               the host asked us to wait longer than the cap; skipped this run
+"""
+
+from __future__ import annotations
+
+from archive.errors import PressroomError
+
+
+class ConfigError(PressroomError):
+    """A configuration file or command-line value is wrong."""
+
+
+class ParseError(PressroomError):
+    """A page does not have the structure of what it should be."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class FetchError(PressroomError):
+    """A URL could not be fetched."""
+
+    def __init__(self, url: str, reason: str, *, status: int | None = None) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+
+
+class Blocked(FetchError):
+    """The site refused us: a challenge page, a reset on every try, an empty list where items belong."""
+
+
+class NotFound(FetchError):
+    """The page answered 404 or 410."""
+
+
+class RetryExhausted(FetchError):
+    """Every try failed with a transient error."""
+
+
+class HostGivenUp(FetchError):
+    """The host asked for a longer pause than we wait; it is skipped for the rest of the run."""

@@ -1,0 +1,76 @@
+"""What every site module provides; site modules are pure functions of HTML and URLs, with no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit, urlunsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from archive.document import Release
+from crawler.config import SiteConfig
+
+
+@dataclass(frozen=True)
+class ListingItem:
+    """One entry of a list page or feed."""
+
+    url: str  # canonical
+    doc_id: str
+    title: str = ""
+    published: date | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """A site as the engine and the CLI see it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    hosts: frozenset[str]  # hosts that serve this site's pages (canonical host first among equals)
+    defaults: SiteConfig
+    listing_urls: Callable[[SiteConfig], list[str]]
+    parse_listing: Callable[[str, str], list[ListingItem]]
+    parse_release: Callable[[str, str], Release]
+    canonical_url: Callable[[str], str]  # ValueError when the URL is not one of this site's releases
+    doc_key: Callable[[str], str]  # canonical URL -> archive key
+
+    def fetch_url(self, canonical: str, config: SiteConfig) -> str:
+        """Where to fetch a canonical URL: on the configured base URL (a mirror or a simulator)."""
+        return rebase(canonical, config.base_url)
+
+    def owns(self, url: str) -> bool:
+        """Whether `url` is one of this site's release URLs."""
+        try:
+            self.canonical_url(url)
+        except ValueError:
+            return False
+        return True
+
+
+def rebase(url: str, base_url: str) -> str:
+    """`url` with its scheme and host (and a path prefix) taken from `base_url`."""
+    target, base = urlsplit(url), urlsplit(base_url)
+    path = base.path.rstrip("/") + target.path
+    return urlunsplit((base.scheme, base.netloc, path, target.query, ""))
+
+
+def html_tree(html: str) -> LexborHTMLParser:
+    """Parse a page."""
+    return LexborHTMLParser(html)
+
+
+def first(node: LexborHTMLParser | LexborNode, selectors: tuple[str, ...]) -> LexborNode | None:
+    """The first match of the first selector that matches anything (current template first)."""
+    for selector in selectors:
+        found = node.css_first(selector)
+        if found is not None:
+            return found
+    return None
+
+
+def host_of(url: str) -> str:
+    """The lower-cased host name of a URL."""
+    return (urlsplit(url).hostname or "").lower()
