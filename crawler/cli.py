@@ -279,7 +279,7 @@ def export(obj: Context, fmt: str, all_versions: bool, site: str | None, output:
     rows = exporting.records(archive, all_versions=all_versions, site=resolve(site).name if site else None)
     writer = exporting.write_jsonl if fmt == "jsonl" else exporting.write_csv
     if output is None:
-        count = writer(rows, click.get_text_stream("stdout"))
+        count = writer(rows, sys.stdout)
     else:
         with output.open("w", encoding="utf-8", newline="") as out:
             count = writer(rows, out)

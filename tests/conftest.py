@@ -1,0 +1,90 @@
+"""Shared fixtures: the simulators on 127.0.0.1, a fast test configuration, the CLI runner, and a guard
+that fails any test trying to open a socket beyond the loopback interface."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from crawler.cli import cli
+from tests.sim_mofa import MofaSim
+from tests.simserver import SimServer
+from tests.sitegen.mofa import MofaRelease
+
+FAST_CONFIG = """
+[pressroom]
+contact = "tests@example.invalid"
+attempts = 3
+backoff = 0.01
+timeout = 5
+deadline = 10
+
+[sites."mofa.go.kr"]
+min_interval = 0
+list_pages = 2
+"""
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: object) -> None:
+    host = address[0] if isinstance(address, tuple) else str(address)
+    if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
+        raise AssertionError(f"test tried to reach {host}: tests never leave 127.0.0.1")
+    _real_connect(self, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    path = tmp_path / "pressroom.toml"
+    path.write_text(FAST_CONFIG, encoding="utf-8")
+    return path
+
+
+def sample_releases() -> list[MofaRelease]:
+    """Twelve releases: enough for two list pages."""
+    from tests.sim_mofa import make_releases
+
+    return make_releases(12, start_year=2024, years=2)
+
+
+@pytest.fixture
+def mofa_sim() -> Iterator[tuple[MofaSim, SimServer]]:
+    sim = MofaSim(sample_releases())
+    with SimServer(sim) as server:
+        yield sim, server
+
+
+class Pressroom:
+    """Runs the CLI in-process against one archive and one config."""
+
+    def __init__(self, archive: Path, config: Path, base_urls: dict[str, str]) -> None:
+        self.archive = archive
+        self.config = config
+        self.base_urls = base_urls
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, ok: bool | None = True) -> Result:
+        argv = ["--archive", str(self.archive), "--config", str(self.config)]
+        for site, url in self.base_urls.items():
+            argv += ["--base-url", f"{site}={url}"]
+        result = self.runner.invoke(cli, [*argv, *args], catch_exceptions=False)
+        if ok is True:
+            assert result.exit_code == 0, f"exit {result.exit_code}: {result.output}"
+        elif ok is False:
+            assert result.exit_code != 0, result.output
+        return result
+
+
+@pytest.fixture
+def pressroom(tmp_path: Path, config_file: Path, mofa_sim: tuple[MofaSim, SimServer]) -> Pressroom:
+    return Pressroom(tmp_path / "archive", config_file, {"mofa": mofa_sim[1].base_url})

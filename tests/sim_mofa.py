@@ -1,0 +1,111 @@
+"""mofa.go.kr as SITES.md describes it: cookie gate, list pages with page/srchFr/srchTo, view pages whose
+hit counter grows on every request, and switches to edit, remove or restore a release between runs."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from dataclasses import replace
+
+from tests.simserver import Reply, Request
+from tests.sitegen.mofa import MofaRelease, list_page, view_page
+
+PER_PAGE = 10
+GATE_COOKIE = "TMOSHCooKie"
+
+
+class MofaSim:
+    """The simulated site; mutate it between runs."""
+
+    def __init__(self, releases: list[MofaRelease], *, gate: bool = True, pinned: int | None = None,
+                 robots: str | None = "User-agent: *\nAllow: /\n") -> None:
+        self.releases = {(r.board, r.seq): r for r in releases}
+        self.gate = gate
+        self.pinned = pinned  # seq of a notice pinned on top of every list page
+        self.robots = robots
+        self.removed: set[int] = set()
+        self.hits: Counter[int] = Counter()
+        self.views: Counter[int] = Counter()
+        self.failures: dict[str, list[Reply]] = {}  # path prefix -> replies to give before the real one
+        self._cookies = itertools.count(1)
+
+    def edit(self, seq: int, board: str = "m_5676", **changes: object) -> None:
+        """Change a release as the ministry would."""
+        self.releases[(board, seq)] = replace(self.releases[(board, seq)], **changes)  # type: ignore[arg-type]
+
+    def remove(self, seq: int) -> None:
+        self.removed.add(seq)
+
+    def restore(self, seq: int) -> None:
+        self.removed.discard(seq)
+
+    def fail_next(self, path: str, *replies: Reply) -> None:
+        """Answer the next requests whose path starts with `path` with these replies."""
+        self.failures.setdefault(path, []).extend(replies)
+
+    def __call__(self, request: Request) -> Reply:
+        for prefix, replies in self.failures.items():
+            if request.target.startswith(prefix) and replies:
+                return replies.pop(0)
+        if request.path == "/robots.txt":
+            if self.robots is None:
+                return Reply(404, "not found")
+            return Reply(200, self.robots, {"Content-Type": "text/plain"})
+        if self.gate and request.cookie(GATE_COOKIE) is None:
+            # The cookie gate: a 307 to the same URL that sets the cookie, empty body, connection closed.
+            n = next(self._cookies)
+            return Reply(307, b"", {"Location": request.target, "Set-Cookie": f"{GATE_COOKIE}=gate{n}; Path=/",
+                                    "Content-Type": "text/html"}, close=True)
+        match = re.fullmatch(r"/(eng|www)/brd/(m_[0-9]+)/(list|view)\.do", request.path)
+        if not match:
+            return Reply(404, "<html><body>Not found</body></html>")
+        board, kind = match[2], match[3]
+        return self._list(board, request) if kind == "list" else self._view(board, request)
+
+    def _list(self, board: str, request: Request) -> Reply:
+        page = int(request.query.get("page") or 1)
+        since, until = request.query.get("srchFr", ""), request.query.get("srchTo", "")
+        rows = sorted((r for (b, s), r in self.releases.items() if b == board and s not in self.removed
+                       and s != self.pinned), key=lambda r: r.seq, reverse=True)
+        if since:
+            rows = [r for r in rows if r.date[:10].replace("-", "") >= since]
+        if until:
+            rows = [r for r in rows if r.date[:10].replace("-", "") <= until]
+        pages = max(1, -(-len(rows) // PER_PAGE))
+        chunk = rows[(page - 1) * PER_PAGE: page * PER_PAGE]
+        pinned = [self.releases[(board, self.pinned)]] if self.pinned and (board, self.pinned) in self.releases else []
+        html = list_page(board, chunk, number_from=len(rows) - (page - 1) * PER_PAGE, pinned=pinned,
+                         page_no=page, pages=pages)
+        return Reply(200, html)
+
+    def _view(self, board: str, request: Request) -> Reply:
+        seq_text = request.query.get("seq", "")
+        rel = self.releases.get((board, int(seq_text))) if seq_text.isdigit() else None
+        if rel is None or rel.seq in self.removed:
+            return Reply(404, "<html><body><h1>404</h1></body></html>")
+        self.hits[rel.seq] += 1
+        self.views[rel.seq] += 1
+        return Reply(200, view_page(rel, rel.hits + self.hits[rel.seq]))
+
+
+def make_releases(count: int, *, board: str = "m_5676", start_seq: int = 320000,
+                  start_year: int = 2020, years: int = 5) -> list[MofaRelease]:
+    """`count` distinct releases spread over `years` years, oldest first."""
+    out = []
+    templates = ("se", "plain", "br", "se")
+    for i in range(count):
+        day = i * (365 * years) // max(1, count)
+        year, rest = divmod(day, 365)
+        month, mday = divmod(rest, 28)
+        date = f"{start_year + year:04d}-{min(12, month + 1):02d}-{mday + 1:02d}"
+        out.append(MofaRelease(
+            seq=start_seq + i * 3,
+            title=f"Outcome of Consultation No. {i + 1} on Bilateral Cooperation",
+            date=date,
+            body=[f"1. Deputy Minister held consultation No. {i + 1} with a counterpart on {date}.",
+                  "\u00b0 The two sides reviewed cooperation in trade, energy and culture.",
+                  f"2. They agreed to meet again in {start_year + year + 1}.", "* unofficial translation"],
+            board=board, template=templates[i % len(templates)],
+        ))
+    return out

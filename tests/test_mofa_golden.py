@@ -1,0 +1,120 @@
+"""Golden fixtures of mofa.go.kr: every view page against its expected archive text, every list page
+against its expected items, and the three seeds against the release text the seed captures show."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from archive.document import Version, parse_version
+from crawler.errors import ParseError
+from crawler.sites import mofa
+from tests.seeds import seed_release
+
+FIXTURES = Path(__file__).parent / "fixtures" / "mofa.go.kr"
+CAPTURED = datetime(2026, 1, 1, tzinfo=UTC)
+VIEWS = sorted(p for p in FIXTURES.glob("*.html") if p.with_suffix(".txt").exists())
+LISTS = sorted(p for p in FIXTURES.glob("*.html") if p.with_suffix(".list").exists())
+ERRORS = sorted(p for p in FIXTURES.glob("*.html") if p.with_suffix(".error").exists())
+
+
+def test_fixture_set_covers_the_variants() -> None:
+    assert len(VIEWS) >= 8 and len(LISTS) >= 3 and ERRORS
+
+
+@pytest.mark.parametrize("page", VIEWS, ids=lambda p: p.stem)
+def test_view_page(page: Path) -> None:
+    expected = page.with_suffix(".txt").read_text(encoding="utf-8")
+    url = parse_version(expected, source=str(page)).release.url
+    # Served from a simulator or a mission host with list-link noise: the canonical URL must come out.
+    noisy = url.replace("https://www.", "http://overseas.") + "&amp;srchFr=&amp;amp;srchTo=&amp;page=2"
+    release = mofa.parse_release(page.read_text(encoding="utf-8"), noisy)
+    assert Version(release, CAPTURED).render() == expected
+
+
+@pytest.mark.parametrize("page", LISTS, ids=lambda p: p.stem)
+def test_list_page(page: Path) -> None:
+    items = mofa.parse_listing(page.read_text(encoding="utf-8"), "http://127.0.0.1:9/eng/brd/m_5676/list.do?page=1")
+    got = "".join(f"{i.url}\t{i.published}\t{i.title}\n" for i in items)
+    assert got == page.with_suffix(".list").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page", ERRORS, ids=lambda p: p.stem)
+def test_page_without_structure_is_a_parse_error(page: Path) -> None:
+    url = "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=1"
+    with pytest.raises(ParseError) as caught:
+        mofa.parse_release(page.read_text(encoding="utf-8"), url)
+    assert str(caught.value).startswith(url + ": " + page.with_suffix(".error").read_text().strip())
+
+
+@pytest.mark.parametrize(("seed", "fixture"), [("002", "seed002_plain_2017"), ("003", "seed003_old_template_2018"),
+                                               ("004", "seed004_se_2021")])
+def test_seed_release_text_is_archived_without_boilerplate(seed: str, fixture: str) -> None:
+    want = seed_release(seed)
+    html = (FIXTURES / f"{fixture}.html").read_text(encoding="utf-8")
+    release = mofa.parse_release(html, "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=1")
+    assert release.title == want.title
+    assert list(release.body) == want.body
+    assert want.body[-1] in ("* unofficial translation", want.body[-1])
+    text = Version(release, CAPTURED).render()
+    body_part = text.split("\n\n", 2)[2]
+    for line in want.boilerplate:
+        assert f"\n{line}\n" not in f"\n{body_part}", f"boilerplate {line!r} reached the archive"
+    if want.date:
+        assert str(release.published).startswith(want.date)
+
+
+@pytest.mark.parametrize(("url", "canonical"), [
+    ("https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641",
+     "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641"),
+    ("http://mofa.go.kr/eng/brd/m_5676/view.do?seq=321641&srchFr=&srchTo=&srchWord=&srchTp=&multi_itm_seq=0"
+     "&itm_seq_1=0&itm_seq_2=0&company_cd=&company_nm=&page=3&titleNm=",
+     "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641"),
+    ("https://overseas.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641&amp;srchFr=&amp;amp;page=1",
+     "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641"),
+    ("http://www.mofa.go.kr:443/www/brd/m_5676/view.do?seq=323320",  # the RSS feed's broken form
+     "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=323320"),
+    ("https://asean.mofa.go.kr/www/brd/m_4080/view.do?page=2&seq=0367342",
+     "https://www.mofa.go.kr/www/brd/m_4080/view.do?seq=367342"),
+    ("  https://www.mofa.go.kr/eng/brd/m_5679/view.do?seq=321001\n",
+     "https://www.mofa.go.kr/eng/brd/m_5679/view.do?seq=321001"),
+])
+def test_canonical_url(url: str, canonical: str) -> None:
+    assert mofa.canonical_url(url) == canonical
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.mofa.go.kr/eng/brd/m_5676/list.do?page=1",
+    "https://www.mofa.go.kr/eng/brd/m_5676/view.do",
+    "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=１２３",  # full-width digits are not digits here
+    "https://mofa.go.kr.evil.example/eng/brd/m_5676/view.do?seq=1",
+    "ftp://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=1",
+    "https://www.mofa.go.kr/eng/brd/../../etc/view.do?seq=1",
+])
+def test_not_a_release_url(url: str) -> None:
+    with pytest.raises(ValueError):
+        mofa.canonical_url(url)
+
+
+def test_doc_key() -> None:
+    assert mofa.doc_key("http://www.mofa.go.kr:443/www/brd/m_5676/view.do?seq=323320") == "mofa.go.kr/m_5676/323320"
+
+
+def test_missing_parts_are_named() -> None:
+    html = (FIXTURES / "br_attachments.html").read_text(encoding="utf-8")
+    url = "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=320957"
+    for old, new, reason in [("<dd>2020-02-15</dd>", "<dd>soon</dd>", "no publication date"),
+                             ("TITLE", "", "no title"),
+                             ("BODY", "", "empty body")]:
+        broken = html.replace(old, new, 1)
+        if reason == "no title":
+            broken = re.sub(r'(<div class="bo_head">\s*<h2>)[^<]*', r"\1", html)
+        if reason == "empty body":
+            broken = re.sub(r'<div class="bo_con">.*?<ul class="bo_util">',
+                            '<div class="bo_con"><p>&nbsp;</p></div><ul class="bo_util">', html, flags=re.S)
+        assert broken != html
+        with pytest.raises(ParseError, match=reason):
+            mofa.parse_release(broken, url)
