@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +71,16 @@ CREATE TABLE IF NOT EXISTS runs (
 
 # What a visit of a document can find; see DESIGN.md "Each visit of a known document is an observation".
 OBSERVATION_KINDS = (
-    "new", "unchanged", "not_modified", "changed", "reverted", "withdrawn", "missing", "restored",
-    "blocked", "failed",
+    "new",
+    "unchanged",
+    "not_modified",
+    "changed",
+    "reverted",
+    "withdrawn",
+    "missing",
+    "restored",
+    "blocked",
+    "failed",
 )
 
 
@@ -184,9 +192,7 @@ class Catalog:
 
     def versions(self, key: str) -> list[VersionRow]:
         """The indexed versions of a document, oldest first."""
-        rows = self.db.execute(
-            f"SELECT {_cols(VersionRow)} FROM versions WHERE key = ? ORDER BY number", (key,)
-        )
+        rows = self.db.execute(f"SELECT {_cols(VersionRow)} FROM versions WHERE key = ? ORDER BY number", (key,))
         return [VersionRow(*r) for r in rows]
 
     def all_versions(self) -> Iterator[VersionRow]:
@@ -201,8 +207,17 @@ class Catalog:
 
     # observations and runs ---------------------------------------------------------------------------
 
-    def observe(self, *, key: str | None, url: str, run_id: int | None, at: str, kind: str,
-                version: int | None = None, detail: str = "") -> None:
+    def observe(
+        self,
+        *,
+        key: str | None,
+        url: str,
+        run_id: int | None,
+        at: str,
+        kind: str,
+        version: int | None = None,
+        detail: str = "",
+    ) -> None:
         """Record one visit's outcome."""
         if kind not in OBSERVATION_KINDS:
             raise ValueError(f"unknown observation kind {kind!r}")
@@ -213,8 +228,7 @@ class Catalog:
 
     def observations(self, key: str) -> list[ObservationRow]:
         """A document's observations, oldest first."""
-        rows = self.db.execute(f"SELECT {_cols(ObservationRow)} FROM observations WHERE key = ? ORDER BY id",
-                               (key,))
+        rows = self.db.execute(f"SELECT {_cols(ObservationRow)} FROM observations WHERE key = ? ORDER BY id", (key,))
         return [ObservationRow(*r) for r in rows]
 
     def start_run(self, *, command: str, sites: list[str], started: str) -> int:
@@ -259,8 +273,8 @@ class _Transaction:
 
 
 def _cols(cls: type) -> str:
-    return ", ".join(cls.__dataclass_fields__)
+    return ", ".join(f.name for f in fields(cls))
 
 
-def _values(row: object) -> tuple[Any, ...]:
-    return tuple(getattr(row, name) for name in row.__dataclass_fields__)  # type: ignore[attr-defined]
+def _values(row: Any) -> tuple[Any, ...]:
+    return tuple(getattr(row, f.name) for f in fields(row))

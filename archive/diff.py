@@ -7,8 +7,7 @@ import difflib
 from archive.document import Version
 
 # Header fields whose change is reported as metadata, not as a body edit.
-METADATA_FIELDS = ("Title", "Published", "Document-Number", "URL", "Collection", "Translations", "Tags",
-                   "Attachments")
+METADATA_FIELDS = ("Title", "Published", "Document-Number", "URL", "Collection", "Translations", "Tags", "Attachments")
 
 
 def metadata_changes(old: Version, new: Version) -> list[tuple[str, str, str]]:

@@ -197,8 +197,11 @@ def parse_version(text: str, *, source: str, per_language: bool = False) -> Vers
         if not colon or key not in HEADER_ORDER:
             raise CorruptVersion(f"{source}: unexpected header line {line[:60]!r}")
         headers[key] = value
-    missing = [k for k in ("Title", "URL", "Site", "Collection-Id", "Document-Id", "Language", "Published",
-                           "Captured") if k not in headers]
+    missing = [
+        k
+        for k in ("Title", "URL", "Site", "Collection-Id", "Document-Id", "Language", "Published", "Captured")
+        if k not in headers
+    ]
     if missing:
         raise CorruptVersion(f"{source}: missing header {', '.join(missing)}")
     blocks = rest.rstrip("\n").split("\n\n")

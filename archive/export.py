@@ -12,9 +12,27 @@ from archive.document import format_captured, format_published
 from archive.recorder import Archive
 
 # Stable column names, documented in README.md ("Export columns").
-COLUMNS = ("key", "site", "collection", "collection_name", "id", "language", "url", "title", "published",
-           "version", "current", "sha256", "captured", "document_number", "translations", "tags",
-           "attachments", "status", "body")
+COLUMNS = (
+    "key",
+    "site",
+    "collection",
+    "collection_name",
+    "id",
+    "language",
+    "url",
+    "title",
+    "published",
+    "version",
+    "current",
+    "sha256",
+    "captured",
+    "document_number",
+    "translations",
+    "tags",
+    "attachments",
+    "status",
+    "body",
+)
 
 
 def records(archive: Archive, *, all_versions: bool = False, site: str | None = None) -> Iterator[dict[str, Any]]:
@@ -26,13 +44,25 @@ def records(archive: Archive, *, all_versions: bool = False, site: str | None = 
             stored, version = archive.version(doc.key, number)
             r = version.release
             yield {
-                "key": doc.key, "site": r.site, "collection": r.collection,
-                "collection_name": r.collection_name, "id": r.doc_id, "language": r.language, "url": r.url,
-                "title": r.title, "published": format_published(r.published), "version": number,
-                "current": number == doc.current_version, "sha256": r.sha256(),
-                "captured": format_captured(version.captured), "document_number": r.document_number,
-                "translations": list(r.translations), "tags": list(r.tags),
-                "attachments": list(r.attachments), "status": doc.status, "body": "\n\n".join(r.body),
+                "key": doc.key,
+                "site": r.site,
+                "collection": r.collection,
+                "collection_name": r.collection_name,
+                "id": r.doc_id,
+                "language": r.language,
+                "url": r.url,
+                "title": r.title,
+                "published": format_published(r.published),
+                "version": number,
+                "current": number == doc.current_version,
+                "sha256": r.sha256(),
+                "captured": format_captured(version.captured),
+                "document_number": r.document_number,
+                "translations": list(r.translations),
+                "tags": list(r.tags),
+                "attachments": list(r.attachments),
+                "status": doc.status,
+                "body": "\n\n".join(r.body),
             }
 
 

@@ -55,8 +55,7 @@ class ReindexReport:
 class Archive:
     """One archive root: its version files, its catalog and its writer lock."""
 
-    def __init__(self, root: Path, *, clock: Callable[[], datetime] = utcnow,
-                 store: Store | None = None) -> None:
+    def __init__(self, root: Path, *, clock: Callable[[], datetime] = utcnow, store: Store | None = None) -> None:
         self.root = root
         self.clock = clock
         self.store = store or Store(root)
@@ -77,7 +76,7 @@ class Archive:
 
     def exists(self) -> bool:
         """Whether an archive has been written here."""
-        return (self.root / CATALOG_NAME).exists() or any(True for _ in self.store.keys())
+        return (self.root / CATALOG_NAME).exists() or any(True for _ in self.store.document_keys())
 
     @contextlib.contextmanager
     def writing(self, *, wait: float = 0.0) -> Iterator[Archive]:
@@ -91,8 +90,9 @@ class Archive:
 
     # writing ----------------------------------------------------------------------------------------
 
-    def record(self, release: Release, *, run_id: int | None = None, etag: str | None = None,
-               last_modified: str | None = None) -> Outcome:
+    def record(
+        self, release: Release, *, run_id: int | None = None, etag: str | None = None, last_modified: str | None = None
+    ) -> Outcome:
         """Store `release` as a new version if its content is new, and record the visit."""
         release = release.normalized()
         key = release.key
@@ -117,29 +117,45 @@ class Archive:
         with self.catalog.transaction():
             if kind in ("new", "changed"):
                 self.catalog.add_version(self._version_row(stored[-1], release, digest, now))
-            self.catalog.upsert_document(DocumentRow(
-                key=key, site=release.site, collection=release.collection, doc_id=release.doc_id,
-                language=release.language, url=release.url, title=release.title,
-                published=format_published(release.published), current_version=number,
-                latest_version=stored[-1].number, status="active", misses=0,
-                etag=etag if etag is not None else (doc.etag if doc else None),
-                last_modified=last_modified if last_modified is not None else (doc.last_modified if doc else None),
-                first_seen=doc.first_seen if doc else now, last_seen=now,
-            ))
+            self.catalog.upsert_document(
+                DocumentRow(
+                    key=key,
+                    site=release.site,
+                    collection=release.collection,
+                    doc_id=release.doc_id,
+                    language=release.language,
+                    url=release.url,
+                    title=release.title,
+                    published=format_published(release.published),
+                    current_version=number,
+                    latest_version=stored[-1].number,
+                    status="active",
+                    misses=0,
+                    etag=etag if etag is not None else (doc.etag if doc else None),
+                    last_modified=last_modified if last_modified is not None else (doc.last_modified if doc else None),
+                    first_seen=doc.first_seen if doc else now,
+                    last_seen=now,
+                )
+            )
             if restored:
-                self.catalog.observe(key=key, url=release.url, run_id=run_id, at=now, kind="restored",
-                                     version=number)
+                self.catalog.observe(key=key, url=release.url, run_id=run_id, at=now, kind="restored", version=number)
             self.catalog.observe(key=key, url=release.url, run_id=run_id, at=now, kind=kind, version=number)
         return Outcome(key, kind, number, restored)
 
-    def observe(self, key: str | None, url: str, kind: str, *, run_id: int | None = None,
-                detail: str = "") -> None:
+    def observe(self, key: str | None, url: str, kind: str, *, run_id: int | None = None, detail: str = "") -> None:
         """Record a visit that produced no release (not modified, blocked, failed)."""
         doc = self.catalog.document(key) if key else None
         now = self.now()
         with self.catalog.transaction():
-            self.catalog.observe(key=key if doc else None, url=url, run_id=run_id, at=now, kind=kind,
-                                 version=doc.current_version if doc else None, detail=detail)
+            self.catalog.observe(
+                key=key if doc else None,
+                url=url,
+                run_id=run_id,
+                at=now,
+                kind=kind,
+                version=doc.current_version if doc else None,
+                detail=detail,
+            )
             if doc is not None and kind in SEEN_KINDS:
                 self.catalog.update_document(doc.key, last_seen=now, misses=0)
 
@@ -153,14 +169,21 @@ class Archive:
         with self.catalog.transaction():
             status = "withdrawn" if kind == "withdrawn" else doc.status
             self.catalog.update_document(key, misses=misses, status=status)
-            self.catalog.observe(key=key, url=url, run_id=run_id, at=self.now(), kind=kind,
-                                 version=doc.current_version, detail=detail)
+            self.catalog.observe(
+                key=key, url=url, run_id=run_id, at=self.now(), kind=kind, version=doc.current_version, detail=detail
+            )
         return kind
 
     def _version_row(self, stored: StoredVersion, release: Release, digest: str, captured: str) -> VersionRow:
-        return VersionRow(key=stored.key, number=stored.number, sha256=digest,
-                          path=stored.path.relative_to(self.root).as_posix(), title=release.title,
-                          published=format_published(release.published), captured=captured)
+        return VersionRow(
+            key=stored.key,
+            number=stored.number,
+            sha256=digest,
+            path=stored.path.relative_to(self.root).as_posix(),
+            title=release.title,
+            published=format_published(release.published),
+            captured=captured,
+        )
 
     def _index_missing(self, key: str, stored: list[StoredVersion]) -> None:
         """Index version files a crash left on disk before the catalog learned of them."""
@@ -169,8 +192,9 @@ class Archive:
             if sv.number not in known:
                 version = self.store.read(sv)
                 logger.warning("indexing %s, left unindexed by an interrupted run", sv.path)
-                self.catalog.add_version(self._version_row(sv, version.release, version.release.sha256(),
-                                                           format_captured(version.captured)))
+                self.catalog.add_version(
+                    self._version_row(sv, version.release, version.release.sha256(), format_captured(version.captured))
+                )
 
     # reading ----------------------------------------------------------------------------------------
 
@@ -197,7 +221,7 @@ class Archive:
         previous = {row.key: row for row in self.catalog.documents()}
         with self.catalog.transaction():
             self.catalog.clear_index()
-            for key in self.store.keys():
+            for key in self.store.document_keys():
                 good: list[tuple[StoredVersion, Version]] = []
                 for sv in self.store.versions(key):
                     try:
@@ -214,23 +238,35 @@ class Archive:
                 report.versions += len(good)
         return report
 
-    def _reindex_document(self, key: str, good: list[tuple[StoredVersion, Version]],
-                          before: DocumentRow | None) -> None:
+    def _reindex_document(
+        self, key: str, good: list[tuple[StoredVersion, Version]], before: DocumentRow | None
+    ) -> None:
         observations = self.catalog.observations(key)
         numbers = {sv.number for sv, _ in good}
         current = next((o.version for o in reversed(observations) if o.version in numbers), good[-1][0].number)
         release = next(v.release for sv, v in good if sv.number == current)
         seen = [o.at for o in observations if o.kind in SEEN_KINDS]
         last_seen = max([format_captured(good[-1][1].captured), *seen])
-        self.catalog.upsert_document(DocumentRow(
-            key=key, site=release.site, collection=release.collection, doc_id=release.doc_id,
-            language=release.language, url=release.url, title=release.title,
-            published=format_published(release.published), current_version=current,
-            latest_version=good[-1][0].number, status=before.status if before else "active",
-            misses=before.misses if before else 0, etag=before.etag if before else None,
-            last_modified=before.last_modified if before else None,
-            first_seen=format_captured(good[0][1].captured), last_seen=last_seen,
-        ))
+        self.catalog.upsert_document(
+            DocumentRow(
+                key=key,
+                site=release.site,
+                collection=release.collection,
+                doc_id=release.doc_id,
+                language=release.language,
+                url=release.url,
+                title=release.title,
+                published=format_published(release.published),
+                current_version=current,
+                latest_version=good[-1][0].number,
+                status=before.status if before else "active",
+                misses=before.misses if before else 0,
+                etag=before.etag if before else None,
+                last_modified=before.last_modified if before else None,
+                first_seen=format_captured(good[0][1].captured),
+                last_seen=last_seen,
+            )
+        )
 
 
 def _current(stored: list[StoredVersion], doc: DocumentRow | None) -> StoredVersion | None:

@@ -55,7 +55,7 @@ def version_filename(number: int, digest16: str) -> str:
 class Store:
     """Reads and writes version files under one archive root."""
 
-    def __init__(self, root: Path, *, write_file: Callable[[int, bytes], int] = os.write) -> None:
+    def __init__(self, root: Path, *, write_file: Callable[[int, memoryview], int] = os.write) -> None:
         self.root = root
         self._write_file = write_file  # injectable, so tests can simulate a full disk
 
@@ -124,7 +124,7 @@ class Store:
         finally:
             os.close(dir_fd)
 
-    def keys(self) -> Iterator[str]:
+    def document_keys(self) -> Iterator[str]:
         """Every document key that has at least one version file, in sorted order."""
         if not self.root.is_dir():
             return

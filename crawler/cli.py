@@ -20,7 +20,8 @@ from archive.document import Version
 from archive.errors import PressroomError, UnknownDocument
 from archive.recorder import Archive, check_writable
 from archive.store import split_key
-from crawler import __version__, config as configuration
+from crawler import __version__
+from crawler import config as configuration
 from crawler.config import Config
 from crawler.engine import Engine, RunReport
 from crawler.errors import ConfigError
@@ -79,19 +80,41 @@ def _parse_base_urls(values: tuple[str, ...]) -> dict[str, str]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pressroom")
-@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
-              envvar="PRESSROOM_ARCHIVE", default=configuration.DEFAULT_ARCHIVE, show_default=True,
-              help="Archive folder (env PRESSROOM_ARCHIVE).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Settings file (default ./pressroom.toml if present, or env PRESSROOM_CONFIG).")
-@click.option("--base-url", "base_urls", multiple=True, metavar="SITE=URL",
-              help="Fetch SITE from URL instead (a mirror or a local simulator); repeatable.")
+@click.option(
+    "--archive",
+    "archive_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PRESSROOM_ARCHIVE",
+    default=configuration.DEFAULT_ARCHIVE,
+    show_default=True,
+    help="Archive folder (env PRESSROOM_ARCHIVE).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Settings file (default ./pressroom.toml if present, or env PRESSROOM_CONFIG).",
+)
+@click.option(
+    "--base-url",
+    "base_urls",
+    multiple=True,
+    metavar="SITE=URL",
+    help="Fetch SITE from URL instead (a mirror or a local simulator); repeatable.",
+)
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for HTTP requests).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and the summary on stderr.")
 @click.pass_context
 @friendly
-def cli(ctx: click.Context, archive_dir: Path, config_file: Path | None, base_urls: tuple[str, ...],
-        verbose: int, quiet: bool) -> None:
+def cli(
+    ctx: click.Context,
+    archive_dir: Path,
+    config_file: Path | None,
+    base_urls: tuple[str, ...],
+    verbose: int,
+    quiet: bool,
+) -> None:
     """Keep a faithful, versioned archive of ministry press releases."""
     _setup_logging(verbose, quiet)
     config = configuration.load({name: site.defaults for name, site in SITES.items()}, config_file)
@@ -115,8 +138,14 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 @cli.command()
 @click.argument("sites", nargs=-1, metavar="[SITE]...")
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (warns; for operators who may).")
-@click.option("--wait-lock", type=float, default=0.0, show_default=True, metavar="SECONDS",
-              help="Wait this long for another pressroom run writing the same archive.")
+@click.option(
+    "--wait-lock",
+    type=float,
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wait this long for another pressroom run writing the same archive.",
+)
 @click.pass_obj
 @friendly
 def crawl(obj: Context, sites: tuple[str, ...], ignore_robots: bool, wait_lock: float) -> None:
@@ -146,8 +175,12 @@ def _print_report(report: RunReport) -> None:
 @click.argument("site")
 @click.argument("file", type=click.File("rb"))
 @click.option("--url", default=None, help="The page's URL (default: taken from the file's canonical link).")
-@click.option("--captured", default=None, metavar="ISO-TIME",
-              help="Capture time to write (default: the file's modification time).")
+@click.option(
+    "--captured",
+    default=None,
+    metavar="ISO-TIME",
+    help="Capture time to write (default: the file's modification time).",
+)
 @click.pass_obj
 @friendly
 def extract(obj: Context, site: str, file: Any, url: str | None, captured: str | None) -> None:
@@ -220,15 +253,17 @@ def history(obj: Context, doc: str) -> None:
     for stored in archive.store.versions(key):
         _, version = archive.version(key, stored.number)
         mark = "*" if current and current.current_version == stored.number else " "
-        click.echo(f"{mark} v{stored.number}  {stored.digest16}  captured {version.captured:%Y-%m-%d %H:%M}Z"
-                   f"  {version.release.title}")
+        click.echo(
+            f"{mark} v{stored.number}  {stored.digest16}  captured {version.captured:%Y-%m-%d %H:%M}Z"
+            f"  {version.release.title}"
+        )
     observations = archive.catalog.observations(key)
     if observations:
         click.echo("")
         for o in observations:
-            version = f" v{o.version}" if o.version else ""
+            number = f" v{o.version}" if o.version else ""
             detail = f"  {o.detail}" if o.detail else ""
-            click.echo(f"  {o.at}  {o.kind}{version}{detail}")
+            click.echo(f"  {o.at}  {o.kind}{number}{detail}")
 
 
 @cli.command()
@@ -265,12 +300,18 @@ def diff(obj: Context, doc: str, old: int | None, new: int | None) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
-              help="Output format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True, help="Output format."
+)
 @click.option("--all-versions", is_flag=True, help="Every version, not only each document's current one.")
 @click.option("--site", default=None, help="Only this site.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of stdout.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of stdout.",
+)
 @click.pass_obj
 @friendly
 def export(obj: Context, fmt: str, all_versions: bool, site: str | None, output: Path | None) -> None:

@@ -1,15 +1,15 @@
 """Settings: built-in defaults per site, overridden by an optional pressroom.toml and the command line.
 
-    [pressroom]
-    contact = "archive@example.org"        # goes into the User-Agent
-    timeout = 30
+[pressroom]
+contact = "archive@example.org"        # goes into the User-Agent
+timeout = 30
 
-    [sites."mofa.go.kr"]
-    base_url = "https://www.mofa.go.kr"
-    min_interval = 1.0
-    collections = ["m_5676", "m_5679"]
-    list_pages = 2
-    ca_bundle = "/etc/ssl/certs/russian_trusted_root_ca.pem"
+[sites."mofa.go.kr"]
+base_url = "https://www.mofa.go.kr"
+min_interval = 1.0
+collections = ["m_5676", "m_5679"]
+list_pages = 2
+ca_bundle = "/etc/ssl/certs/russian_trusted_root_ca.pem"
 """
 
 from __future__ import annotations

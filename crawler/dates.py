@@ -13,20 +13,104 @@ from zoneinfo import ZoneInfo
 SEOUL = ZoneInfo("Asia/Seoul")
 MOSCOW = ZoneInfo("Europe/Moscow")  # UTC+3 all year since 2014
 
-_MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-              "october", "november", "december"]
-_MONTHS_RU_GEN = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-                  "октября", "ноября", "декабря"]
-_MONTHS_RU_NOM = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
-                  "октябрь", "ноябрь", "декабрь"]
-_MONTHS_DE = ["januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september",
-              "oktober", "november", "dezember"]
-_MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-              "octobre", "novembre", "décembre"]
-_MONTHS_ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-              "octubre", "noviembre", "diciembre"]
-_MONTHS_PT = ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro",
-              "outubro", "novembro", "dezembro"]
+_MONTHS_EN = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTHS_RU_GEN = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
+_MONTHS_RU_NOM = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+]
+_MONTHS_DE = [
+    "januar",
+    "februar",
+    "märz",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "dezember",
+]
+_MONTHS_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+_MONTHS_ES = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
+_MONTHS_PT = [
+    "janeiro",
+    "fevereiro",
+    "março",
+    "abril",
+    "maio",
+    "junho",
+    "julho",
+    "agosto",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+]
 
 
 def _month_table() -> dict[str, int]:
@@ -49,8 +133,9 @@ PATTERNS = [
     re.compile(r"(?<![0-9])(?P<y>[0-9]{4})\.\s?(?P<m>[0-9]{1,2})\.\s?(?P<d>[0-9]{1,2})\.?(?![0-9])" + _TIME),
     re.compile(r"(?<![0-9])(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<y>[0-9]{4})" + _TIME),
     re.compile(r"(?P<y>[0-9]{4})\s*년\s*(?P<m>[0-9]{1,2})\s*월\s*(?P<d>[0-9]{1,2})\s*일" + _TIME),
-    re.compile(r"(?<![0-9])(?P<d>[0-9]{1,2})(?:er)?\s+(?:de\s+)?(?P<mon>[^\W\d_]{3,})\.?,?\s+(?:de\s+)?(?P<y>[0-9]{4})"
-               + _TIME),
+    re.compile(
+        r"(?<![0-9])(?P<d>[0-9]{1,2})(?:er)?\s+(?:de\s+)?(?P<mon>[^\W\d_]{3,})\.?,?\s+(?:de\s+)?(?P<y>[0-9]{4})" + _TIME
+    ),
     re.compile(r"(?P<mon>[^\W\d_]{3,})\.?\s+(?P<d>[0-9]{1,2}),\s*(?P<y>[0-9]{4})" + _TIME),
 ]
 
@@ -85,10 +170,10 @@ def _match(text: str) -> tuple[date, time | None] | None:
 
 
 def _fallback(text: str, tz: tzinfo, languages: tuple[str, ...]) -> date | datetime:
-    import dateparser  # slow to import; only formats the table above does not know get here
+    import dateparser  # type: ignore[import-untyped]  # slow to import; only unknown formats get here
 
     settings = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": True}
-    parsed = dateparser.parse(text, languages=list(languages) or None, settings=settings)  # type: ignore[arg-type]
+    parsed: datetime | None = dateparser.parse(text, languages=list(languages) or None, settings=settings)
     if parsed is None:
         raise ValueError(f"no date in {text[:80]!r}")
     if parsed.time() == time(0, 0) and not re.search(r"[0-9]:[0-9]{2}", text):

@@ -44,8 +44,18 @@ class SiteReport:
 
     def summary(self) -> str:
         """One line: the counts of this site's run."""
-        order = ("new", "changed", "reverted", "restored", "unchanged", "not_modified", "missing", "withdrawn",
-                 "blocked", "failed")
+        order = (
+            "new",
+            "changed",
+            "reverted",
+            "restored",
+            "unchanged",
+            "not_modified",
+            "missing",
+            "withdrawn",
+            "blocked",
+            "failed",
+        )
         parts = [f"{self.counts[k]} {k.replace('_', ' ')}" for k in order if self.counts[k]]
         return f"{self.site}: {', '.join(parts) or 'nothing found'}"
 
@@ -74,9 +84,15 @@ class RunReport:
 class Engine:
     """Runs crawls against an archive; the HTTP transport, sleeper and clock are injectable."""
 
-    def __init__(self, archive: Archive, config: Config, *, transport: httpx.AsyncBaseTransport | None = None,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        archive: Archive,
+        config: Config,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.archive = archive
         self.config = config
         self.transport = transport
@@ -91,8 +107,9 @@ class Engine:
             if cfg.ca_bundle:
                 for host in self.policy(site, cfg).hosts:
                     bundles[host] = cfg.ca_bundle
-        return Fetcher(self.config, transport=self.transport, ca_bundles=bundles, sleep=self.sleep,
-                       monotonic=self.monotonic)
+        return Fetcher(
+            self.config, transport=self.transport, ca_bundles=bundles, sleep=self.sleep, monotonic=self.monotonic
+        )
 
     def policy(self, site: Site, cfg: SiteConfig) -> Policy:
         """How this site may be fetched."""
@@ -101,14 +118,19 @@ class Engine:
 
     async def crawl(self, sites: list[Site], *, command: str = "crawl") -> RunReport:
         """Read each site's newest items and archive what is new or changed."""
-        run_id = self.archive.catalog.start_run(command=command, sites=[s.name for s in sites],
-                                                started=self.archive.now())
+        run_id = self.archive.catalog.start_run(
+            command=command, sites=[s.name for s in sites], started=self.archive.now()
+        )
         reports = [SiteReport(site.name) for site in sites]
         status = "failed"
         try:
             async with self.fetcher(sites) as fetcher:
-                await asyncio.gather(*(self._crawl_site(fetcher, site, report, run_id)
-                                       for site, report in zip(sites, reports, strict=True)))
+                await asyncio.gather(
+                    *(
+                        self._crawl_site(fetcher, site, report, run_id)
+                        for site, report in zip(sites, reports, strict=True)
+                    )
+                )
                 requests = fetcher.requests
             run = RunReport(run_id, reports, requests)
             status = "ok" if run.ok else "partial"
@@ -117,8 +139,7 @@ class Engine:
             totals: Counter[str] = Counter()
             for report in reports:
                 totals.update(report.counts)
-            self.archive.catalog.finish_run(run_id, finished=self.archive.now(), status=status,
-                                            counts=dict(totals))
+            self.archive.catalog.finish_run(run_id, finished=self.archive.now(), status=status, counts=dict(totals))
 
     async def _crawl_site(self, fetcher: Fetcher, site: Site, report: SiteReport, run_id: int) -> None:
         cfg = self.config.site(site.name)
@@ -127,8 +148,9 @@ class Engine:
         for item in items:
             await self.visit(fetcher, site, cfg, policy, item.url, report, run_id)
 
-    async def discover(self, fetcher: Fetcher, site: Site, cfg: SiteConfig, policy: Policy,
-                       report: SiteReport, run_id: int) -> list[ListingItem]:
+    async def discover(
+        self, fetcher: Fetcher, site: Site, cfg: SiteConfig, policy: Policy, report: SiteReport, run_id: int
+    ) -> list[ListingItem]:
         """The items of the site's newest list pages, deduplicated, in list order."""
         items: dict[str, ListingItem] = {}
         for index, url in enumerate(site.listing_urls(cfg)):
@@ -149,14 +171,19 @@ class Engine:
                 items.setdefault(item.url, item)
         return list(items.values())
 
-    async def visit(self, fetcher: Fetcher, site: Site, cfg: SiteConfig, policy: Policy, url: str,
-                    report: SiteReport, run_id: int) -> None:
+    async def visit(
+        self, fetcher: Fetcher, site: Site, cfg: SiteConfig, policy: Policy, url: str, report: SiteReport, run_id: int
+    ) -> None:
         """Fetch, parse and archive one release; record what happened."""
         key = site.doc_key(url)
         doc = self.archive.catalog.document(key)
         try:
-            page = await fetcher.get(site.fetch_url(url, cfg), policy, etag=doc.etag if doc else None,
-                                     last_modified=doc.last_modified if doc else None)
+            page = await fetcher.get(
+                site.fetch_url(url, cfg),
+                policy,
+                etag=doc.etag if doc else None,
+                last_modified=doc.last_modified if doc else None,
+            )
         except NotFound as exc:
             if doc is None:
                 self._failed(report, key, url, run_id, str(exc))
@@ -181,8 +208,7 @@ class Engine:
             return
         try:
             release = site.parse_release(page.text, url)
-            outcome = self.archive.record(release, run_id=run_id, etag=page.etag,
-                                          last_modified=page.last_modified)
+            outcome = self.archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
         except (ParseError, ArchiveError) as exc:
             self._failed(report, key, url, run_id, str(exc))
             return

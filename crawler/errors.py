@@ -1,14 +1,14 @@
 """The crawler's exceptions, under the shared base in `archive.errors`.
 
-    PressroomError
-     +-- ArchiveError ...               (archive.errors)
-     +-- ConfigError                    bad configuration or command-line value
-     +-- ParseError                     a page lacks the structure of a release or listing
-     +-- FetchError                     a URL could not be fetched
-          +-- Blocked                   an anti-bot challenge, a reset on every try, an empty list
-          +-- NotFound                  404 / 410: the page is gone
-          +-- RetryExhausted            transient failures (timeouts, resets, 429, 5xx) on every try
-          +-- HostGivenUp               the host asked us to wait longer than the cap; skipped this run
+PressroomError
+ +-- ArchiveError ...               (archive.errors)
+ +-- ConfigError                    bad configuration or command-line value
+ +-- ParseError                     a page lacks the structure of a release or listing
+ +-- FetchError                     a URL could not be fetched
+      +-- Blocked                   an anti-bot challenge, a reset on every try, an empty list
+      +-- NotFound                  404 / 410: the page is gone
+      +-- RetryExhausted            transient failures (timeouts, resets, 429, 5xx) on every try
+      +-- HostGivenUp               the host asked us to wait longer than the cap; skipped this run
 """
 
 from __future__ import annotations

@@ -39,10 +39,15 @@ GONE_STATUSES = frozenset({404, 410})
 
 # Markers of anti-bot challenge and rejection pages served with HTTP 200 (F5 BIG-IP ASM / "TSPD" on
 # mid.ru). The strong ones never occur in a real release page; the weak ones only count on a small page.
-STRONG_CHALLENGE_MARKERS = ('window["bobcmn"]', "/TSPD/", "TSPD_101", "Request Rejected",
-                            "Your support ID is", "support ID is:")
-WEAK_CHALLENGE_MARKERS = ("Please enable JavaScript", "Data processing... Please, wait.",
-                          "Please enable Javascript")
+STRONG_CHALLENGE_MARKERS = (
+    'window["bobcmn"]',
+    "/TSPD/",
+    "TSPD_101",
+    "Request Rejected",
+    "Your support ID is",
+    "support ID is:",
+)
+WEAK_CHALLENGE_MARKERS = ("Please enable JavaScript", "Data processing... Please, wait.", "Please enable Javascript")
 SMALL_PAGE_BYTES = 20_000
 
 
@@ -72,12 +77,14 @@ class Page:
     @property
     def etag(self) -> str | None:
         """The ETag validator, if the server gave one."""
-        return self.headers.get("etag")
+        value: str | None = self.headers.get("etag")
+        return value
 
     @property
     def last_modified(self) -> str | None:
         """The Last-Modified validator, if the server gave one."""
-        return self.headers.get("last-modified")
+        value: str | None = self.headers.get("last-modified")
+        return value
 
 
 def challenge_marker(text: str) -> str | None:
@@ -95,8 +102,9 @@ def challenge_marker(text: str) -> str | None:
 class _Transient(Exception):
     """A failure worth another try."""
 
-    def __init__(self, reason: str, *, retry_after: float | None = None, kind: str = "other",
-                 status: int | None = None) -> None:
+    def __init__(
+        self, reason: str, *, retry_after: float | None = None, kind: str = "other", status: int | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
@@ -117,10 +125,15 @@ class _HostGate:
 class Fetcher:
     """Polite, bounded HTTP GETs for one run."""
 
-    def __init__(self, config: Config, *, transport: httpx.AsyncBaseTransport | None = None,
-                 ca_bundles: dict[str, str] | None = None,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        ca_bundles: dict[str, str] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.config = config
         self.sleep = sleep
         self.monotonic = monotonic
@@ -130,15 +143,20 @@ class Fetcher:
         self.requests = 0
         mounts = None
         if transport is None and ca_bundles:
-            mounts = {f"https://{host}": httpx.AsyncHTTPTransport(verify=_ssl_context(path))
-                      for host, path in ca_bundles.items()}
+            mounts = {
+                f"https://{host}": httpx.AsyncHTTPTransport(verify=_ssl_context(path))
+                for host, path in ca_bundles.items()
+            }
         self.client = httpx.AsyncClient(
             transport=transport,
             mounts=mounts,
             follow_redirects=False,
             timeout=httpx.Timeout(config.timeout),
-            headers={"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate",
-                     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+            headers={
+                "User-Agent": config.user_agent,
+                "Accept-Encoding": "gzip, deflate",
+                "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            },
         )
 
     async def __aenter__(self) -> Fetcher:
@@ -147,8 +165,7 @@ class Fetcher:
     async def __aexit__(self, *exc: object) -> None:
         await self.client.aclose()
 
-    async def get(self, url: str, policy: Policy, *, etag: str | None = None,
-                  last_modified: str | None = None) -> Page:
+    async def get(self, url: str, policy: Policy, *, etag: str | None = None, last_modified: str | None = None) -> Page:
         """GET `url` politely; raise a FetchError subclass when no usable page comes back."""
         host = _host(url)
         gate = self._gate(host, policy.min_interval)
@@ -188,8 +205,10 @@ class Fetcher:
     def _give_up_if_asked(self, url: str, gate: _HostGate, exc: _Transient) -> None:
         cap = self.config.retry_after_cap
         if exc.retry_after is not None and exc.retry_after > cap:
-            gate.given_up = (f"{_host(url)} asked to wait {exc.retry_after:.0f} s (cap {cap:.0f} s); "
-                             "skipping it for the rest of this run")
+            gate.given_up = (
+                f"{_host(url)} asked to wait {exc.retry_after:.0f} s (cap {cap:.0f} s); "
+                "skipping it for the rest of this run"
+            )
             raise HostGivenUp(url, gate.given_up, status=exc.status)
 
     def _exhausted(self, url: str, gate: _HostGate, failures: list[_Transient], last: _Transient) -> FetchError:
@@ -264,8 +283,9 @@ class Fetcher:
             raise _Transient(f"HTTP {status}", retry_after=retry_after, kind="status", status=status)
         return status, response.headers, body, request.headers
 
-    def _page(self, url: str, final: str, status: int, headers: httpx.Headers, body: bytes,
-              sent: httpx.Headers) -> Page:
+    def _page(
+        self, url: str, final: str, status: int, headers: httpx.Headers, body: bytes, sent: httpx.Headers
+    ) -> Page:
         now = datetime.now(UTC)
         if status == 304:
             return Page(url, final, status, headers, b"", "", "", now, sent)
@@ -386,4 +406,3 @@ def _ssl_context(ca_bundle: str) -> ssl.SSLContext:
     context = ssl.create_default_context()
     context.load_verify_locations(cafile=ca_bundle)  # added to the system roots, not instead of them
     return context
-

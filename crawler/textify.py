@@ -10,13 +10,66 @@ from archive.document import normalize_text
 
 # Elements that start and end a paragraph of their own.
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote caption center dd details dialog div dl dt fieldset figcaption figure "
-    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody thead tfoot "
-    "ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "ul",
+    ]
 )
 # Elements whose text is never content.
-SKIP_TAGS = frozenset("script style noscript template iframe button select option input textarea svg "
-                      "head object embed".split())
+SKIP_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "button",
+        "select",
+        "option",
+        "input",
+        "textarea",
+        "svg",
+        "head",
+        "object",
+        "embed",
+    ]
+)
 CELL_SEPARATOR = " | "
 
 Skip = Callable[[LexborNode], bool]

@@ -43,7 +43,7 @@ def seed_release(number: str) -> SeedRelease:
 
 def _mofa_seed(lines: list[str]) -> SeedRelease:
     boiler = [line for line in lines[:8] if line in MOFA_BOILERPLATE]
-    rest = lines[len(boiler):]
+    rest = lines[len(boiler) :]
     title, rest = rest[0], rest[1:]
     date = ""
     if rest[:1] == ["Date"]:

@@ -18,8 +18,14 @@ GATE_COOKIE = "TMOSHCooKie"
 class MofaSim:
     """The simulated site; mutate it between runs."""
 
-    def __init__(self, releases: list[MofaRelease], *, gate: bool = True, pinned: int | None = None,
-                 robots: str | None = "User-agent: *\nAllow: /\n") -> None:
+    def __init__(
+        self,
+        releases: list[MofaRelease],
+        *,
+        gate: bool = True,
+        pinned: int | None = None,
+        robots: str | None = "User-agent: *\nAllow: /\n",
+    ) -> None:
         self.releases = {(r.board, r.seq): r for r in releases}
         self.gate = gate
         self.pinned = pinned  # seq of a notice pinned on top of every list page
@@ -55,8 +61,16 @@ class MofaSim:
         if self.gate and request.cookie(GATE_COOKIE) is None:
             # The cookie gate: a 307 to the same URL that sets the cookie, empty body, connection closed.
             n = next(self._cookies)
-            return Reply(307, b"", {"Location": request.target, "Set-Cookie": f"{GATE_COOKIE}=gate{n}; Path=/",
-                                    "Content-Type": "text/html"}, close=True)
+            return Reply(
+                307,
+                b"",
+                {
+                    "Location": request.target,
+                    "Set-Cookie": f"{GATE_COOKIE}=gate{n}; Path=/",
+                    "Content-Type": "text/html",
+                },
+                close=True,
+            )
         match = re.fullmatch(r"/(eng|www)/brd/(m_[0-9]+)/(list|view)\.do", request.path)
         if not match:
             return Reply(404, "<html><body>Not found</body></html>")
@@ -66,17 +80,21 @@ class MofaSim:
     def _list(self, board: str, request: Request) -> Reply:
         page = int(request.query.get("page") or 1)
         since, until = request.query.get("srchFr", ""), request.query.get("srchTo", "")
-        rows = sorted((r for (b, s), r in self.releases.items() if b == board and s not in self.removed
-                       and s != self.pinned), key=lambda r: r.seq, reverse=True)
+        rows = sorted(
+            (r for (b, s), r in self.releases.items() if b == board and s not in self.removed and s != self.pinned),
+            key=lambda r: r.seq,
+            reverse=True,
+        )
         if since:
             rows = [r for r in rows if r.date[:10].replace("-", "") >= since]
         if until:
             rows = [r for r in rows if r.date[:10].replace("-", "") <= until]
         pages = max(1, -(-len(rows) // PER_PAGE))
-        chunk = rows[(page - 1) * PER_PAGE: page * PER_PAGE]
+        chunk = rows[(page - 1) * PER_PAGE : page * PER_PAGE]
         pinned = [self.releases[(board, self.pinned)]] if self.pinned and (board, self.pinned) in self.releases else []
-        html = list_page(board, chunk, number_from=len(rows) - (page - 1) * PER_PAGE, pinned=pinned,
-                         page_no=page, pages=pages)
+        html = list_page(
+            board, chunk, number_from=len(rows) - (page - 1) * PER_PAGE, pinned=pinned, page_no=page, pages=pages
+        )
         return Reply(200, html)
 
     def _view(self, board: str, request: Request) -> Reply:
@@ -89,8 +107,9 @@ class MofaSim:
         return Reply(200, view_page(rel, rel.hits + self.hits[rel.seq]))
 
 
-def make_releases(count: int, *, board: str = "m_5676", start_seq: int = 320000,
-                  start_year: int = 2020, years: int = 5) -> list[MofaRelease]:
+def make_releases(
+    count: int, *, board: str = "m_5676", start_seq: int = 320000, start_year: int = 2020, years: int = 5
+) -> list[MofaRelease]:
     """`count` distinct releases spread over `years` years, oldest first."""
     out = []
     templates = ("se", "plain", "br", "se")
@@ -99,13 +118,19 @@ def make_releases(count: int, *, board: str = "m_5676", start_seq: int = 320000,
         year, rest = divmod(day, 365)
         month, mday = divmod(rest, 28)
         date = f"{start_year + year:04d}-{min(12, month + 1):02d}-{mday + 1:02d}"
-        out.append(MofaRelease(
-            seq=start_seq + i * 3,
-            title=f"Outcome of Consultation No. {i + 1} on Bilateral Cooperation",
-            date=date,
-            body=[f"1. Deputy Minister held consultation No. {i + 1} with a counterpart on {date}.",
-                  "\u00b0 The two sides reviewed cooperation in trade, energy and culture.",
-                  f"2. They agreed to meet again in {start_year + year + 1}.", "* unofficial translation"],
-            board=board, template=templates[i % len(templates)],
-        ))
+        out.append(
+            MofaRelease(
+                seq=start_seq + i * 3,
+                title=f"Outcome of Consultation No. {i + 1} on Bilateral Cooperation",
+                date=date,
+                body=[
+                    f"1. Deputy Minister held consultation No. {i + 1} with a counterpart on {date}.",
+                    "\u00b0 The two sides reviewed cooperation in trade, energy and culture.",
+                    f"2. They agreed to meet again in {start_year + year + 1}.",
+                    "* unofficial translation",
+                ],
+                board=board,
+                template=templates[i % len(templates)],
+            )
+        )
     return out

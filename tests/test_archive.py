@@ -23,9 +23,15 @@ T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 def release(body: tuple[str, ...] = ("1. First.", "* unofficial translation"), **changes: object) -> Release:
     fields: dict[str, object] = dict(
-        site="mofa.go.kr", collection="m_5676", collection_name="Press Releases", doc_id="321874",
-        language="en", url="https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321874",
-        title="Outcome of 19th Korea-Russia Policy Consultation", published=date(2021, 8, 24), body=body,
+        site="mofa.go.kr",
+        collection="m_5676",
+        collection_name="Press Releases",
+        doc_id="321874",
+        language="en",
+        url="https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321874",
+        title="Outcome of 19th Korea-Russia Policy Consultation",
+        published=date(2021, 8, 24),
+        body=body,
     )
     fields.update(changes)
     return Release(**fields)  # type: ignore[arg-type]
@@ -57,8 +63,10 @@ def test_hash_covers_title_date_and_body_only() -> None:
     assert release(body=(" 1.\u00a0First. ", "", "* unofficial  translation")).sha256() == base
 
 
-@pytest.mark.parametrize(("field", "value"), [("doc_id", "../x"), ("collection", "a/b"), ("site", "Bad Host"),
-                                              ("language", "english"), ("doc_id", "")])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("doc_id", "../x"), ("collection", "a/b"), ("site", "Bad Host"), ("language", "english"), ("doc_id", "")],
+)
 def test_path_parts_are_validated(field: str, value: str) -> None:
     with pytest.raises(ValueError):
         release(**{field: value})
@@ -73,9 +81,12 @@ paragraph = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max
 
 
 @settings(max_examples=150, deadline=None)
-@given(title=paragraph, body=st.lists(paragraph, min_size=1, max_size=6),
-       when=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)),
-       with_time=st.booleans())
+@given(
+    title=paragraph,
+    body=st.lists(paragraph, min_size=1, max_size=6),
+    when=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)),
+    with_time=st.booleans(),
+)
 def test_format_round_trip(title: str, body: list[str], when: datetime, with_time: bool) -> None:
     published = when.replace(tzinfo=KST, microsecond=0) if with_time else when.date()
     r = release(title=title, body=tuple(body), published=published)

@@ -39,8 +39,9 @@ def test_cookie_gate_is_passed(pressroom: Pressroom, mofa_sim: tuple[MofaSim, Si
     assert len(gated) == 1, "only the very first request should meet the gate; the cookie jar keeps it"
 
 
-def test_unchanged_recrawl_writes_nothing_though_hits_changed(pressroom: Pressroom,
-                                                              mofa_sim: tuple[MofaSim, SimServer]) -> None:
+def test_unchanged_recrawl_writes_nothing_though_hits_changed(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]
+) -> None:
     sim, _ = mofa_sim
     pressroom("crawl", "mofa")
     before = {f: f.read_bytes() for f in version_files(pressroom.archive)}
@@ -51,8 +52,9 @@ def test_unchanged_recrawl_writes_nothing_though_hits_changed(pressroom: Pressro
     assert "12 unchanged" in result.stderr
 
 
-def test_edit_makes_a_new_version_and_diff_shows_exactly_it(pressroom: Pressroom,
-                                                            mofa_sim: tuple[MofaSim, SimServer]) -> None:
+def test_edit_makes_a_new_version_and_diff_shows_exactly_it(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]
+) -> None:
     sim, _ = mofa_sim
     pressroom("crawl", "mofa")
     pressroom("crawl", "mofa")
@@ -78,8 +80,10 @@ def test_title_edit_is_listed_as_metadata(pressroom: Pressroom, mofa_sim: tuple[
     sim.edit(320033, title="Outcome of Consultation No. 12 (corrected)")
     pressroom("crawl", "mofa")
     diff = pressroom("diff", KEY, "--from", "1", "--to", "2").stdout
-    assert diff.startswith("Metadata changes:\nTitle: Outcome of Consultation No. 12 on Bilateral Cooperation "
-                           "-> Outcome of Consultation No. 12 (corrected)\n")
+    assert diff.startswith(
+        "Metadata changes:\nTitle: Outcome of Consultation No. 12 on Bilateral Cooperation "
+        "-> Outcome of Consultation No. 12 (corrected)\n"
+    )
     assert "\n@@" not in diff, "the body did not change"
 
 
@@ -106,8 +110,20 @@ def test_export_jsonl_and_csv(pressroom: Pressroom, mofa_sim: tuple[MofaSim, Sim
     rows = [json.loads(line) for line in pressroom("export").stdout.splitlines()]
     assert len(rows) == 12
     row = next(r for r in rows if r["key"] == KEY)
-    for field in ("key", "site", "collection", "id", "language", "url", "title", "published", "version",
-                  "sha256", "captured", "body"):
+    for field in (
+        "key",
+        "site",
+        "collection",
+        "id",
+        "language",
+        "url",
+        "title",
+        "published",
+        "version",
+        "sha256",
+        "captured",
+        "body",
+    ):
         assert field in row
     assert (row["version"], row["body"], row["language"], row["id"]) == (2, "Replaced text.", "en", "320033")
     assert row["published"] == sim.releases[("m_5676", 320033)].date
@@ -149,19 +165,22 @@ def test_reindex_rebuilds_the_same_catalog(pressroom: Pressroom, mofa_sim: tuple
     assert content == [row[:11] for row in crawled[0]]
 
 
-def test_failures_are_reported_and_the_run_goes_on(pressroom: Pressroom,
-                                                  mofa_sim: tuple[MofaSim, SimServer]) -> None:
+def test_failures_are_reported_and_the_run_goes_on(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
     from tests.simserver import Reply
 
     sim, _ = mofa_sim
     pressroom("crawl", "mofa")
     before = {f: f.read_bytes() for f in version_files(pressroom.archive)}
     sim.fail_next("/eng/brd/m_5676/view.do?seq=320033", *[Reply(500, "<h1>Internal error</h1>")] * 3)
-    sim.fail_next("/eng/brd/m_5676/view.do?seq=320030",
-                  Reply(200, "<html><body><p>Service temporarily unavailable</p></body></html>"))
+    sim.fail_next(
+        "/eng/brd/m_5676/view.do?seq=320030",
+        Reply(200, "<html><body><p>Service temporarily unavailable</p></body></html>"),
+    )
     result = pressroom("crawl", "mofa", ok=False)
     assert result.exit_code == 1
-    assert "failed http://127.0.0.1" in result.stderr and "view.do?seq=320033: HTTP 500 (after 3 tries)" in result.stderr
+    assert (
+        "failed http://127.0.0.1" in result.stderr and "view.do?seq=320033: HTTP 500 (after 3 tries)" in result.stderr
+    )
     assert "seq=320030: no article" in result.stderr
     assert "10 unchanged, 2 failed" in result.stderr
     assert {f: f.read_bytes() for f in version_files(pressroom.archive)} == before
@@ -171,8 +190,9 @@ def test_transient_503_is_retried(pressroom: Pressroom, mofa_sim: tuple[MofaSim,
     from tests.simserver import Reply
 
     sim, _ = mofa_sim
-    sim.fail_next("/eng/brd/m_5676/view.do?seq=320033", Reply(503, "busy", {"Retry-After": "0"}),
-                  Reply(0, action="reset"))
+    sim.fail_next(
+        "/eng/brd/m_5676/view.do?seq=320033", Reply(503, "busy", {"Retry-After": "0"}), Reply(0, action="reset")
+    )
     result = pressroom("crawl", "mofa")
     assert "12 new" in result.stderr
 

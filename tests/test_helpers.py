@@ -17,26 +17,29 @@ KST = timezone(timedelta(hours=9))
 MSK = timezone(timedelta(hours=3))
 
 
-@pytest.mark.parametrize(("text", "tz", "expected"), [
-    ("2017-08-25", SEOUL, date(2017, 8, 25)),
-    ("2018-06-14 16:38:17", SEOUL, datetime(2018, 6, 14, 16, 38, 17, tzinfo=KST)),
-    ("• Date : 2018-06-14 16:38:17", SEOUL, datetime(2018, 6, 14, 16, 38, 17, tzinfo=KST)),
-    ("작성일 2016-06-10 20:00:00", SEOUL, datetime(2016, 6, 10, 20, 0, tzinfo=KST)),
-    ("2016년 6월 10일", SEOUL, date(2016, 6, 10)),
-    ("2021.08.24", SEOUL, date(2021, 8, 24)),
-    ("27 October 202115:20", MOSCOW, datetime(2021, 10, 27, 15, 20, tzinfo=MSK)),
-    ("23 March 2021 13:00", MOSCOW, datetime(2021, 3, 23, 13, 0, tzinfo=MSK)),
-    ("2 August 2023", MOSCOW, date(2023, 8, 2)),
-    ("15 января 2024", MOSCOW, date(2024, 1, 15)),
-    ("15 января 2024 г. 12:05", MOSCOW, datetime(2024, 1, 15, 12, 5, tzinfo=MSK)),
-    ("02.08.2023", MOSCOW, date(2023, 8, 2)),
-    ("02.08.2023 14:50", MOSCOW, datetime(2023, 8, 2, 14, 50, tzinfo=MSK)),
-    ("October 27, 2021", MOSCOW, date(2021, 10, 27)),
-    ("2 Aug 2023", MOSCOW, date(2023, 8, 2)),
-    ("27 octobre 2021", MOSCOW, date(2021, 10, 27)),
-    ("3 de marzo de 2022", MOSCOW, date(2022, 3, 3)),
-    ("1. März 2022", MOSCOW, date(2022, 3, 1)),
-])
+@pytest.mark.parametrize(
+    ("text", "tz", "expected"),
+    [
+        ("2017-08-25", SEOUL, date(2017, 8, 25)),
+        ("2018-06-14 16:38:17", SEOUL, datetime(2018, 6, 14, 16, 38, 17, tzinfo=KST)),
+        ("• Date : 2018-06-14 16:38:17", SEOUL, datetime(2018, 6, 14, 16, 38, 17, tzinfo=KST)),
+        ("작성일 2016-06-10 20:00:00", SEOUL, datetime(2016, 6, 10, 20, 0, tzinfo=KST)),
+        ("2016년 6월 10일", SEOUL, date(2016, 6, 10)),
+        ("2021.08.24", SEOUL, date(2021, 8, 24)),
+        ("27 October 202115:20", MOSCOW, datetime(2021, 10, 27, 15, 20, tzinfo=MSK)),
+        ("23 March 2021 13:00", MOSCOW, datetime(2021, 3, 23, 13, 0, tzinfo=MSK)),
+        ("2 August 2023", MOSCOW, date(2023, 8, 2)),
+        ("15 января 2024", MOSCOW, date(2024, 1, 15)),
+        ("15 января 2024 г. 12:05", MOSCOW, datetime(2024, 1, 15, 12, 5, tzinfo=MSK)),
+        ("02.08.2023", MOSCOW, date(2023, 8, 2)),
+        ("02.08.2023 14:50", MOSCOW, datetime(2023, 8, 2, 14, 50, tzinfo=MSK)),
+        ("October 27, 2021", MOSCOW, date(2021, 10, 27)),
+        ("2 Aug 2023", MOSCOW, date(2023, 8, 2)),
+        ("27 octobre 2021", MOSCOW, date(2021, 10, 27)),
+        ("3 de marzo de 2022", MOSCOW, date(2022, 3, 3)),
+        ("1. März 2022", MOSCOW, date(2022, 3, 1)),
+    ],
+)
 def test_dates(text: str, tz: object, expected: date) -> None:
     assert parse_when(text, tz) == expected  # type: ignore[arg-type]
 
@@ -47,64 +50,84 @@ def test_not_dates(text: str) -> None:
         parse_when(text, SEOUL)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("  padded \n\n title  ", "padded title"),
-    ("a\u00a0\u00a0b", "a b"),
-    ("zero\u200bwidth\ufeff", "zerowidth"),
-    ("soft\u00adhyphen", "softhyphen"),
-    ("e\u0301", "\u00e9"),  # NFC
-    ("\u3000full width space", "full width space"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  padded \n\n title  ", "padded title"),
+        ("a\u00a0\u00a0b", "a b"),
+        ("zero\u200bwidth\ufeff", "zerowidth"),
+        ("soft\u00adhyphen", "softhyphen"),
+        ("e\u0301", "\u00e9"),  # NFC
+        ("\u3000full width space", "full width space"),
+        ("", ""),
+    ],
+)
 def test_normalize_text(raw: str, expected: str) -> None:
     assert normalize_text(raw) == expected
 
 
-@pytest.mark.parametrize(("html", "expected"), [
-    ("<p>One</p><p>Two</p>", ["One", "Two"]),
-    ("<p>Mi<span>nis</span>ter</p>", ["Minister"]),
-    ("line one<br>line two<br/><br/>line three", ["line one", "line two", "line three"]),
-    ("<p>&nbsp;</p><p>Text&rsquo;s</p><p><br></p>", ["Text\u2019s"]),
-    ("<ul><li>a</li><li>b</li></ul>", ["a", "b"]),
-    ("<table><tr><th>Date</th><th>City</th></tr><tr><td>July 11</td><td><p>Jakarta</p></td></tr></table>",
-     ["Date | City", "July 11 | Jakarta"]),
-    ("<p>Text<script>alert(1)</script><style>p{}</style></p><!-- note -->", ["Text"]),
-    ("<div>outer <div>inner</div> tail</div>", ["outer", "inner", "tail"]),
-])
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<p>One</p><p>Two</p>", ["One", "Two"]),
+        ("<p>Mi<span>nis</span>ter</p>", ["Minister"]),
+        ("line one<br>line two<br/><br/>line three", ["line one", "line two", "line three"]),
+        ("<p>&nbsp;</p><p>Text&rsquo;s</p><p><br></p>", ["Text\u2019s"]),
+        ("<ul><li>a</li><li>b</li></ul>", ["a", "b"]),
+        (
+            "<table><tr><th>Date</th><th>City</th></tr><tr><td>July 11</td><td><p>Jakarta</p></td></tr></table>",
+            ["Date | City", "July 11 | Jakarta"],
+        ),
+        ("<p>Text<script>alert(1)</script><style>p{}</style></p><!-- note -->", ["Text"]),
+        ("<div>outer <div>inner</div> tail</div>", ["outer", "inner", "tail"]),
+    ],
+)
 def test_paragraphs(html: str, expected: list[str]) -> None:
     root = LexborHTMLParser(f"<div id='x'>{html}</div>").css_first("#x")
     assert root is not None
     assert paragraphs(root) == expected
 
 
-@pytest.mark.parametrize(("body", "content_type", "expected"), [
-    ("보도자료".encode("cp949"), "text/html; charset=EUC-KR", "보도자료"),
-    ("보도자료".encode("cp949") * 20, "text/html", "보도자료" * 20),
-    ("<meta charset='windows-1251'>Новости".encode("cp1251"), "text/html", "<meta charset='windows-1251'>Новости"),
-    ("Пресс-релиз министерства иностранных дел".encode("cp1251"), "", "Пресс-релиз министерства иностранных дел"),
-    ("plain".encode(), "text/html; charset=utf-8", "plain"),
-    # mislabelled: says UTF-8, is CP949
-    ("외교부 보도자료 안내".encode("cp949"), "text/html; charset=utf-8", "외교부 보도자료 안내"),
-])
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        ("보도자료".encode("cp949"), "text/html; charset=EUC-KR", "보도자료"),
+        ("보도자료".encode("cp949") * 20, "text/html", "보도자료" * 20),
+        ("<meta charset='windows-1251'>Новости".encode("cp1251"), "text/html", "<meta charset='windows-1251'>Новости"),
+        ("Пресс-релиз министерства иностранных дел".encode("cp1251"), "", "Пресс-релиз министерства иностранных дел"),
+        (b"plain", "text/html; charset=utf-8", "plain"),
+        # mislabelled: says UTF-8, is CP949
+        ("외교부 보도자료 안내".encode("cp949"), "text/html; charset=utf-8", "외교부 보도자료 안내"),
+    ],
+)
 def test_decode_html(body: bytes, content_type: str, expected: str) -> None:
     assert decode_html(body, content_type)[0] == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("120", 120.0), ("0", 0.0), (None, None), ("soon", None),
-    ("Wed, 01 Jan 2026 00:01:00 GMT", 60.0),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("120", 120.0),
+        ("0", 0.0),
+        (None, None),
+        ("soon", None),
+        ("Wed, 01 Jan 2026 00:01:00 GMT", 60.0),
+    ],
+)
 def test_retry_after(value: str | None, expected: float | None) -> None:
     assert parse_retry_after(value, now=datetime(2026, 1, 1, tzinfo=UTC)) == expected
 
 
-@pytest.mark.parametrize(("text", "blocked"), [
-    ('<html><script>window["bobcmn"] = "0101";</script></html>', True),
-    ('<script src="/TSPD/08e8?type=7"></script>', True),
-    ("<html><body>Request Rejected. Your support ID is: 1234</body></html>", True),
-    ("<noscript>Please enable JavaScript to view the page content.</noscript>", True),
-    ("<p>Please enable JavaScript</p>" + "<p>release text</p>" * 2000, False),
-    ("<p>An ordinary release about JavaScript</p>", False),
-])
+@pytest.mark.parametrize(
+    ("text", "blocked"),
+    [
+        ('<html><script>window["bobcmn"] = "0101";</script></html>', True),
+        ('<script src="/TSPD/08e8?type=7"></script>', True),
+        ("<html><body>Request Rejected. Your support ID is: 1234</body></html>", True),
+        ("<noscript>Please enable JavaScript to view the page content.</noscript>", True),
+        ("<p>Please enable JavaScript</p>" + "<p>release text</p>" * 2000, False),
+        ("<p>An ordinary release about JavaScript</p>", False),
+    ],
+)
 def test_challenge_markers(text: str, blocked: bool) -> None:
     assert (challenge_marker(text) is not None) == blocked

@@ -18,12 +18,21 @@ CONFIG = Config(sites={}, contact="tests@example.invalid", attempts=3, backoff=0
 HOSTS = frozenset({"127.0.0.1"})
 
 
-def fetch(app: Callable[[Request], Reply], path: str = "/page", *, config: Config = CONFIG,
-          interval: float = 0.0, robots: bool = False, **kwargs: str) -> tuple[Page, SimServer]:
+def fetch(
+    app: Callable[[Request], Reply],
+    path: str = "/page",
+    *,
+    config: Config = CONFIG,
+    interval: float = 0.0,
+    robots: bool = False,
+    **kwargs: str,
+) -> tuple[Page, SimServer]:
     with SimServer(app) as server:
+
         async def go() -> Page:
             async with Fetcher(config) as fetcher:
                 return await fetcher.get(server.base_url + path, Policy(HOSTS, interval, robots), **kwargs)
+
         return asyncio.run(go()), server
 
 
@@ -32,6 +41,7 @@ def replies(*sequence: Reply) -> Callable[[Request], Reply]:
 
     def app(request: Request) -> Reply:
         return queue.pop(0) if len(queue) > 1 else queue[0]
+
     return app
 
 
@@ -69,9 +79,11 @@ def test_retry_after_is_honoured() -> None:
         slept.append(seconds)
 
     with SimServer(replies(Reply(429, "slow", {"Retry-After": "7"}), Reply(200, "<p>ok</p>"))) as server:
+
         async def go() -> Page:
             async with Fetcher(CONFIG, sleep=sleep) as fetcher:
                 return await fetcher.get(server.base_url + "/x", Policy(HOSTS, 0.0, False))
+
         assert asyncio.run(go()).status == 200
     assert 7.0 in slept
 
@@ -152,6 +164,7 @@ def test_robots_disallow_and_crawl_delay() -> None:
         return Reply(200, "<p>ok</p>")
 
     with SimServer(app) as server:
+
         async def go() -> None:
             async with Fetcher(CONFIG, sleep=sleep) as fetcher:
                 policy = Policy(HOSTS, 0.0, True)
@@ -159,6 +172,7 @@ def test_robots_disallow_and_crawl_delay() -> None:
                 with pytest.raises(FetchError, match="disallowed by robots.txt"):
                     await fetcher.get(server.base_url + "/news/?PAGEN_1=2", policy)
                 await fetcher.get(server.base_url + "/news/1/", policy)
+
         asyncio.run(go())
         paths = [r.target for r in server.log]
     assert paths == ["/robots.txt", "/news/", "/news/1/"]
@@ -174,9 +188,12 @@ def test_min_interval_spaces_requests_on_one_host() -> None:
         now[0] += seconds
 
     with SimServer(replies(Reply(200, "<p>ok</p>"))) as server:
+
         async def go() -> None:
             async with Fetcher(CONFIG, sleep=sleep, monotonic=lambda: now[0]) as fetcher:
-                await asyncio.gather(*(fetcher.get(f"{server.base_url}/{i}", Policy(HOSTS, 2.5, False))
-                                       for i in range(4)))
+                await asyncio.gather(
+                    *(fetcher.get(f"{server.base_url}/{i}", Policy(HOSTS, 2.5, False)) for i in range(4))
+                )
+
         asyncio.run(go())
     assert slept == [2.5, 2.5, 2.5]

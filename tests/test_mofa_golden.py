@@ -50,8 +50,10 @@ def test_page_without_structure_is_a_parse_error(page: Path) -> None:
     assert str(caught.value).startswith(url + ": " + page.with_suffix(".error").read_text().strip())
 
 
-@pytest.mark.parametrize(("seed", "fixture"), [("002", "seed002_plain_2017"), ("003", "seed003_old_template_2018"),
-                                               ("004", "seed004_se_2021")])
+@pytest.mark.parametrize(
+    ("seed", "fixture"),
+    [("002", "seed002_plain_2017"), ("003", "seed003_old_template_2018"), ("004", "seed004_se_2021")],
+)
 def test_seed_release_text_is_archived_without_boilerplate(seed: str, fixture: str) -> None:
     want = seed_release(seed)
     html = (FIXTURES / f"{fixture}.html").read_text(encoding="utf-8")
@@ -67,33 +69,51 @@ def test_seed_release_text_is_archived_without_boilerplate(seed: str, fixture: s
         assert str(release.published).startswith(want.date)
 
 
-@pytest.mark.parametrize(("url", "canonical"), [
-    ("https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641",
-     "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641"),
-    ("http://mofa.go.kr/eng/brd/m_5676/view.do?seq=321641&srchFr=&srchTo=&srchWord=&srchTp=&multi_itm_seq=0"
-     "&itm_seq_1=0&itm_seq_2=0&company_cd=&company_nm=&page=3&titleNm=",
-     "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641"),
-    ("https://overseas.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641&amp;srchFr=&amp;amp;page=1",
-     "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641"),
-    ("http://www.mofa.go.kr:443/www/brd/m_5676/view.do?seq=323320",  # the RSS feed's broken form
-     "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=323320"),
-    ("https://asean.mofa.go.kr/www/brd/m_4080/view.do?page=2&seq=0367342",
-     "https://www.mofa.go.kr/www/brd/m_4080/view.do?seq=367342"),
-    ("  https://www.mofa.go.kr/eng/brd/m_5679/view.do?seq=321001\n",
-     "https://www.mofa.go.kr/eng/brd/m_5679/view.do?seq=321001"),
-])
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        (
+            "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641",
+            "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641",
+        ),
+        (
+            "http://mofa.go.kr/eng/brd/m_5676/view.do?seq=321641&srchFr=&srchTo=&srchWord=&srchTp=&multi_itm_seq=0"
+            "&itm_seq_1=0&itm_seq_2=0&company_cd=&company_nm=&page=3&titleNm=",
+            "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641",
+        ),
+        (
+            "https://overseas.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641&amp;srchFr=&amp;amp;page=1",
+            "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321641",
+        ),
+        (
+            "http://www.mofa.go.kr:443/www/brd/m_5676/view.do?seq=323320",  # the RSS feed's broken form
+            "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=323320",
+        ),
+        (
+            "https://asean.mofa.go.kr/www/brd/m_4080/view.do?page=2&seq=0367342",
+            "https://www.mofa.go.kr/www/brd/m_4080/view.do?seq=367342",
+        ),
+        (
+            "  https://www.mofa.go.kr/eng/brd/m_5679/view.do?seq=321001\n",
+            "https://www.mofa.go.kr/eng/brd/m_5679/view.do?seq=321001",
+        ),
+    ],
+)
 def test_canonical_url(url: str, canonical: str) -> None:
     assert mofa.canonical_url(url) == canonical
 
 
-@pytest.mark.parametrize("url", [
-    "https://www.mofa.go.kr/eng/brd/m_5676/list.do?page=1",
-    "https://www.mofa.go.kr/eng/brd/m_5676/view.do",
-    "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=１２３",  # full-width digits are not digits here
-    "https://mofa.go.kr.evil.example/eng/brd/m_5676/view.do?seq=1",
-    "ftp://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=1",
-    "https://www.mofa.go.kr/eng/brd/../../etc/view.do?seq=1",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.mofa.go.kr/eng/brd/m_5676/list.do?page=1",
+        "https://www.mofa.go.kr/eng/brd/m_5676/view.do",
+        "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=１２３",  # full-width digits are not digits here
+        "https://mofa.go.kr.evil.example/eng/brd/m_5676/view.do?seq=1",
+        "ftp://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=1",
+        "https://www.mofa.go.kr/eng/brd/../../etc/view.do?seq=1",
+    ],
+)
 def test_not_a_release_url(url: str) -> None:
     with pytest.raises(ValueError):
         mofa.canonical_url(url)
@@ -106,15 +126,21 @@ def test_doc_key() -> None:
 def test_missing_parts_are_named() -> None:
     html = (FIXTURES / "br_attachments.html").read_text(encoding="utf-8")
     url = "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=320957"
-    for old, new, reason in [("<dd>2020-02-15</dd>", "<dd>soon</dd>", "no publication date"),
-                             ("TITLE", "", "no title"),
-                             ("BODY", "", "empty body")]:
+    for old, new, reason in [
+        ("<dd>2020-02-15</dd>", "<dd>soon</dd>", "no publication date"),
+        ("TITLE", "", "no title"),
+        ("BODY", "", "empty body"),
+    ]:
         broken = html.replace(old, new, 1)
         if reason == "no title":
             broken = re.sub(r'(<div class="bo_head">\s*<h2>)[^<]*', r"\1", html)
         if reason == "empty body":
-            broken = re.sub(r'<div class="bo_con">.*?<ul class="bo_util">',
-                            '<div class="bo_con"><p>&nbsp;</p></div><ul class="bo_util">', html, flags=re.S)
+            broken = re.sub(
+                r'<div class="bo_con">.*?<ul class="bo_util">',
+                '<div class="bo_con"><p>&nbsp;</p></div><ul class="bo_util">',
+                html,
+                flags=re.S,
+            )
         assert broken != html
         with pytest.raises(ParseError, match=reason):
             mofa.parse_release(broken, url)

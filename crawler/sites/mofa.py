@@ -37,15 +37,18 @@ class Board:
     language: str
 
 
-BOARDS = {b.id: b for b in (
-    Board("m_5676", "eng", "Press Releases", "en"),
-    Board("m_5679", "eng", "Press Briefings", "en"),
-    Board("m_5674", "eng", "Ministry News", "en"),
-    Board("m_5689", "eng", "Minister's Speeches", "en"),
-    Board("m_5690", "eng", "Vice Ministers' Speeches", "en"),
-    Board("m_4080", "www", "보도자료", "ko"),
-    Board("m_4078", "www", "외교부 브리핑", "ko"),
-)}
+BOARDS = {
+    b.id: b
+    for b in (
+        Board("m_5676", "eng", "Press Releases", "en"),
+        Board("m_5679", "eng", "Press Briefings", "en"),
+        Board("m_5674", "eng", "Ministry News", "en"),
+        Board("m_5689", "eng", "Minister's Speeches", "en"),
+        Board("m_5690", "eng", "Vice Ministers' Speeches", "en"),
+        Board("m_4080", "www", "보도자료", "ko"),
+        Board("m_4078", "www", "외교부 브리핑", "ko"),
+    )
+}
 PREFIX_LANGUAGE = {"eng": "en", "www": "ko"}
 
 # Selectors, current template first, then the 2018-2019 one.
@@ -93,14 +96,16 @@ def doc_key(url: str) -> str:
 def listing_urls(config: SiteConfig) -> list[str]:
     """The newest list pages of every configured board."""
     base = config.base_url.rstrip("/")
-    return [f"{base}/{_prefix(board)}/brd/{board}/list.do?page={page}"
-            for board in config.collections for page in range(1, config.list_pages + 1)]
+    return [
+        f"{base}/{_prefix(board)}/brd/{board}/list.do?page={page}"
+        for board in config.collections
+        for page in range(1, config.list_pages + 1)
+    ]
 
 
 def window_url(base_url: str, board: str, page: int, since: str, until: str) -> str:
     """A list page filtered to a date window (YYYYMMDD bounds), as the backfill walks it."""
-    return (f"{base_url.rstrip('/')}/{_prefix(board)}/brd/{board}/list.do?page={page}"
-            f"&srchFr={since}&srchTo={until}")
+    return f"{base_url.rstrip('/')}/{_prefix(board)}/brd/{board}/list.do?page={page}&srchFr={since}&srchTo={until}"
 
 
 def parse_listing(html: str, url: str) -> list[ListingItem]:
@@ -225,8 +230,7 @@ SITE = Site(
     name=NAME,
     aliases=("mofa",),
     hosts=frozenset({"www.mofa.go.kr", "mofa.go.kr"}),
-    defaults=SiteConfig(base_url=CANONICAL_ROOT, min_interval=MIN_INTERVAL_S, collections=("m_5676",),
-                        list_pages=2),
+    defaults=SiteConfig(base_url=CANONICAL_ROOT, min_interval=MIN_INTERVAL_S, collections=("m_5676",), list_pages=2),
     listing_urls=listing_urls,
     parse_listing=parse_listing,
     parse_release=parse_release,

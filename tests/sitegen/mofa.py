@@ -12,20 +12,63 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-BOARD_NAMES = {"m_5676": "Press Releases", "m_5679": "Press Briefings", "m_5674": "Ministry News",
-               "m_4080": "보도자료", "m_4078": "외교부 브리핑"}
+BOARD_NAMES = {
+    "m_5676": "Press Releases",
+    "m_5679": "Press Briefings",
+    "m_5674": "Ministry News",
+    "m_4080": "보도자료",
+    "m_4078": "외교부 브리핑",
+}
 MENU = {
-    "Ministry": ["Minister", "First Vice Minister", "Second Vice Minister", "Organization", "History",
-                 "Mission", "Contact Us", "Directions"],
-    "Press": ["Press Releases", "Press Briefings", "Ministry News", "Minister's Speeches",
-              "Vice Ministers' Speeches", "Photos", "Videos"],
-    "Policy Issues": ["Korean Peninsula", "Northeast Asia", "Global Issues", "Economic Diplomacy",
-                      "Public Diplomacy", "Development Cooperation", "Consular Affairs", "Climate Change",
-                      "Human Rights", "Nonproliferation and Disarmament", "International Law"],
-    "Countries & Regions": ["Asia-Pacific", "North America", "Latin America & Caribbean", "Europe",
-                            "Middle East", "Africa", "International Organizations"],
-    "Visa / Consular": ["Visa Information", "Apostille", "Overseas Koreans", "Travel Warnings",
-                        "Consular Services", "Korean Embassies Worldwide"],
+    "Ministry": [
+        "Minister",
+        "First Vice Minister",
+        "Second Vice Minister",
+        "Organization",
+        "History",
+        "Mission",
+        "Contact Us",
+        "Directions",
+    ],
+    "Press": [
+        "Press Releases",
+        "Press Briefings",
+        "Ministry News",
+        "Minister's Speeches",
+        "Vice Ministers' Speeches",
+        "Photos",
+        "Videos",
+    ],
+    "Policy Issues": [
+        "Korean Peninsula",
+        "Northeast Asia",
+        "Global Issues",
+        "Economic Diplomacy",
+        "Public Diplomacy",
+        "Development Cooperation",
+        "Consular Affairs",
+        "Climate Change",
+        "Human Rights",
+        "Nonproliferation and Disarmament",
+        "International Law",
+    ],
+    "Countries & Regions": [
+        "Asia-Pacific",
+        "North America",
+        "Latin America & Caribbean",
+        "Europe",
+        "Middle East",
+        "Africa",
+        "International Organizations",
+    ],
+    "Visa / Consular": [
+        "Visa Information",
+        "Apostille",
+        "Overseas Koreans",
+        "Travel Warnings",
+        "Consular Services",
+        "Korean Embassies Worldwide",
+    ],
     "Resources": ["Treaties", "Diplomatic White Paper", "Publications", "Statistics", "Related Sites"],
 }
 
@@ -48,8 +91,13 @@ class MofaRelease:
 
 def esc(text: str) -> str:
     """Escape like the JSP does, with a few named entities the editor emits."""
-    return (html.escape(text, quote=False).replace("\u2019", "&rsquo;").replace("\u201c", "&ldquo;")
-            .replace("\u201d", "&rdquo;").replace("\u00a0", "&nbsp;"))
+    return (
+        html.escape(text, quote=False)
+        .replace("\u2019", "&rsquo;")
+        .replace("\u201c", "&ldquo;")
+        .replace("\u201d", "&rdquo;")
+        .replace("\u00a0", "&nbsp;")
+    )
 
 
 def prefix_of(board: str) -> str:
@@ -73,16 +121,21 @@ def _sitemap_html(prefix: str) -> str:
         out.append(f'<div class="sm_box"><h3>{top}</h3><ul>')
         for i, sub in enumerate(subs):
             for j in range(3):
-                out.append(f'<li><a href="/{prefix}/wpge/m_{5800 + number * 40 + i * 3 + j}/contents.do" '
-                           f'title="{sub} {j + 1}">{sub}{" (" + str(j + 1) + ")" if j else ""}</a></li>')
+                out.append(
+                    f'<li><a href="/{prefix}/wpge/m_{5800 + number * 40 + i * 3 + j}/contents.do" '
+                    f'title="{sub} {j + 1}">{sub}{" (" + str(j + 1) + ")" if j else ""}</a></li>'
+                )
         out.append("</ul></div>")
     out.append("</div>")
     return "\n".join(out)
 
 
 def _scripts(seq: int) -> str:
-    menu_data = ",".join(f'{{"id":"m_{5600 + i}","title":"item {i}","url":"/eng/wpge/m_{5600 + i}/contents.do",'
-                         f'"order":{i},"visible":true}}' for i in range(120))
+    menu_data = ",".join(
+        f'{{"id":"m_{5600 + i}","title":"item {i}","url":"/eng/wpge/m_{5600 + i}/contents.do",'
+        f'"order":{i},"visible":true}}'
+        for i in range(120)
+    )
     return f"""<script type="text/javascript">
 //<![CDATA[
 var menuData = [{menu_data}];
@@ -105,8 +158,11 @@ $(function() {{
 def page(*, title: str, prefix: str, board_name: str, content: str, seq: int = 0) -> str:
     """A whole page of the site around `content`."""
     lang = "ko" if prefix == "www" else "en"
-    switch = ('<a href="/eng/index.do" class="lang">ENG</a>' if prefix == "www"
-              else '<a href="/www/index.do" class="lang">KOR</a>')
+    switch = (
+        '<a href="/eng/index.do" class="lang">ENG</a>'
+        if prefix == "www"
+        else '<a href="/www/index.do" class="lang">KOR</a>'
+    )
     return f"""{chr(10) * 40}<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -177,8 +233,10 @@ def page(*, title: str, prefix: str, board_name: str, content: str, seq: int = 0
 def _split_span(text: str) -> str:
     """SmartEditor splits runs at odd places, even inside words; the text must join back exactly."""
     cut = max(1, len(text) // 3)
-    return (f'<span style="font-size: 12pt;">{esc(text[:cut])}</span>'
-            f'<span style="font-size: 12pt; font-family: &quot;Open sans&quot;;">{esc(text[cut:])}</span>')
+    return (
+        f'<span style="font-size: 12pt;">{esc(text[:cut])}</span>'
+        f'<span style="font-size: 12pt; font-family: &quot;Open sans&quot;;">{esc(text[cut:])}</span>'
+    )
 
 
 def body_html(rel: MofaRelease) -> str:
@@ -186,10 +244,14 @@ def body_html(rel: MofaRelease) -> str:
     if rel.raw_body:
         return rel.raw_body
     if rel.template == "se":
-        paras = "\n".join(f'<p style="line-height: 1.8;">{_split_span(p)}</p>\n<p style="line-height: 1.8;"><br/></p>'
-                          for p in rel.body)
-        return (f'<div class="se-contents" role="textbox" style="box-sizing: content-box;" '
-                f'data-document-padding-top="18">{paras}</div>')
+        paras = "\n".join(
+            f'<p style="line-height: 1.8;">{_split_span(p)}</p>\n<p style="line-height: 1.8;"><br/></p>'
+            for p in rel.body
+        )
+        return (
+            f'<div class="se-contents" role="textbox" style="box-sizing: content-box;" '
+            f'data-document-padding-top="18">{paras}</div>'
+        )
     if rel.template == "plain":
         return "\n".join(f"<p>\n  {esc(p)}\n</p>\n<p>&nbsp;</p>" for p in rel.body)
     return "<br />\n<br />\n".join(f"\n{esc(p)}" for p in rel.body) + "<br />"
@@ -200,7 +262,9 @@ def view_content(rel: MofaRelease, hits: int) -> str:
     if rel.template == "old":
         return _old_view(rel, hits)
     board_name = BOARD_NAMES.get(rel.board, rel.board)
-    labels = ("작성일", "조회수") if prefix_of(rel.board) == "www" else ("Date", "Hit" if rel.board == "m_5679" else "hit")
+    labels = (
+        ("작성일", "조회수") if prefix_of(rel.board) == "www" else ("Date", "Hit" if rel.board == "m_5679" else "hit")
+    )
     dept = f"<dt>부서명</dt><dd>{esc(rel.department)}</dd>" if rel.department else ""
     files = ""
     if rel.attachments:
@@ -208,7 +272,8 @@ def view_content(rel: MofaRelease, hits: int) -> str:
             f"""<li><a href="javascript:f_down('./down.do?brd_id=235&amp;seq={rel.seq}&amp;data_tp=A&amp;file_seq={i}');">
             <img src="/common/images/icon_file_hwp.png" alt="{esc(name)} download"/><span>{esc(name)}</span></a>
             <button type="button" onclick="goView('235','{rel.seq}','A','{i}');" title="new window">Preview</button></li>"""
-            for i, name in enumerate(rel.attachments, start=1))
+            for i, name in enumerate(rel.attachments, start=1)
+        )
         files = f'<div class="bo_file"><strong>Attachments</strong><ul>{items}</ul></div>'
     return f"""<div class="board_detail">
     <div class="bo_head">
@@ -239,8 +304,10 @@ def view_content(rel: MofaRelease, hits: int) -> str:
 
 def _old_view(rel: MofaRelease, hits: int) -> str:
     board_name = BOARD_NAMES.get(rel.board, rel.board)
-    files = "".join(f"<li><a href=\"javascript:f_down('./down.do?seq={rel.seq}&amp;file_seq={i}');\"><span>{esc(n)}</span></a></li>"
-                    for i, n in enumerate(rel.attachments, start=1))
+    files = "".join(
+        f"<li><a href=\"javascript:f_down('./down.do?seq={rel.seq}&amp;file_seq={i}');\"><span>{esc(n)}</span></a></li>"
+        for i, n in enumerate(rel.attachments, start=1)
+    )
     return f"""<div class="location"><ul><li>HOME</li><li>Press</li><li>{board_name}</li></ul></div>
 <div class="board_view">
     <table class="view_table" summary="{board_name} 상세보기">
@@ -266,12 +333,25 @@ def _old_view(rel: MofaRelease, hits: int) -> str:
 def view_page(rel: MofaRelease, hits: int | None = None) -> str:
     """The whole view page of a release."""
     board_name = BOARD_NAMES.get(rel.board, rel.board)
-    return page(title=rel.title, prefix=prefix_of(rel.board), board_name=board_name,
-                content=view_content(rel, rel.hits if hits is None else hits), seq=rel.seq)
+    return page(
+        title=rel.title,
+        prefix=prefix_of(rel.board),
+        board_name=board_name,
+        content=view_content(rel, rel.hits if hits is None else hits),
+        seq=rel.seq,
+    )
 
 
-def list_page(board: str, rows: list[MofaRelease], *, number_from: int, pinned: list[MofaRelease] = (),
-              old_links: bool = False, page_no: int = 1, pages: int = 1) -> str:
+def list_page(
+    board: str,
+    rows: list[MofaRelease],
+    *,
+    number_from: int,
+    pinned: list[MofaRelease] = (),
+    old_links: bool = False,
+    page_no: int = 1,
+    pages: int = 1,
+) -> str:
     """A list page: pinned notices first (marked 공지), then numbered rows."""
     out = []
     for rel in pinned:
@@ -292,16 +372,22 @@ def list_page(board: str, rows: list[MofaRelease], *, number_from: int, pinned: 
     </table>
 </div>
 <div class="paging">{pager}</div>"""
-    return page(title=f"{BOARD_NAMES.get(board, board)} list", prefix=prefix_of(board),
-                board_name=BOARD_NAMES.get(board, board), content=content)
+    return page(
+        title=f"{BOARD_NAMES.get(board, board)} list",
+        prefix=prefix_of(board),
+        board_name=BOARD_NAMES.get(board, board),
+        content=content,
+    )
 
 
 def _row(rel: MofaRelease, number: str, old_links: bool) -> str:
     day = rel.date[:10]
     if old_links:
-        link = (f'<td class="tal"><a href="./view.do?seq={rel.seq}&amp;srchFr=&amp;amp;srchTo=&amp;amp;'
-                f'srchWord=&amp;amp;srchTp=&amp;amp;multi_itm_seq=0&amp;amp;itm_seq_1=0&amp;amp;page=1">'
-                f"{esc(rel.title)}</a></td>")
+        link = (
+            f'<td class="tal"><a href="./view.do?seq={rel.seq}&amp;srchFr=&amp;amp;srchTo=&amp;amp;'
+            f'srchWord=&amp;amp;srchTp=&amp;amp;multi_itm_seq=0&amp;amp;itm_seq_1=0&amp;amp;page=1">'
+            f"{esc(rel.title)}</a></td>"
+        )
     else:
         link = f'<td class="al"><a href="#" onclick="f_view(\'{rel.seq}\');">{esc(rel.title)}</a></td>'
     icon = '<img src="/common/images/icon_file.png" alt="file"/>' if rel.attachments else ""
