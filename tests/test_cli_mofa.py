@@ -233,3 +233,17 @@ def test_unwritable_archive(tmp_path: Path, config_file: Path, mofa_sim: tuple[M
     run = Pressroom(blocker / "archive", config_file, {"mofa": mofa_sim[1].base_url})
     result = run("crawl", "mofa", ok=False)
     assert result.stderr.startswith("Error: cannot create the archive at")
+
+
+def test_extract_prints_the_version_file(tmp_path: Path, config_file: Path) -> None:
+    fixtures = Path(__file__).parent / "fixtures" / "mofa.go.kr"
+    run = Pressroom(tmp_path / "unused", config_file, {})
+    url = "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=321874"
+    page = str(fixtures / "seed004_se_2021.html")
+    out = run("extract", "mofa", page, "--url", url, "--captured", "2026-01-01T00:00:00Z").stdout
+    assert out == (fixtures / "seed004_se_2021.txt").read_text(encoding="utf-8")
+    assert not (tmp_path / "unused").exists(), "extract is offline and writes nothing"
+    result = run("extract", "mofa", page, ok=False)
+    assert "no URL given and no canonical link" in result.stderr
+    result = run("extract", "mofa", str(fixtures / "error_page.html"), "--url", url, ok=False)
+    assert result.stderr.strip() == f"Error: {url}: no article (div.board_detail) on the page"
