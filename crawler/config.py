@@ -44,6 +44,7 @@ class SiteConfig:
     base_url: str
     min_interval: float
     collections: tuple[str, ...]
+    languages: tuple[str, ...] = ()  # content languages to archive, where the site has several
     list_pages: int = 1
     ca_bundle: str = ""
     enabled: bool = True

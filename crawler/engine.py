@@ -18,7 +18,7 @@ import httpx
 from archive.errors import ArchiveError
 from archive.recorder import Archive
 from crawler.config import Config, SiteConfig
-from crawler.errors import Blocked, FetchError, NotFound, ParseError
+from crawler.errors import Blocked, Disallowed, FetchError, NotFound, ParseError
 from crawler.http import Fetcher, Page, Policy
 from crawler.sites.base import ListingItem, Site, host_of
 
@@ -53,6 +53,7 @@ class SiteReport:
             "not_modified",
             "missing",
             "withdrawn",
+            "skipped",
             "blocked",
             "failed",
         )
@@ -153,12 +154,17 @@ class Engine:
     ) -> list[ListingItem]:
         """The items of the site's newest list pages, deduplicated, in list order."""
         items: dict[str, ListingItem] = {}
-        for index, url in enumerate(site.listing_urls(cfg)):
+        for listing in site.listing_urls(cfg):
+            url = listing.url
             try:
                 page = await fetcher.get(url, policy)
                 found = site.parse_listing(page.text, url)
-                if not found and index == 0:
-                    raise Blocked(url, "the newest list page has no items where items are expected")
+                if not found and listing.expect_items:
+                    raise Blocked(url, "a list page that always has items came back empty")
+            except Disallowed as exc:
+                report.counts["skipped"] += 1
+                logger.warning("skipped %s", exc)
+                continue
             except Blocked as exc:
                 self.archive.observe(None, url, "blocked", run_id=run_id, detail=exc.reason)
                 report.problem("blocked", str(exc))
@@ -168,7 +174,8 @@ class Engine:
                 report.problem("failed", str(exc))
                 continue
             for item in found:
-                items.setdefault(item.url, item)
+                if site.in_scope(item.url, cfg):
+                    items.setdefault(item.url, item)
         return list(items.values())
 
     async def visit(

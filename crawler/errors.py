@@ -9,6 +9,7 @@ PressroomError
       +-- NotFound                  404 / 410: the page is gone
       +-- RetryExhausted            transient failures (timeouts, resets, 429, 5xx) on every try
       +-- HostGivenUp               the host asked us to wait longer than the cap; skipped this run
+      +-- Disallowed                robots.txt forbids the URL
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ class NotFound(FetchError):
 
 class RetryExhausted(FetchError):
     """Every try failed with a transient error."""
+
+
+class Disallowed(FetchError):
+    """robots.txt forbids this URL (and the operator did not override it)."""
 
 
 class HostGivenUp(FetchError):

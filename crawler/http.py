@@ -28,7 +28,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 
 from crawler.charset import decode_html
 from crawler.config import Config
-from crawler.errors import Blocked, FetchError, HostGivenUp, NotFound, RetryExhausted
+from crawler.errors import Blocked, Disallowed, FetchError, HostGivenUp, NotFound, RetryExhausted
 from crawler.robots import RobotsRules, parse_robots
 
 logger = logging.getLogger(__name__)
@@ -319,7 +319,7 @@ class Fetcher:
         if rules.crawl_delay:
             self._gate(_host(url), rules.crawl_delay)
         if not rules.allowed(url, self.config.user_agent):
-            raise FetchError(url, f"disallowed by robots.txt ({rules.source})")
+            raise Disallowed(url, f"disallowed by robots.txt ({rules.source})")
 
     async def _load_robots(self, origin: str, policy: Policy) -> RobotsRules:
         url = origin + "/robots.txt"

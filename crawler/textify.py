@@ -111,9 +111,25 @@ def _walk(node: LexborNode, out: list[str], buf: list[str], skip: Skip | None) -
             row = CELL_SEPARATOR.join(c for c in cells if c)
             if row:
                 out.append(row)
+        elif tag == "ol":
+            _flush(out, buf)
+            _ordered(child, out, buf, skip)
         elif tag in BLOCK_TAGS:
             _flush(out, buf)
             _walk(child, out, buf, skip)
             _flush(out, buf)
         else:
             _walk(child, out, buf, skip)
+
+
+def _ordered(node: LexborNode, out: list[str], buf: list[str], skip: Skip | None) -> None:
+    """An <ol>: each item starts with the number a browser shows (mid.ru numbers table rows this way)."""
+    start = node.attributes.get("start") or "1"
+    number = int(start) if start.isascii() and start.isdigit() else 1
+    for child in node.iter(include_text=False):
+        if child.tag != "li" or (skip is not None and skip(child)):
+            continue
+        buf.append(f"{number}. ")
+        _walk(child, out, buf, skip)
+        _flush(out, buf)
+        number += 1

@@ -80,6 +80,12 @@ def test_normalize_text(raw: str, expected: str) -> None:
         ),
         ("<p>Text<script>alert(1)</script><style>p{}</style></p><!-- note -->", ["Text"]),
         ("<div>outer <div>inner</div> tail</div>", ["outer", "inner", "tail"]),
+        ("<ol><li>first</li><li>second</li></ol>", ["1. first", "2. second"]),
+        (
+            '<table><tr><td><ol start="42"><li>&nbsp;</li></ol></td><td><p><strong>John</strong></p><p>(J.)</p></td>'
+            "<td><p>&ndash;</p></td></tr></table>",
+            ["42. | John (J.) | \u2013"],
+        ),
     ],
 )
 def test_paragraphs(html: str, expected: list[str]) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from crawler.errors import ConfigError
-from crawler.sites import mofa
+from crawler.sites import mid, mid_archive, mofa
 from crawler.sites.base import Site
 
-SITES: dict[str, Site] = {site.name: site for site in (mofa.SITE,)}
+SITES: dict[str, Site] = {site.name: site for site in (mofa.SITE, mid.SITE, mid_archive.SITE)}
 
 
 def resolve(name: str) -> Site:

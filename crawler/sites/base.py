@@ -24,6 +24,18 @@ class ListingItem:
 
 
 @dataclass(frozen=True)
+class Listing:
+    """A list page or feed to read for discovery."""
+
+    url: str
+    expect_items: bool  # an empty answer here means we are blocked (the newest page of a section is never empty)
+
+
+def _everything(url: str, config: SiteConfig) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
 class Site:
     """A site as the engine and the CLI see it."""
 
@@ -31,11 +43,12 @@ class Site:
     aliases: tuple[str, ...]
     hosts: frozenset[str]  # hosts that serve this site's pages (canonical host first among equals)
     defaults: SiteConfig
-    listing_urls: Callable[[SiteConfig], list[str]]
+    listing_urls: Callable[[SiteConfig], list[Listing]]
     parse_listing: Callable[[str, str], list[ListingItem]]
     parse_release: Callable[[str, str], Release]
     canonical_url: Callable[[str], str]  # ValueError when the URL is not one of this site's releases
     doc_key: Callable[[str], str]  # canonical URL -> archive key
+    in_scope: Callable[[str, SiteConfig], bool] = _everything  # feeds list more than the configured sections
 
     def fetch_url(self, canonical: str, config: SiteConfig) -> str:
         """Where to fetch a canonical URL: on the configured base URL (a mirror or a simulator)."""

@@ -19,7 +19,7 @@ from archive.document import Release
 from crawler.config import SiteConfig
 from crawler.dates import SEOUL, parse_when
 from crawler.errors import ParseError
-from crawler.sites.base import ListingItem, Site, first, html_tree
+from crawler.sites.base import Listing, ListingItem, Site, first, html_tree
 from crawler.textify import paragraphs, text_of
 
 NAME = "mofa.go.kr"
@@ -93,11 +93,11 @@ def doc_key(url: str) -> str:
     return f"{NAME}/{board}/{seq}"
 
 
-def listing_urls(config: SiteConfig) -> list[str]:
+def listing_urls(config: SiteConfig) -> list[Listing]:
     """The newest list pages of every configured board."""
     base = config.base_url.rstrip("/")
     return [
-        f"{base}/{_prefix(board)}/brd/{board}/list.do?page={page}"
+        Listing(f"{base}/{_prefix(board)}/brd/{board}/list.do?page={page}", expect_items=page == 1)
         for board in config.collections
         for page in range(1, config.list_pages + 1)
     ]

@@ -1,5 +1,5 @@
-"""Golden fixtures of mofa.go.kr: every view page against its expected archive text, every list page
-against its expected items, and the three seeds against the release text the seed captures show."""
+"""mofa.go.kr specifics: the seeds against the release text the seed captures show, URL canonicalization,
+and parse errors that name what is missing (the golden pages are walked by test_golden.py)."""
 
 from __future__ import annotations
 
@@ -9,45 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from archive.document import Version, parse_version
+from archive.document import Version
 from crawler.errors import ParseError
 from crawler.sites import mofa
 from tests.seeds import seed_release
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mofa.go.kr"
 CAPTURED = datetime(2026, 1, 1, tzinfo=UTC)
-VIEWS = sorted(p for p in FIXTURES.glob("*.html") if p.with_suffix(".txt").exists())
-LISTS = sorted(p for p in FIXTURES.glob("*.html") if p.with_suffix(".list").exists())
-ERRORS = sorted(p for p in FIXTURES.glob("*.html") if p.with_suffix(".error").exists())
-
-
-def test_fixture_set_covers_the_variants() -> None:
-    assert len(VIEWS) >= 8 and len(LISTS) >= 3 and ERRORS
-
-
-@pytest.mark.parametrize("page", VIEWS, ids=lambda p: p.stem)
-def test_view_page(page: Path) -> None:
-    expected = page.with_suffix(".txt").read_text(encoding="utf-8")
-    url = parse_version(expected, source=str(page)).release.url
-    # Served from a simulator or a mission host with list-link noise: the canonical URL must come out.
-    noisy = url.replace("https://www.", "http://overseas.") + "&amp;srchFr=&amp;amp;srchTo=&amp;page=2"
-    release = mofa.parse_release(page.read_text(encoding="utf-8"), noisy)
-    assert Version(release, CAPTURED).render() == expected
-
-
-@pytest.mark.parametrize("page", LISTS, ids=lambda p: p.stem)
-def test_list_page(page: Path) -> None:
-    items = mofa.parse_listing(page.read_text(encoding="utf-8"), "http://127.0.0.1:9/eng/brd/m_5676/list.do?page=1")
-    got = "".join(f"{i.url}\t{i.published}\t{i.title}\n" for i in items)
-    assert got == page.with_suffix(".list").read_text(encoding="utf-8")
-
-
-@pytest.mark.parametrize("page", ERRORS, ids=lambda p: p.stem)
-def test_page_without_structure_is_a_parse_error(page: Path) -> None:
-    url = "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=1"
-    with pytest.raises(ParseError) as caught:
-        mofa.parse_release(page.read_text(encoding="utf-8"), url)
-    assert str(caught.value).startswith(url + ": " + page.with_suffix(".error").read_text().strip())
 
 
 @pytest.mark.parametrize(
