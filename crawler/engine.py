@@ -203,6 +203,10 @@ class Engine:
             self.archive.observe(key, url, "blocked", run_id=run_id, detail=exc.reason)
             report.problem("blocked", str(exc))
             return
+        except Disallowed as exc:
+            report.counts["skipped"] += 1
+            logger.warning("skipped %s", exc)
+            return
         except FetchError as exc:
             self._failed(report, key, url, run_id, str(exc))
             return

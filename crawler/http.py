@@ -316,6 +316,11 @@ class Fetcher:
             if origin not in self._robots:
                 self._robots[origin] = await self._load_robots(origin, policy)
         rules = self._robots[origin]
+        if rules.error is not None:
+            # RFC 9309: robots.txt unreachable (5xx, network) means "assume complete disallow": we back off
+            # from the host for this run and say why; a challenge there means the whole host is blocking us.
+            kind = Blocked if isinstance(rules.error, Blocked) else FetchError
+            raise kind(url, f"robots.txt unavailable ({rules.error.reason}); not crawling {origin} this run")
         if rules.crawl_delay:
             self._gate(_host(url), rules.crawl_delay)
         if not rules.allowed(url, self.config.user_agent):
@@ -329,11 +334,10 @@ class Fetcher:
         except NotFound:
             return RobotsRules.allow_all(f"{url}: none")
         except FetchError as exc:
-            if exc.status is not None and 400 <= exc.status < 500:
+            if exc.status is not None and 400 <= exc.status < 500 and exc.status not in RETRY_STATUSES:
                 return RobotsRules.allow_all(f"{url}: HTTP {exc.status}")
-            # RFC 9309: an unreachable robots.txt means "assume complete disallow" for now.
-            logger.warning("%s unreachable (%s): not crawling %s this run", url, exc.reason, origin)
-            return RobotsRules.disallow_all(f"{url} unreachable")
+            logger.warning("%s unavailable (%s): not crawling %s this run", url, exc.reason, origin)
+            return RobotsRules.unavailable(url, exc)
         return parse_robots(page.text, source=url)
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from protego import Protego
 
+from crawler.errors import FetchError
+
 
 @dataclass(frozen=True)
 class RobotsRules:
@@ -14,6 +16,7 @@ class RobotsRules:
     source: str
     parser: Protego | None = None
     allow: bool = True  # used when there is no parser
+    error: FetchError | None = None  # why robots.txt could not be read (5xx, network, blocked)
 
     @classmethod
     def allow_all(cls, source: str) -> RobotsRules:
@@ -21,9 +24,9 @@ class RobotsRules:
         return cls(source, None, True)
 
     @classmethod
-    def disallow_all(cls, source: str) -> RobotsRules:
-        """robots.txt unreachable (5xx, network): back off from the whole origin."""
-        return cls(source, None, False)
+    def unavailable(cls, source: str, error: FetchError) -> RobotsRules:
+        """robots.txt unreachable (5xx, network) or blocked: back off from the whole origin."""
+        return cls(source, None, False, error)
 
     def allowed(self, url: str, user_agent: str) -> bool:
         """Whether `user_agent` may fetch `url`."""

@@ -88,3 +88,38 @@ class Pressroom:
 @pytest.fixture
 def pressroom(tmp_path: Path, config_file: Path, mofa_sim: tuple[MofaSim, SimServer]) -> Pressroom:
     return Pressroom(tmp_path / "archive", config_file, {"mofa": mofa_sim[1].base_url})
+
+
+MID_CONFIG = (
+    FAST_CONFIG
+    + """
+[sites."mid.ru"]
+min_interval = 0
+languages = ["en", "ru"]
+
+[sites."archive.mid.ru"]
+min_interval = 0
+collections = ["press_service/minister_speeches", "foreign_policy/news"]
+languages = ["en", "ru"]
+"""
+)
+
+
+@pytest.fixture
+def mid_sims() -> Iterator[tuple[object, object, SimServer, SimServer]]:
+    from tests.fixtures.build_mid import current_articles, old_articles
+    from tests.sim_mid import MidSim, OldMidSim
+
+    current = MidSim([a for _, a in current_articles()])
+    old = OldMidSim([a for _, a in old_articles()])
+    with SimServer(current) as cur_server, SimServer(old) as old_server:
+        yield current, old, cur_server, old_server
+
+
+@pytest.fixture
+def mid_pressroom(tmp_path: Path, mid_sims: tuple[object, object, SimServer, SimServer]) -> Pressroom:
+    config = tmp_path / "mid.toml"
+    config.write_text(MID_CONFIG, encoding="utf-8")
+    return Pressroom(
+        tmp_path / "archive", config, {"mid": mid_sims[2].base_url, "archive.mid.ru": mid_sims[3].base_url}
+    )

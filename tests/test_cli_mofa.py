@@ -206,8 +206,8 @@ def test_unreachable_host_is_one_clear_line(tmp_path: Path, config_file: Path) -
     run = Pressroom(tmp_path / "a", config_file, {"mofa": f"http://127.0.0.1:{port}"})
     result = run("crawl", "mofa", ok=False)
     assert "Traceback" not in result.output
-    assert f"127.0.0.1:{port}/robots.txt unreachable" in result.stderr
-    assert "disallowed by robots.txt" in result.stderr
+    assert f"127.0.0.1:{port}/robots.txt unavailable" in result.stderr
+    assert "failed" in result.stderr and f"not crawling http://127.0.0.1:{port} this run" in result.stderr
 
 
 def test_user_errors_are_one_line(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from crawler.config import Config
-from crawler.errors import Blocked, FetchError, HostGivenUp, NotFound, RetryExhausted
+from crawler.errors import Blocked, Disallowed, FetchError, HostGivenUp, NotFound, RetryExhausted
 from crawler.http import Fetcher, Page, Policy
 from tests.simserver import Reply, Request, SimServer
 
@@ -197,3 +197,28 @@ def test_min_interval_spaces_requests_on_one_host() -> None:
 
         asyncio.run(go())
     assert slept == [2.5, 2.5, 2.5]
+
+
+def test_robots_unavailable_or_blocked_stops_the_host_with_a_reason() -> None:
+    from tests.sitegen.mid import CHALLENGE
+
+    for robots_reply, error, reason in (
+        (Reply(503, "down"), FetchError, "robots.txt unavailable (HTTP 503 (after 3 tries))"),
+        (Reply(200, CHALLENGE), Blocked, "robots.txt unavailable (anti-bot challenge page"),
+    ):
+
+        def app(request: Request, robots_reply: Reply = robots_reply) -> Reply:
+            return robots_reply if request.path == "/robots.txt" else Reply(200, "<p>ok</p>")
+
+        with pytest.raises(error) as caught:
+            fetch(app, robots=True)
+        assert reason in str(caught.value)
+        assert not isinstance(caught.value, Disallowed), "an outage is not a prohibition"
+
+
+def test_missing_robots_allows_everything() -> None:
+    def app(request: Request) -> Reply:
+        return Reply(404, "no") if request.path == "/robots.txt" else Reply(200, "<p>ok</p>")
+
+    page, server = fetch(app, robots=True)
+    assert page.text == "<p>ok</p>" and [r.path for r in server.log] == ["/robots.txt", "/page"]

@@ -146,7 +146,7 @@ def test_atom_feed_and_unsafe_xml() -> None:
     assert parse_feed(euc_kr.encode("euc-kr"))[0].title == "보도자료"
     cyrillic = '<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><item><title>Новости</title>'
     assert parse_feed((cyrillic + "</item></channel></rss>").encode("cp1251"))[0].title == "Новости"
-    decoded = (cyrillic + "</item></channel></rss>")  # as the fetcher hands it over: already text
+    decoded = cyrillic + "</item></channel></rss>"  # as the fetcher hands it over: already text
     assert parse_feed(decoded)[0].title == "Новости"
 
 
