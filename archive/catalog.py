@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS documents (
     etag TEXT,
     last_modified TEXT,
     first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL
+    last_seen TEXT NOT NULL,
+    last_visit TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
 CREATE TABLE IF NOT EXISTS versions (
@@ -103,7 +104,8 @@ class DocumentRow:
     etag: str | None
     last_modified: str | None
     first_seen: str
-    last_seen: str
+    last_seen: str  # the last visit that found the page
+    last_visit: str  # the last visit of any outcome
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,8 @@ class Catalog:
             "INSERT INTO observations (key, url, run_id, at, kind, version, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (key, url, run_id, at, kind, version, detail),
         )
+        if key is not None:
+            self.db.execute("UPDATE documents SET last_visit = ? WHERE key = ?", (at, key))
 
     def observations(self, key: str) -> list[ObservationRow]:
         """A document's observations, oldest first."""

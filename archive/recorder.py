@@ -135,6 +135,7 @@ class Archive:
                     last_modified=last_modified if last_modified is not None else (doc.last_modified if doc else None),
                     first_seen=doc.first_seen if doc else now,
                     last_seen=now,
+                    last_visit=now,
                 )
             )
             if restored:
@@ -265,6 +266,7 @@ class Archive:
                 last_modified=before.last_modified if before else None,
                 first_seen=format_captured(good[0][1].captured),
                 last_seen=last_seen,
+                last_visit=max([last_seen, *(o.at for o in observations)]),
             )
         )
 

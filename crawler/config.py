@@ -46,6 +46,8 @@ class SiteConfig:
     collections: tuple[str, ...]
     languages: tuple[str, ...] = ()  # content languages to archive, where the site has several
     list_pages: int = 1
+    revisit_limit: int = 100  # known documents revisited per run, most overdue first
+    interval: float = 1800.0  # seconds between scheduled runs (`pressroom schedule`)
     ca_bundle: str = ""
     enabled: bool = True
     ignore_robots: bool = False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,7 @@ import httpx
 
 from archive.errors import ArchiveError
 from archive.recorder import Archive
+from crawler import revisit
 from crawler.config import Config, SiteConfig
 from crawler.errors import Blocked, Disallowed, FetchError, NotFound, ParseError
 from crawler.http import Fetcher, Page, Policy
@@ -99,6 +101,9 @@ class Engine:
         self.transport = transport
         self.sleep = sleep
         self.monotonic = monotonic
+        self.revisit_all = False
+        # Set from another thread or a signal handler: finish the document in hand, then stop.
+        self.stopping = threading.Event()
 
     def fetcher(self, sites: list[Site]) -> Fetcher:
         """A Fetcher for these sites (with their CA bundles)."""
@@ -146,8 +151,20 @@ class Engine:
         cfg = self.config.site(site.name)
         policy = self.policy(site, cfg)
         items = await self.discover(fetcher, site, cfg, policy, report, run_id)
-        for item in items:
-            await self.visit(fetcher, site, cfg, policy, item.url, report, run_id)
+        urls = [item.url for item in items]
+        urls += self.due_urls(site, cfg, exclude=set(urls))
+        for url in urls:
+            if self.stopping.is_set():
+                logger.warning("%s: stopping early, as asked", site.name)
+                break
+            await self.visit(fetcher, site, cfg, policy, url, report, run_id)
+
+    def due_urls(self, site: Site, cfg: SiteConfig, *, exclude: set[str]) -> list[str]:
+        """Known documents of the site due for a revisit (all of them with `revisit_all`)."""
+        known = [d for d in self.archive.catalog.documents(site=site.name) if d.url not in exclude]
+        if self.revisit_all:
+            return [d.url for d in known]
+        return [d.url for d in revisit.due(known, self.archive.clock(), cfg.revisit_limit)]
 
     async def discover(
         self, fetcher: Fetcher, site: Site, cfg: SiteConfig, policy: Policy, report: SiteReport, run_id: int

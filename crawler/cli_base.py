@@ -1,0 +1,129 @@
+"""The `pressroom` command group, its global options, and what every command shares."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from archive.errors import PressroomError
+from archive.recorder import Archive
+from crawler import __version__
+from crawler import config as configuration
+from crawler.config import Config
+from crawler.errors import ConfigError
+from crawler.sites import SITES, resolve
+
+F = TypeVar("F", bound=Callable[..., Any])
+logger = logging.getLogger("crawler.cli")
+
+
+class Context:
+    """What every command gets: the archive root and the configuration."""
+
+    def __init__(self, archive: Path, config: Config) -> None:
+        self.root = archive
+        self.config = config
+
+    def archive(self) -> Archive:
+        """The archive, for reading or writing."""
+        return Archive(self.root)
+
+    def reading(self) -> Archive:
+        """The archive, which must exist."""
+        archive = Archive(self.root)
+        if not archive.exists():
+            raise click.ClickException(f"no archive at {self.root} (run `pressroom crawl` first, or pass --archive)")
+        return archive
+
+
+def friendly(func: F) -> F:
+    """Turn pressroom's errors into one-line messages and a non-zero exit, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PressroomError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            raise click.ClickException("interrupted") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _parse_base_urls(values: tuple[str, ...]) -> dict[str, str]:
+    result = {}
+    for value in values:
+        name, sep, url = value.partition("=")
+        if not sep or not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"expected SITE=URL with an http(s) URL, got {value!r}", param_hint="--base-url")
+        try:
+            result[resolve(name).name] = url.rstrip("/")
+        except ConfigError as exc:
+            raise click.BadParameter(str(exc), param_hint="--base-url") from None
+    return result
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pressroom")
+@click.option(
+    "--archive",
+    "archive_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PRESSROOM_ARCHIVE",
+    default=configuration.DEFAULT_ARCHIVE,
+    show_default=True,
+    help="Archive folder (env PRESSROOM_ARCHIVE).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Settings file (default ./pressroom.toml if present, or env PRESSROOM_CONFIG).",
+)
+@click.option(
+    "--base-url",
+    "base_urls",
+    multiple=True,
+    metavar="SITE=URL",
+    help="Fetch SITE from URL instead (a mirror or a local simulator); repeatable.",
+)
+@click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for HTTP requests).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and the summary on stderr.")
+@click.pass_context
+@friendly
+def cli(
+    ctx: click.Context,
+    archive_dir: Path,
+    config_file: Path | None,
+    base_urls: tuple[str, ...],
+    verbose: int,
+    quiet: bool,
+) -> None:
+    """Keep a faithful, versioned archive of ministry press releases."""
+    _setup_logging(verbose, quiet)
+    config = configuration.load({name: site.defaults for name, site in SITES.items()}, config_file)
+    for name, url in _parse_base_urls(base_urls).items():
+        config = configuration.with_site(config, name, base_url=url)
+    ctx.obj = Context(archive_dir, config)
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for name in ("crawler", "archive"):
+        log = logging.getLogger(name)
+        log.handlers[:] = [handler]
+        log.setLevel(logging.DEBUG if verbose else level)
+        log.propagate = False
+    logging.getLogger("httpx").setLevel(logging.INFO if verbose > 1 else logging.WARNING)
+
+

@@ -1,0 +1,138 @@
+"""Commands that read the archive: history, show, diff, export, reindex, runs, status."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from archive import diff as difflib_
+from archive import export as exporting
+from archive.errors import UnknownDocument
+from archive.recorder import Archive
+from archive.store import split_key
+from crawler.cli_base import Context, cli, friendly
+from crawler.sites import resolve, site_for_url
+
+
+def resolve_doc(archive: Archive, doc: str) -> str:
+    """A document key from a key or any form of its URL."""
+    if "://" in doc:
+        site = site_for_url(doc)
+        if site is not None:
+            key = site.doc_key(doc)
+        else:
+            rows = archive.catalog.documents_by_url(doc)
+            if not rows:
+                raise UnknownDocument(f"no document with URL {doc}")
+            key = rows[0].key
+    else:
+        key = "/".join(split_key(doc))
+    if not archive.store.versions(key):
+        raise UnknownDocument(f"no document {key} in the archive at {archive.root}")
+    return key
+
+
+@cli.command()
+@click.argument("doc")
+@click.pass_obj
+@friendly
+def history(obj: Context, doc: str) -> None:
+    """List the versions of DOC (a key or URL) and every visit that observed it."""
+    archive = obj.reading()
+    key = resolve_doc(archive, doc)
+    current = archive.catalog.document(key)
+    click.echo(key)
+    for stored in archive.store.versions(key):
+        _, version = archive.version(key, stored.number)
+        mark = "*" if current and current.current_version == stored.number else " "
+        click.echo(
+            f"{mark} v{stored.number}  {stored.digest16}  captured {version.captured:%Y-%m-%d %H:%M}Z"
+            f"  {version.release.title}"
+        )
+    observations = archive.catalog.observations(key)
+    if observations:
+        click.echo("")
+        for o in observations:
+            number = f" v{o.version}" if o.version else ""
+            detail = f"  {o.detail}" if o.detail else ""
+            click.echo(f"  {o.at}  {o.kind}{number}{detail}")
+
+
+@cli.command()
+@click.argument("doc")
+@click.option("--version", "number", type=int, default=None, help="Version number (default: the current one).")
+@click.pass_obj
+@friendly
+def show(obj: Context, doc: str, number: int | None) -> None:
+    """Print a version file of DOC (a key or URL)."""
+    archive = obj.reading()
+    _, version = archive.version(resolve_doc(archive, doc), number)
+    click.echo(version.render(), nl=False)
+
+
+@cli.command()
+@click.argument("doc")
+@click.option("--from", "old", type=int, default=None, help="Older version (default: the one before --to).")
+@click.option("--to", "new", type=int, default=None, help="Newer version (default: the latest).")
+@click.pass_obj
+@friendly
+def diff(obj: Context, doc: str, old: int | None, new: int | None) -> None:
+    """Show what changed in DOC between two versions (unified diff, metadata changes first)."""
+    archive = obj.reading()
+    key = resolve_doc(archive, doc)
+    numbers = [v.number for v in archive.store.versions(key)]
+    new = new if new is not None else numbers[-1]
+    if old is None:
+        earlier = [n for n in numbers if n < new]
+        if not earlier:
+            raise click.ClickException(f"{key} has only one version up to v{new}; nothing to compare")
+        old = earlier[-1]
+    (_, a), (_, b) = archive.version(key, old), archive.version(key, new)
+    click.echo(difflib_.unified(a, b, old_label=f"{key} v{old}", new_label=f"{key} v{new}"), nl=False)
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True, help="Output format."
+)
+@click.option("--all-versions", is_flag=True, help="Every version, not only each document's current one.")
+@click.option("--site", default=None, help="Only this site.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of stdout.",
+)
+@click.pass_obj
+@friendly
+def export(obj: Context, fmt: str, all_versions: bool, site: str | None, output: Path | None) -> None:
+    """Export the archive as JSON Lines or CSV."""
+    archive = obj.reading()
+    rows = exporting.records(archive, all_versions=all_versions, site=resolve(site).name if site else None)
+    writer = exporting.write_jsonl if fmt == "jsonl" else exporting.write_csv
+    if output is None:
+        count = writer(rows, sys.stdout)
+    else:
+        with output.open("w", encoding="utf-8", newline="") as out:
+            count = writer(rows, out)
+    click.echo(f"{count} records", err=True)
+
+
+@cli.command()
+@click.pass_obj
+@friendly
+def reindex(obj: Context) -> None:
+    """Rebuild the catalog from the version files alone (keeps the record of visits and runs)."""
+    archive = obj.reading()
+    with archive.writing():
+        report = archive.reindex()
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+    click.echo(f"{report.documents} documents, {report.versions} versions indexed", err=True)
+    if report.problems:
+        sys.exit(1)
+
+

@@ -1,0 +1,44 @@
+"""When a known document is due for another visit: often while young, rarely when old.
+
+Ministries correct a release in its first hours and days; years later an edit or a withdrawal is rare
+but still matters, so old releases are still revisited, monthly.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from archive.catalog import DocumentRow
+from archive.document import parse_captured, parse_published
+
+# (age below which, revisit interval)
+SCHEDULE = (
+    (timedelta(days=1), timedelta(hours=1)),
+    (timedelta(days=30), timedelta(days=1)),
+    (timedelta(days=365), timedelta(days=7)),
+)
+OLD_INTERVAL = timedelta(days=30)
+
+
+def revisit_interval(published: date | datetime, now: datetime) -> timedelta:
+    """How long to wait between visits of a release published at `published`."""
+    start = published if isinstance(published, datetime) else datetime.combine(published, datetime.min.time(), UTC)
+    age = now - start
+    for limit, interval in SCHEDULE:
+        if age < limit:
+            return interval
+    return OLD_INTERVAL
+
+
+def overdue(doc: DocumentRow, now: datetime) -> timedelta | None:
+    """How long past due the document is, or None if it is not due."""
+    last = parse_captured(doc.last_visit)
+    late = now - last - revisit_interval(parse_published(doc.published), now)
+    return late if late >= timedelta(0) else None
+
+
+def due(documents: list[DocumentRow], now: datetime, limit: int | None) -> list[DocumentRow]:
+    """The due documents, most overdue first, at most `limit` of them."""
+    late = [(lateness, doc) for doc in documents if (lateness := overdue(doc, now)) is not None]
+    late.sort(key=lambda pair: pair[0], reverse=True)
+    return [doc for _, doc in late[:limit]] if limit is not None else [doc for _, doc in late]
