@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import sys
@@ -57,12 +58,18 @@ def friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+WAYBACK_NAMES = ("wayback", "web.archive.org")
+
+
 def _parse_base_urls(values: tuple[str, ...]) -> dict[str, str]:
     result = {}
     for value in values:
         name, sep, url = value.partition("=")
         if not sep or not url.startswith(("http://", "https://")):
             raise click.BadParameter(f"expected SITE=URL with an http(s) URL, got {value!r}", param_hint="--base-url")
+        if name.strip().lower() in WAYBACK_NAMES:
+            result["wayback"] = url.rstrip("/")
+            continue
         try:
             result[resolve(name).name] = url.rstrip("/")
         except ConfigError as exc:
@@ -93,7 +100,7 @@ def _parse_base_urls(values: tuple[str, ...]) -> dict[str, str]:
     "base_urls",
     multiple=True,
     metavar="SITE=URL",
-    help="Fetch SITE from URL instead (a mirror or a local simulator); repeatable.",
+    help="Fetch SITE from URL instead (a mirror or a local simulator; SITE may be `wayback`); repeatable.",
 )
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for HTTP requests).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and the summary on stderr.")
@@ -111,7 +118,10 @@ def cli(
     _setup_logging(verbose, quiet)
     config = configuration.load({name: site.defaults for name, site in SITES.items()}, config_file)
     for name, url in _parse_base_urls(base_urls).items():
-        config = configuration.with_site(config, name, base_url=url)
+        if name == "wayback":
+            config = dataclasses.replace(config, wayback_url=url)
+        else:
+            config = configuration.with_site(config, name, base_url=url)
     ctx.obj = Context(archive_dir, config)
 
 
@@ -125,5 +135,3 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         log.setLevel(logging.DEBUG if verbose else level)
         log.propagate = False
     logging.getLogger("httpx").setLevel(logging.INFO if verbose > 1 else logging.WARNING)
-
-

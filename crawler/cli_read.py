@@ -13,7 +13,7 @@ from archive.errors import UnknownDocument
 from archive.recorder import Archive
 from archive.store import split_key
 from crawler.cli_base import Context, cli, friendly
-from crawler.sites import resolve, site_for_url
+from crawler.sites import SITES, resolve, site_for_url
 
 
 def resolve_doc(archive: Archive, doc: str) -> str:
@@ -136,3 +136,45 @@ def reindex(obj: Context) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.option("--limit", type=int, default=20, show_default=True, help="How many runs to list.")
+@click.pass_obj
+@friendly
+def runs(obj: Context, limit: int) -> None:
+    """List the most recent runs with their counts."""
+    archive = obj.reading()
+    for run in archive.catalog.runs(limit):
+        counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(run["counts"].items()) if v) or "-"
+        finished = run["finished"] or "(running or killed)"
+        click.echo(
+            f"{run['id']:>5}  {run['started']}  {finished}  {run['status']:<8} {run['command']:<9} "
+            f"{run['sites']}: {counts}"
+        )
+
+
+@cli.command()
+@click.pass_obj
+@friendly
+def status(obj: Context) -> None:
+    """Per site: when a run last succeeded, how many documents are archived, withdrawn, and due."""
+    from crawler.revisit import due
+
+    archive = obj.reading()
+    now = archive.clock()
+    last_ok: dict[str, str] = {}
+    last_any: dict[str, tuple[str, str]] = {}
+    for run in reversed(archive.catalog.runs(10_000)):
+        for site in run["sites"].split():
+            last_any[site] = (run["started"], run["status"])
+            if run["status"] == "ok":
+                last_ok[site] = run["finished"] or run["started"]
+    for name in SITES:
+        docs = list(archive.catalog.documents(site=name))
+        if not docs and name not in last_any:
+            continue
+        withdrawn = sum(d.status == "withdrawn" for d in docs)
+        started, state = last_any.get(name, ("never", "-"))
+        click.echo(
+            f"{name}: {len(docs)} documents ({withdrawn} withdrawn), {len(due(docs, now, None))} due now; "
+            f"last success {last_ok.get(name, 'never')}; last run {started} ({state})"
+        )

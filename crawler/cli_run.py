@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +20,7 @@ from crawler import config as configuration
 from crawler.cli_base import Context, cli, friendly
 from crawler.engine import Engine, RunReport
 from crawler.sites import SITES, resolve
+from crawler.sites.base import Site
 
 logger = logging.getLogger("crawler.cli")
 
@@ -32,20 +36,83 @@ logger = logging.getLogger("crawler.cli")
     metavar="SECONDS",
     help="Wait this long for another pressroom run writing the same archive.",
 )
+@click.option("--revisit-all", is_flag=True, help="Revisit every known document now, not only the due ones.")
 @click.pass_obj
 @friendly
-def crawl(obj: Context, sites: tuple[str, ...], ignore_robots: bool, wait_lock: float) -> None:
-    """Fetch the newest releases of SITE (default: every enabled site) and archive what is new or changed."""
+def crawl(obj: Context, sites: tuple[str, ...], ignore_robots: bool, wait_lock: float, revisit_all: bool) -> None:
+    """Fetch the newest releases of SITE (default: every enabled site), revisit known ones that are due,
+    and archive what is new or changed."""
     chosen = [resolve(s) for s in sites] or [s for s in SITES.values() if obj.config.site(s.name).enabled]
-    config = obj.config
-    if ignore_robots:
-        logger.warning("warning: --ignore-robots: robots.txt will not be obeyed this run")
-        for site in chosen:
-            config = configuration.with_site(config, site.name, ignore_robots=True)
+    config = _robots_override(obj.config, chosen, ignore_robots)
     check_writable(obj.root)
     archive = obj.archive()
     with archive.writing(wait=wait_lock):
-        report = asyncio.run(Engine(archive, config).crawl(chosen))
+        engine = Engine(archive, config)
+        engine.revisit_all = revisit_all
+        with stop_on_signals(engine):
+            report = asyncio.run(engine.crawl(chosen))
+    _print_report(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _robots_override(config: configuration.Config, sites: list[Site], ignore: bool) -> configuration.Config:
+    if ignore:
+        logger.warning("warning: --ignore-robots: robots.txt will not be obeyed this run")
+        for site in sites:
+            config = configuration.with_site(config, site.name, ignore_robots=True)
+    return config
+
+
+@contextlib.contextmanager
+def stop_on_signals(engine: Engine) -> Iterator[None]:
+    """On SIGINT or SIGTERM, let the engine finish the document in hand, record the run and stop."""
+
+    def stop(signum: int, frame: object) -> None:
+        logger.warning("%s: finishing the document in hand, then stopping", signal.Signals(signum).name)
+        engine.stopping.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@cli.command()
+@click.argument("site")
+@click.option("--since", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First publication day (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last publication day (default: today).")
+@click.option("--refresh", is_flag=True, help="Fetch documents again even if they are already archived.")
+@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (warns; for operators who may).")
+@click.option("--wait-lock", type=float, default=0.0, metavar="SECONDS", help="Wait for another run to finish.")
+@click.pass_obj
+@friendly
+def backfill(
+    obj: Context,
+    site: str,
+    since: datetime,
+    until: datetime | None,
+    refresh: bool,
+    ignore_robots: bool,
+    wait_lock: float,
+) -> None:
+    """Archive SITE's releases published between --since and --until; resumable: run it again after an
+    interruption, with the same arguments, and it continues where it stopped."""
+    from crawler.backfill import Backfill
+
+    chosen = resolve(site)
+    first, last = since.date(), (until or datetime.now(UTC)).date()
+    if first > last:
+        raise click.BadParameter(f"--since {first} is after --until {last}", param_hint="--since")
+    config = _robots_override(obj.config, [chosen], ignore_robots)
+    check_writable(obj.root)
+    archive = obj.archive()
+    with archive.writing(wait=wait_lock):
+        engine = Engine(archive, config)
+        with stop_on_signals(engine):
+            report = asyncio.run(Backfill(engine).run(chosen, first, last, refresh=refresh))
     _print_report(report)
     if not report.ok:
         sys.exit(1)
@@ -108,3 +175,23 @@ def _captured_time(value: str | None, filename: str) -> datetime:
         return datetime.now(UTC)
 
 
+@cli.command()
+@click.argument("sites", nargs=-1, metavar="[SITE]...")
+@click.option(
+    "--duration",
+    type=float,
+    default=None,
+    metavar="SECONDS",
+    help="Stop after this long (default: run until SIGINT or SIGTERM).",
+)
+@click.pass_obj
+@friendly
+def schedule(obj: Context, sites: tuple[str, ...], duration: float | None) -> None:
+    """Run unattended: crawl each SITE (default: every enabled site) at its configured interval."""
+    from crawler.schedule import Scheduler
+
+    chosen = [resolve(s) for s in sites] or [s for s in SITES.values() if obj.config.site(s.name).enabled]
+    check_writable(obj.root)
+    scheduler = Scheduler(obj.root, obj.config, chosen)
+    scheduler.serve(duration=duration)
+    click.echo(f"scheduler stopped after {scheduler.runs} runs", err=True)

@@ -35,6 +35,7 @@ MAX_REDIRECTS = 5  # the mofa.go.kr cookie gate needs one
 ATTEMPTS = 4  # one try plus three retries of a transient failure
 BACKOFF_S = 2.0  # first retry wait; doubles each time, with jitter
 RETRY_AFTER_CAP_S = 300.0  # a longer Retry-After gives the host up for the run
+WAYBACK_INTERVAL_S = 1.0  # the Wayback Machine asks CDX clients to stay near 1 request per second
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class SiteConfig:
     languages: tuple[str, ...] = ()  # content languages to archive, where the site has several
     list_pages: int = 1
     revisit_limit: int = 100  # known documents revisited per run, most overdue first
-    interval: float = 1800.0  # seconds between scheduled runs (`pressroom schedule`)
+    interval: float = 1800.0  # seconds between scheduled runs (`pressroom schedule`); mid.ru: 3600
     ca_bundle: str = ""
     enabled: bool = True
     ignore_robots: bool = False
@@ -68,6 +69,8 @@ class Config:
     backoff: float = BACKOFF_S
     retry_after_cap: float = RETRY_AFTER_CAP_S
     lock_wait: float = 0.0
+    wayback_url: str = "https://web.archive.org"  # CDX index for backfill discovery (mid.ru, archive.mid.ru)
+    wayback_interval: float = WAYBACK_INTERVAL_S
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -53,6 +53,7 @@ class SiteReport:
             "restored",
             "unchanged",
             "not_modified",
+            "already_archived",
             "missing",
             "withdrawn",
             "skipped",
@@ -197,8 +198,8 @@ class Engine:
 
     async def visit(
         self, fetcher: Fetcher, site: Site, cfg: SiteConfig, policy: Policy, url: str, report: SiteReport, run_id: int
-    ) -> None:
-        """Fetch, parse and archive one release; record what happened."""
+    ) -> str:
+        """Fetch, parse and archive one release; record what happened and return its kind."""
         key = site.doc_key(url)
         doc = self.archive.catalog.document(key)
         try:
@@ -210,45 +211,44 @@ class Engine:
             )
         except NotFound as exc:
             if doc is None:
-                self._failed(report, key, url, run_id, str(exc))
-            else:
-                kind = self.archive.miss(key, url, run_id=run_id, detail=exc.reason)
-                report.counts[kind] += 1
-                logger.warning("%s %s (%s)", kind, key, exc.reason)
-            return
+                return self._failed(report, key, url, run_id, str(exc))
+            kind = self.archive.miss(key, url, run_id=run_id, detail=exc.reason)
+            report.counts[kind] += 1
+            logger.warning("%s %s (%s)", kind, key, exc.reason)
+            return kind
         except Blocked as exc:
             self.archive.observe(key, url, "blocked", run_id=run_id, detail=exc.reason)
             report.problem("blocked", str(exc))
-            return
+            return "blocked"
         except Disallowed as exc:
             report.counts["skipped"] += 1
             logger.warning("skipped %s", exc)
-            return
+            return "skipped"
         except FetchError as exc:
-            self._failed(report, key, url, run_id, str(exc))
-            return
-        self._archive_page(site, page, url, key, report, run_id)
+            return self._failed(report, key, url, run_id, str(exc))
+        return self._archive_page(site, page, url, key, report, run_id)
 
-    def _archive_page(self, site: Site, page: Page, url: str, key: str, report: SiteReport, run_id: int) -> None:
+    def _archive_page(self, site: Site, page: Page, url: str, key: str, report: SiteReport, run_id: int) -> str:
         if page.status == 304:
             self.archive.observe(key, url, "not_modified", run_id=run_id)
             report.counts["not_modified"] += 1
-            return
+            return "not_modified"
         try:
             release = site.parse_release(page.text, url)
             outcome = self.archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
         except (ParseError, ArchiveError) as exc:
-            self._failed(report, key, url, run_id, str(exc))
-            return
+            return self._failed(report, key, url, run_id, str(exc))
         report.counts[outcome.kind] += 1
         if outcome.restored:
             report.counts["restored"] += 1
         if outcome.kind != "unchanged":
             logger.info("%s %s v%d  %s", outcome.kind, outcome.key, outcome.version, release.title[:70])
+        return outcome.kind
 
-    def _failed(self, report: SiteReport, key: str, url: str, run_id: int, message: str) -> None:
+    def _failed(self, report: SiteReport, key: str, url: str, run_id: int, message: str) -> str:
         try:
             self.archive.observe(key, url, "failed", run_id=run_id, detail=message)
         except ArchiveError as exc:  # a broken catalog must not hide the original failure
             logger.error("cannot record the failure of %s: %s", url, exc)
         report.problem("failed", message)
+        return "failed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from collections import Counter
 from dataclasses import replace
 
@@ -34,6 +35,7 @@ class MofaSim:
         self.hits: Counter[int] = Counter()
         self.views: Counter[int] = Counter()
         self.failures: dict[str, list[Reply]] = {}  # path prefix -> replies to give before the real one
+        self.delay = 0.0  # seconds each view page takes (a slow site)
         self._cookies = itertools.count(1)
 
     def edit(self, seq: int, board: str = "m_5676", **changes: object) -> None:
@@ -104,6 +106,8 @@ class MofaSim:
             return Reply(404, "<html><body><h1>404</h1></body></html>")
         self.hits[rel.seq] += 1
         self.views[rel.seq] += 1
+        if self.delay:
+            time.sleep(self.delay)
         return Reply(200, view_page(rel, rel.hits + self.hits[rel.seq]))
 
 

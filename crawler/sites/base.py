@@ -31,8 +31,31 @@ class Listing:
     expect_items: bool  # an empty answer here means we are blocked (the newest page of a section is never empty)
 
 
+@dataclass(frozen=True)
+class Source:
+    """One paged discovery source of a backfill: a list walked in a date window, or a CDX prefix."""
+
+    key: str  # stable name, recorded in the backfill journal
+    first_url: str
+    # Parse one page: (items, URL of the next page or None). Pure, like everything in a site module.
+    parse_page: Callable[[str, str], tuple[list[ListingItem], str | None]]
+
+
+@dataclass(frozen=True)
+class BackfillRequest:
+    """What a backfill asks a site for."""
+
+    since: date
+    until: date
+    wayback_url: str
+
+
 def _everything(url: str, config: SiteConfig) -> bool:
     return True
+
+
+def _no_backfill(config: SiteConfig, request: BackfillRequest) -> list[Source]:
+    return []
 
 
 @dataclass(frozen=True)
@@ -49,6 +72,8 @@ class Site:
     canonical_url: Callable[[str], str]  # ValueError when the URL is not one of this site's releases
     doc_key: Callable[[str], str]  # canonical URL -> archive key
     in_scope: Callable[[str, SiteConfig], bool] = _everything  # feeds list more than the configured sections
+    backfill_sources: Callable[[SiteConfig, BackfillRequest], list[Source]] = _no_backfill
+    backfill_uses_wayback: bool = False  # discovery goes through the Wayback Machine's CDX index
 
     def fetch_url(self, canonical: str, config: SiteConfig) -> str:
         """Where to fetch a canonical URL: on the configured base URL (a mirror or a simulator)."""

@@ -21,7 +21,8 @@ from crawler.config import SiteConfig
 from crawler.dates import MOSCOW, parse_when
 from crawler.errors import ParseError
 from crawler.feeds import FeedError, parse_feed
-from crawler.sites.base import Listing, ListingItem, Site, first, html_tree
+from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, first, html_tree
+from crawler.sites.wayback import cdx_url, parse_cdx
 from crawler.textify import paragraphs, text_of
 
 NAME = "mid.ru"
@@ -111,6 +112,20 @@ def in_scope(url: str, config: SiteConfig) -> bool:
     lang, section, _ = _parts(canonical_url(url))
     sections = {SECTION_ALIASES.get(s.strip("/"), s.strip("/")) for s in config.collections}
     return section in sections and lang in (config.languages or ("en",))
+
+
+def backfill_sources(config: SiteConfig, request: BackfillRequest) -> list[Source]:
+    """The Wayback CDX index over each configured section and language (robots.txt forbids ?PAGEN)."""
+    since = request.since.strftime("%Y%m%d")
+    return [
+        Source(
+            f"cdx:{lang}/{section}",
+            cdx_url(request.wayback_url, f"mid.ru/{lang}/{section.strip('/')}/", since=since),
+            lambda text, url: parse_cdx(text, url, canonical_url, lambda u: _parts(u)[2]),
+        )
+        for lang in config.languages or ("en",)
+        for section in config.collections
+    ]
 
 
 def parse_listing(text: str, url: str) -> list[ListingItem]:
@@ -275,6 +290,7 @@ SITE = Site(
         collections=("foreign_policy/news",),
         languages=("en",),
         list_pages=1,
+        interval=3600.0,  # hourly: the ministry publishes a few dozen items a day
     ),
     listing_urls=listing_urls,
     parse_listing=parse_listing,
@@ -282,4 +298,6 @@ SITE = Site(
     canonical_url=canonical_url,
     doc_key=doc_key,
     in_scope=in_scope,
+    backfill_sources=backfill_sources,
+    backfill_uses_wayback=True,
 )

@@ -17,8 +17,9 @@ from archive.document import Release
 from crawler.config import SiteConfig
 from crawler.dates import MOSCOW, parse_when
 from crawler.errors import ParseError
-from crawler.sites.base import Listing, ListingItem, Site, first, html_tree
+from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, first, html_tree
 from crawler.sites.mid import section_slug
+from crawler.sites.wayback import cdx_url, parse_cdx
 from crawler.textify import paragraphs, text_of
 
 NAME = "archive.mid.ru"
@@ -77,6 +78,20 @@ def listing_urls(config: SiteConfig) -> list[Listing]:
     base = config.base_url.rstrip("/")
     return [
         Listing(f"{base}/{lang}/{section.strip('/')}/", expect_items=True)
+        for lang in config.languages or ("en",)
+        for section in config.collections
+    ]
+
+
+def backfill_sources(config: SiteConfig, request: BackfillRequest) -> list[Source]:
+    """The Wayback CDX index over the old site's URL space, per configured section and language."""
+    since = request.since.strftime("%Y%m%d")
+    return [
+        Source(
+            f"cdx:{lang}/{section}",
+            cdx_url(request.wayback_url, f"archive.mid.ru/{lang}/{section.strip('/')}/", since=since),
+            lambda text, url: parse_cdx(text, url, canonical_url, lambda u: _parts(u)[2]),
+        )
         for lang in config.languages or ("en",)
         for section in config.collections
     ]
@@ -167,4 +182,6 @@ SITE = Site(
     parse_release=parse_release,
     canonical_url=canonical_url,
     doc_key=doc_key,
+    backfill_sources=backfill_sources,
+    backfill_uses_wayback=True,
 )

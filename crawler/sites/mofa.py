@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
-from urllib.parse import parse_qs, urlsplit
+from datetime import date, timedelta
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborNode
 
@@ -19,7 +19,7 @@ from archive.document import Release
 from crawler.config import SiteConfig
 from crawler.dates import SEOUL, parse_when
 from crawler.errors import ParseError
-from crawler.sites.base import Listing, ListingItem, Site, first, html_tree
+from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, first, html_tree
 from crawler.textify import paragraphs, text_of
 
 NAME = "mofa.go.kr"
@@ -106,6 +106,34 @@ def listing_urls(config: SiteConfig) -> list[Listing]:
 def window_url(base_url: str, board: str, page: int, since: str, until: str) -> str:
     """A list page filtered to a date window (YYYYMMDD bounds), as the backfill walks it."""
     return f"{base_url.rstrip('/')}/{_prefix(board)}/brd/{board}/list.do?page={page}&srchFr={since}&srchTo={until}"
+
+
+PER_PAGE = 10  # rows per list page
+WINDOW_DAYS = 90  # the backfill asks for one quarter at a time, newest first
+
+
+def backfill_sources(config: SiteConfig, request: BackfillRequest) -> list[Source]:
+    """Every configured board walked in date windows (srchFr/srchTo), newest window first."""
+    sources = []
+    for board in config.collections:
+        end = request.until
+        while end >= request.since:
+            start = max(request.since, end - timedelta(days=WINDOW_DAYS - 1))
+            a, b = start.strftime("%Y%m%d"), end.strftime("%Y%m%d")
+            sources.append(Source(f"{board}:{a}-{b}", window_url(config.base_url, board, 1, a, b), parse_window_page))
+            end = start - timedelta(days=1)
+    return sources
+
+
+def parse_window_page(html: str, url: str) -> tuple[list[ListingItem], str | None]:
+    """One page of a date window, and the next page's URL while pages come full."""
+    items = parse_listing(html, url)
+    if len(items) < PER_PAGE:
+        return items, None
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page"]
+    page = int(parse_qs(parts.query).get("page", ["1"])[0])
+    return items, urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode([("page", str(page + 1)), *query]), ""))
 
 
 def parse_listing(html: str, url: str) -> list[ListingItem]:
@@ -236,4 +264,5 @@ SITE = Site(
     parse_release=parse_release,
     canonical_url=canonical_url,
     doc_key=doc_key,
+    backfill_sources=backfill_sources,
 )

@@ -1,0 +1,223 @@
+"""One-off backfills of a site's history, resumable after an interruption at any point.
+
+Progress lives in an append-only journal under <archive>/.backfill/, one line a record, fsynced:
+
+    item <TAB> url                       a release found on the page being read
+    page <TAB> source <TAB> next-url     that page is complete; next-url is "" when the source is done
+    done <TAB> url <TAB> outcome         that release was visited (or was already archived)
+
+Items after the last `page` line belong to a page that did not complete and are dropped on resume (the
+page is read again); a torn last line is ignored. So after a kill -9, no completed list page and no
+visited release is fetched again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from crawler.engine import Engine, RunReport, SiteReport
+from crawler.errors import FetchError, ParseError
+from crawler.http import Fetcher, Policy
+from crawler.sites.base import BackfillRequest, Site, Source
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY_S = 10.0  # plain log lines (no terminal): one progress line this often
+
+
+@dataclass
+class Journal:
+    """The state of one backfill, rebuilt from its journal file."""
+
+    path: Path
+    found: dict[str, None] = field(default_factory=dict)  # ordered set of release URLs
+    next_url: dict[str, str] = field(default_factory=dict)  # source key -> next page ("" when done)
+    done: dict[str, str] = field(default_factory=dict)  # url -> outcome
+
+    @classmethod
+    def open(cls, path: Path) -> Journal:
+        """Read an existing journal (or start an empty one)."""
+        journal = cls(path)
+        if not path.exists():
+            return journal
+        pending: list[str] = []
+        for line in path.read_text(encoding="utf-8").split("\n")[:-1]:  # the last piece is "" or a torn line
+            kind, _, rest = line.partition("\t")
+            if kind == "item":
+                pending.append(rest)
+            elif kind == "page":
+                source, _, nxt = rest.partition("\t")
+                journal.next_url[source] = nxt
+                journal.found.update(dict.fromkeys(pending))
+                pending.clear()
+            elif kind == "done":
+                url, _, outcome = rest.partition("\t")
+                journal.done[url] = outcome
+        return journal
+
+    def _append(self, lines: list[str]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as out:
+            out.write("".join(line + "\n" for line in lines))
+            out.flush()
+            os.fsync(out.fileno())
+
+    def page(self, source: str, items: list[str], next_url: str | None) -> None:
+        """Record a completed list page and what it listed."""
+        self._append([f"item\t{u}" for u in items] + [f"page\t{source}\t{next_url or ''}"])
+        self.found.update(dict.fromkeys(items))
+        self.next_url[source] = next_url or ""
+
+    def finish(self, url: str, outcome: str) -> None:
+        """Record that a release was dealt with."""
+        self._append([f"done\t{url}\t{outcome}"])
+        self.done[url] = outcome
+
+    def complete(self, sources: list[Source]) -> bool:
+        """Whether every source was read to its end and every release found was dealt with."""
+        return all(self.next_url.get(s.key) == "" for s in sources) and all(u in self.done for u in self.found)
+
+
+def journal_path(root: Path, site: str, since: date, until: date, collections: tuple[str, ...], refresh: bool) -> Path:
+    """Where the journal of a backfill with these arguments lives (same arguments, same journal)."""
+    scope = hashlib.sha256("|".join(collections).encode()).hexdigest()[:8]
+    mode = "_refresh" if refresh else ""
+    return root / ".backfill" / f"{site}_{since:%Y%m%d}_{until:%Y%m%d}_{scope}{mode}.journal"
+
+
+class Backfill:
+    """Walks a site's history through the same fetcher, parsers and archive as `crawl`."""
+
+    def __init__(self, engine: Engine, *, progress: bool | None = None) -> None:
+        self.engine = engine
+        self.progress = sys.stderr.isatty() if progress is None else progress
+
+    async def run(self, site: Site, since: date, until: date, *, refresh: bool = False) -> RunReport:
+        """Discover every release of `site` published in [since, until] and archive what is missing."""
+        archive, config = self.engine.archive, self.engine.config
+        cfg = config.site(site.name)
+        request = BackfillRequest(since, until, config.wayback_url)
+        sources = site.backfill_sources(cfg, request)
+        if not sources:
+            raise FetchError(site.name, "this site has no backfill source")
+        path = journal_path(archive.root, site.name, since, until, cfg.collections, refresh)
+        journal = Journal.open(path)
+        if journal.complete(sources):
+            finished = path.with_name(f"{path.stem}.{archive.clock():%Y%m%dT%H%M%S}.complete")
+            path.rename(finished)
+            logger.info("the last backfill with these arguments completed (%s); starting a new one", finished.name)
+            journal = Journal.open(path)
+        if journal.found or journal.done:
+            logger.info(
+                "resuming the backfill of %s %s..%s: %d found, %d done so far",
+                site.name,
+                since,
+                until,
+                len(journal.found),
+                len(journal.done),
+            )
+        run_id = archive.catalog.start_run(command="backfill", sites=[site.name], started=archive.now())
+        report = SiteReport(site.name)
+        status = "failed"
+        try:
+            async with self.engine.fetcher([site]) as fetcher:
+                policy = self.engine.policy(site, cfg)
+                await self._discover(fetcher, site, sources, journal, report, run_id)
+                await self._fetch(fetcher, site, policy, journal, report, run_id, refresh)
+                requests = fetcher.requests
+            run = RunReport(run_id, [report], requests)
+            status = "ok" if run.ok else "partial"
+            return run
+        finally:
+            archive.catalog.finish_run(run_id, finished=archive.now(), status=status, counts=dict(report.counts))
+
+    async def _discover(
+        self, fetcher: Fetcher, site: Site, sources: list[Source], journal: Journal, report: SiteReport, run_id: int
+    ) -> None:
+        for source in sources:
+            url: str | None = journal.next_url.get(source.key, source.first_url)
+            policy = self._discovery_policy(site, url or "")
+            while url and not self.engine.stopping.is_set():
+                try:
+                    page = await fetcher.get(url, policy)
+                    items, next_url = source.parse_page(page.text, url)
+                except (FetchError, ParseError) as exc:
+                    self.engine.archive.observe(None, url, "failed", run_id=run_id, detail=str(exc))
+                    report.problem("failed", f"{exc} (the backfill can be resumed)")
+                    break
+                fresh = [i.url for i in items if i.url not in journal.found]
+                if not fresh and next_url:
+                    next_url = None  # a page with nothing new: the source is looping or exhausted
+                journal.page(source.key, [i.url for i in items], next_url)
+                logger.debug("%s: %d items on %s", source.key, len(items), url)
+                url = next_url
+        logger.info("%s: %d releases found", site.name, len(journal.found))
+
+    def _discovery_policy(self, site: Site, url: str) -> Policy:
+        cfg = self.engine.config.site(site.name)
+        if site.backfill_uses_wayback:
+            host = (urlsplit(url).hostname or "").lower()
+            return Policy(frozenset({host}), self.engine.config.wayback_interval, not cfg.ignore_robots)
+        return self.engine.policy(site, cfg)
+
+    async def _fetch(
+        self,
+        fetcher: Fetcher,
+        site: Site,
+        policy: Policy,
+        journal: Journal,
+        report: SiteReport,
+        run_id: int,
+        refresh: bool,
+    ) -> None:
+        cfg = self.engine.config.site(site.name)
+        todo = [u for u in journal.found if u not in journal.done]
+        with self._progress(len(journal.found), len(journal.found) - len(todo)) as tick:
+            for url in todo:
+                if self.engine.stopping.is_set():
+                    logger.warning("%s: backfill stopped as asked; run it again to resume", site.name)
+                    return
+                key = site.doc_key(url)
+                if not refresh and self.engine.archive.store.versions(key):
+                    report.counts["already_archived"] += 1
+                    journal.finish(url, "already_archived")
+                else:
+                    journal.finish(url, await self.engine.visit(fetcher, site, cfg, policy, url, report, run_id))
+                tick()
+
+    @contextlib.contextmanager
+    def _progress(self, total: int, already: int) -> Iterator[Callable[[], None]]:
+        start, last_log = time.monotonic(), 0.0
+        done = already
+
+        if self.progress:
+            import click
+
+            with click.progressbar(
+                length=total, label="backfill", file=sys.stderr, show_pos=True, show_eta=True
+            ) as bar:
+                bar.update(already)
+                yield lambda: bar.update(1)
+            return
+
+        def tick() -> None:
+            nonlocal done, last_log
+            done += 1
+            now = time.monotonic()
+            if now - last_log >= PROGRESS_EVERY_S or done == total:
+                last_log = now
+                rate = (done - already) / max(now - start, 1e-9)
+                eta = (total - done) / rate if rate else 0.0
+                logger.info("backfill: %d/%d done, %.1f/s, ETA %ds", done, total, rate, eta)
+
+        yield tick

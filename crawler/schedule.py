@@ -1,0 +1,120 @@
+"""The long-running mode: one apscheduler (3.x) job per enabled site at its interval, with jitter.
+
+max_instances=1 and coalescing mean a slow run or a sleeping laptop never piles runs up; a misfire grace
+time lets a run that is a little late still happen. Each run takes the archive's writer lock, so a
+cron-started `pressroom crawl` and the scheduler never write at once: a job that finds the archive busy
+waits a while, then skips that round and says so. SIGINT/SIGTERM let the run in hand finish its current
+document and record itself, then the process exits cleanly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from archive.errors import ArchiveLocked, PressroomError
+from archive.recorder import Archive
+from crawler.config import Config
+from crawler.engine import Engine
+from crawler.sites.base import Site
+
+logger = logging.getLogger(__name__)
+
+JITTER_SHARE = 0.1  # runs start up to 10% of the interval late, so sites and machines do not align
+MAX_JITTER_S = 300.0
+MISFIRE_GRACE_S = 600  # a run up to 10 minutes late (a busy machine, a long previous run) still happens
+LOCK_WAIT_S = 60.0  # how long a job waits for another writer (e.g. a cron crawl) before skipping a round
+
+
+class Scheduler:
+    """Runs crawls of `sites` into the archive at `root` until stopped."""
+
+    def __init__(
+        self,
+        root: Path,
+        config: Config,
+        sites: list[Site],
+        *,
+        engine_factory: Callable[[Archive, Config], Engine] = Engine,
+    ) -> None:
+        self.root = root
+        self.config = config
+        self.sites = sites
+        self.engine_factory = engine_factory
+        self.stopping = threading.Event()
+        self.runs = 0
+        self._scheduler = BackgroundScheduler(
+            timezone=UTC,
+            executors={"default": ThreadPoolExecutor(max(1, len(sites)))},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_S},
+        )
+
+    def start(self) -> None:
+        """Add one job per site (the first run starts now) and start the scheduler thread."""
+        now = datetime.now(UTC)
+        for site in self.sites:
+            interval = self.config.site(site.name).interval
+            jitter = min(interval * JITTER_SHARE, MAX_JITTER_S)
+            trigger = IntervalTrigger(seconds=interval, jitter=int(jitter) or None, timezone=UTC)
+            self._scheduler.add_job(
+                self.run_site,
+                trigger,
+                args=[site],
+                id=site.name,
+                name=f"crawl {site.name}",
+                next_run_time=now + timedelta(milliseconds=10),
+            )
+            logger.info("scheduled %s every %s", site.name, timedelta(seconds=interval))
+        self._scheduler.start()
+
+    def run_site(self, site: Site) -> None:
+        """One scheduled crawl of one site."""
+        if self.stopping.is_set():
+            return
+        archive = Archive(self.root)
+        try:
+            with archive.writing(wait=self.config.lock_wait or LOCK_WAIT_S):
+                engine = self.engine_factory(archive, self.config)
+                engine.stopping = self.stopping
+                report = asyncio.run(engine.crawl([site], command="schedule"))
+            self.runs += 1
+            for line in (r.summary() for r in report.sites):
+                logger.info("%s", line)
+        except ArchiveLocked as exc:
+            logger.warning("%s: skipping this round: %s", site.name, exc)
+        except PressroomError as exc:
+            logger.error("%s: run failed: %s", site.name, exc)
+        finally:
+            archive.close()
+
+    def stop(self) -> None:
+        """Stop: no new runs; the runs in hand finish their current document, record themselves and end."""
+        self.stopping.set()
+        self._scheduler.shutdown(wait=True)
+
+    def serve(self, *, duration: float | None = None) -> None:
+        """Run until SIGINT/SIGTERM (or for `duration` seconds), then stop cleanly."""
+        wake = threading.Event()
+
+        def on_signal(signum: int, frame: object) -> None:
+            logger.warning("%s: finishing the runs in hand, then exiting", signal.Signals(signum).name)
+            self.stopping.set()
+            wake.set()
+
+        previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self.start()
+            wake.wait(duration)
+        finally:
+            self.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)

@@ -1,0 +1,73 @@
+"""The Wayback Machine's CDX index as a discovery source: URLs it captured under a prefix, page by page.
+
+With output=json the answer is a JSON array whose first row names the fields; with showResumeKey=true an
+empty row and then a one-element row holding the resume key end a page that has a next one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from crawler.errors import ParseError
+from crawler.sites.base import ListingItem
+
+CDX_PAGE = 500  # rows per CDX page; the index asks clients to stay near 1 request/s, so fewer, larger pages
+
+
+def cdx_url(wayback_url: str, prefix: str, *, since: str = "", until: str = "", limit: int | None = None) -> str:
+    """The first CDX page of every distinct URL captured (status 200) under `prefix`."""
+    query = {
+        "url": prefix,
+        "matchType": "prefix",
+        "output": "json",
+        "fl": "original,timestamp,statuscode",
+        "filter": "statuscode:200",
+        "collapse": "urlkey",
+        "limit": str(limit or CDX_PAGE),
+        "showResumeKey": "true",
+    }
+    if since:
+        query["from"] = since
+    if until:
+        query["to"] = until
+    return f"{wayback_url.rstrip('/')}/cdx/search/cdx?{urlencode(query)}"
+
+
+def parse_cdx(
+    text: str, url: str, canonical: Callable[[str], str], doc_id: Callable[[str], str]
+) -> tuple[list[ListingItem], str | None]:
+    """The release URLs of one CDX page (others dropped) and the URL of the next page, if any."""
+    try:
+        rows = json.loads(text) if text.strip() else []
+    except json.JSONDecodeError as exc:
+        raise ParseError(url, f"CDX answer is not JSON: {exc}") from None
+    if not isinstance(rows, list) or (rows and not isinstance(rows[0], list)):
+        raise ParseError(url, "CDX answer is not a JSON array of rows")
+    if not rows:
+        return [], None
+    fields, body = rows[0], rows[1:]
+    resume = None
+    if len(body) >= 2 and body[-2] == [] and len(body[-1]) == 1:
+        resume, body = str(body[-1][0]), body[:-2]
+    if "original" not in fields:
+        raise ParseError(url, f"CDX answer has no 'original' field (fields: {fields})")
+    at = fields.index("original")
+    items: dict[str, ListingItem] = {}
+    for row in body:
+        if len(row) != len(fields):
+            continue
+        try:
+            found = canonical(str(row[at]))
+        except ValueError:
+            continue  # list pages, images, other sections: not releases
+        items.setdefault(found, ListingItem(found, doc_id(found)))
+    return list(items.values()), (_with_resume(url, resume) if resume else None)
+
+
+def _with_resume(url: str, key: str) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "resumeKey"]
+    query.append(("resumeKey", key))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
