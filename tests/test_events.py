@@ -1,0 +1,114 @@
+"""Edits, reverts, withdrawals and restorations noticed on revisits; due-ness that decays with age."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from archive.catalog import DocumentRow
+from crawler.revisit import due, revisit_interval
+from tests.conftest import Pressroom
+from tests.sim_mofa import MofaSim
+from tests.simserver import Reply, SimServer
+
+KEY = "mofa.go.kr/m_5676/320033"
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def kinds(pressroom: Pressroom) -> list[str]:
+    out = pressroom("history", KEY).stdout
+    return [line.split()[1] for line in out.splitlines() if line.startswith("  20")]
+
+
+def test_edit_revert_remove_restore(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
+    sim, _ = mofa_sim
+    original = sim.releases[("m_5676", 320033)].body
+    pressroom("crawl", "mofa")
+    sim.edit(320033, body=["A corrected text."])
+    pressroom("crawl", "mofa")
+    sim.edit(320033, body=original)
+    result = pressroom("crawl", "mofa")
+    assert "1 reverted" in result.stderr
+    sim.remove(320033)  # gone from the list and from its URL: only a revisit can notice
+    pressroom("crawl", "mofa", "--revisit-all")
+    pressroom("crawl", "mofa", "--revisit-all")
+    sim.restore(320033)
+    result = pressroom("crawl", "mofa")
+    assert "1 restored" in result.stderr
+    assert kinds(pressroom) == ["new", "changed", "reverted", "missing", "withdrawn", "restored", "unchanged"]
+    files = sorted(p.name[:3] for p in (pressroom.archive / KEY).glob("*.txt"))
+    assert files == ["001", "002"], "a revert writes no duplicate file"
+    show = pressroom("show", KEY).stdout
+    assert show.endswith(f"\n{original[-1]}\n"), "the current version is the reverted-to one"
+
+
+@pytest.mark.parametrize("failure", [Reply(503, "busy"), Reply(action="reset")])
+def test_transient_failures_are_not_withdrawals(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer], failure: Reply
+) -> None:
+    sim, _ = mofa_sim
+    pressroom("crawl", "mofa")
+    for _ in range(2):
+        sim.fail_next("/eng/brd/m_5676/view.do?seq=320033", *[failure] * 3)
+        pressroom("crawl", "mofa", ok=False)
+    assert kinds(pressroom) == ["new", "failed", "failed"] or kinds(pressroom) == ["new", "blocked", "blocked"]
+    status = pressroom("status").stdout
+    assert "(0 withdrawn)" in status
+
+
+def test_runs_and_status(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
+    pressroom("crawl", "mofa")
+    pressroom("crawl", "mofa")
+    lines = pressroom("runs").stdout.splitlines()
+    assert len(lines) == 2 and "12 unchanged" in lines[0] and "12 new" in lines[1]
+    assert all(" ok " in line for line in lines)
+    status = pressroom("status").stdout
+    assert status.startswith("mofa.go.kr: 12 documents (0 withdrawn), 0 due now; last success 20")
+
+
+@pytest.mark.parametrize(
+    ("published", "interval"),
+    [
+        (NOW - timedelta(hours=2), timedelta(hours=1)),
+        (NOW - timedelta(days=3), timedelta(days=1)),
+        (date(2026, 6, 1), timedelta(days=7)),
+        (date(2019, 6, 1), timedelta(days=30)),
+    ],
+)
+def test_revisit_interval_decays_with_age(published: date, interval: timedelta) -> None:
+    assert revisit_interval(published, NOW) == interval
+
+
+def doc(key: str, published: str, last_visit: datetime) -> DocumentRow:
+    visit = last_visit.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return DocumentRow(
+        key,
+        "mofa.go.kr",
+        "m_5676",
+        key,
+        "en",
+        f"https://x/{key}",
+        "t",
+        published,
+        1,
+        1,
+        "active",
+        0,
+        None,
+        None,
+        visit,
+        visit,
+        visit,
+    )
+
+
+def test_due_orders_by_lateness_and_respects_the_limit() -> None:
+    docs = [
+        doc("young", (NOW - timedelta(hours=5)).isoformat(), NOW - timedelta(hours=3)),  # 2 h late
+        doc("fresh", (NOW - timedelta(hours=5)).isoformat(), NOW - timedelta(minutes=10)),  # not due
+        doc("old", "2015-01-01", NOW - timedelta(days=40)),  # 10 days late
+        doc("month", "2026-11-01", NOW - timedelta(days=2)),  # 1 day late
+    ]
+    assert [d.key for d in due(docs, NOW, None)] == ["old", "month", "young"]
+    assert [d.key for d in due(docs, NOW, 2)] == ["old", "month"]
