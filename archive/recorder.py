@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from archive.catalog import CATALOG_NAME, Catalog, DocumentRow, VersionRow
 from archive.document import Release, Version, format_captured, format_published
@@ -118,15 +119,8 @@ class Archive:
             if kind in ("new", "changed"):
                 self.catalog.add_version(self._version_row(stored[-1], release, digest, now))
             self.catalog.upsert_document(
-                DocumentRow(
-                    key=key,
-                    site=release.site,
-                    collection=release.collection,
-                    doc_id=release.doc_id,
-                    language=release.language,
-                    url=release.url,
-                    title=release.title,
-                    published=format_published(release.published),
+                _document_row(
+                    release,
                     current_version=number,
                     latest_version=stored[-1].number,
                     status="active",
@@ -249,15 +243,8 @@ class Archive:
         seen = [o.at for o in observations if o.kind in SEEN_KINDS]
         last_seen = max([format_captured(good[-1][1].captured), *seen])
         self.catalog.upsert_document(
-            DocumentRow(
-                key=key,
-                site=release.site,
-                collection=release.collection,
-                doc_id=release.doc_id,
-                language=release.language,
-                url=release.url,
-                title=release.title,
-                published=format_published(release.published),
+            _document_row(
+                release,
                 current_version=current,
                 latest_version=good[-1][0].number,
                 status=before.status if before else "active",
@@ -269,6 +256,21 @@ class Archive:
                 last_visit=max([last_seen, *(o.at for o in observations)]),
             )
         )
+
+
+def _document_row(release: Release, **state: Any) -> DocumentRow:
+    """A catalog row: what the release says, plus the visit state given."""
+    return DocumentRow(
+        key=release.key,
+        site=release.site,
+        collection=release.collection,
+        doc_id=release.doc_id,
+        language=release.language,
+        url=release.url,
+        title=release.title,
+        published=format_published(release.published),
+        **state,
+    )
 
 
 def _current(stored: list[StoredVersion], doc: DocumentRow | None) -> StoredVersion | None:

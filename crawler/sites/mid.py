@@ -22,7 +22,7 @@ from crawler.dates import MOSCOW, parse_when
 from crawler.errors import ParseError
 from crawler.feeds import FeedError, parse_feed
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, first, html_tree
-from crawler.sites.wayback import cdx_url, parse_cdx
+from crawler.sites.wayback import cdx_sources
 from crawler.textify import paragraphs, text_of
 
 NAME = "mid.ru"
@@ -116,16 +116,7 @@ def in_scope(url: str, config: SiteConfig) -> bool:
 
 def backfill_sources(config: SiteConfig, request: BackfillRequest) -> list[Source]:
     """The Wayback CDX index over each configured section and language (robots.txt forbids ?PAGEN)."""
-    since = request.since.strftime("%Y%m%d")
-    return [
-        Source(
-            f"cdx:{lang}/{section}",
-            cdx_url(request.wayback_url, f"mid.ru/{lang}/{section.strip('/')}/", since=since),
-            lambda text, url: parse_cdx(text, url, canonical_url, lambda u: _parts(u)[2]),
-        )
-        for lang in config.languages or ("en",)
-        for section in config.collections
-    ]
+    return cdx_sources(config, request, "mid.ru", canonical_url, lambda u: _parts(u)[2])
 
 
 def parse_listing(text: str, url: str) -> list[ListingItem]:

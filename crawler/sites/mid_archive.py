@@ -19,7 +19,7 @@ from crawler.dates import MOSCOW, parse_when
 from crawler.errors import ParseError
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, first, html_tree
 from crawler.sites.mid import section_slug
-from crawler.sites.wayback import cdx_url, parse_cdx
+from crawler.sites.wayback import cdx_sources
 from crawler.textify import paragraphs, text_of
 
 NAME = "archive.mid.ru"
@@ -85,16 +85,7 @@ def listing_urls(config: SiteConfig) -> list[Listing]:
 
 def backfill_sources(config: SiteConfig, request: BackfillRequest) -> list[Source]:
     """The Wayback CDX index over the old site's URL space, per configured section and language."""
-    since = request.since.strftime("%Y%m%d")
-    return [
-        Source(
-            f"cdx:{lang}/{section}",
-            cdx_url(request.wayback_url, f"archive.mid.ru/{lang}/{section.strip('/')}/", since=since),
-            lambda text, url: parse_cdx(text, url, canonical_url, lambda u: _parts(u)[2]),
-        )
-        for lang in config.languages or ("en",)
-        for section in config.collections
-    ]
+    return cdx_sources(config, request, "archive.mid.ru", canonical_url, lambda u: _parts(u)[2])
 
 
 def parse_listing(html: str, url: str) -> list[ListingItem]:

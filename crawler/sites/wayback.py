@@ -10,8 +10,9 @@ import json
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from crawler.config import SiteConfig
 from crawler.errors import ParseError
-from crawler.sites.base import ListingItem
+from crawler.sites.base import BackfillRequest, ListingItem, Source
 
 CDX_PAGE = 500  # rows per CDX page; the index asks clients to stay near 1 request/s, so fewer, larger pages
 
@@ -71,3 +72,23 @@ def _with_resume(url: str, key: str) -> str:
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "resumeKey"]
     query.append(("resumeKey", key))
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def cdx_sources(
+    config: SiteConfig,
+    request: BackfillRequest,
+    host: str,
+    canonical: Callable[[str], str],
+    doc_id: Callable[[str], str],
+) -> list[Source]:
+    """One CDX source per configured section and language of a site served at /<lang>/<section>/ on `host`."""
+    since = request.since.strftime("%Y%m%d")
+    return [
+        Source(
+            f"cdx:{lang}/{section.strip('/')}",
+            cdx_url(request.wayback_url, f"{host}/{lang}/{section.strip('/')}/", since=since),
+            lambda text, url: parse_cdx(text, url, canonical, doc_id),
+        )
+        for lang in config.languages or ("en",)
+        for section in config.collections
+    ]
