@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from archive import search
 from archive.errors import ArchiveError
 
 CATALOG_NAME = "catalog.sqlite"
@@ -146,6 +147,7 @@ class Catalog:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
+            self.db.executescript(search.SCHEMA)
         except (sqlite3.Error, OSError) as exc:
             raise ArchiveError(f"cannot open the catalog {path}: {exc}") from None
 
@@ -263,6 +265,7 @@ class Catalog:
         """Forget every document and version (observations and runs are kept)."""
         self.db.execute("DELETE FROM documents")
         self.db.execute("DELETE FROM versions")
+        self.db.execute("DELETE FROM search")
 
 
 class _Transaction:

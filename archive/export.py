@@ -35,9 +35,21 @@ COLUMNS = (
 )
 
 
-def records(archive: Archive, *, all_versions: bool = False, site: str | None = None) -> Iterator[dict[str, Any]]:
-    """One record per document (its current version), or per version with `all_versions`."""
+def records(
+    archive: Archive,
+    *,
+    all_versions: bool = False,
+    site: str | None = None,
+    language: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """One record per document (its current version), or per version with `all_versions`; filtered by site,
+    language and publication day (YYYY-MM-DD bounds, inclusive)."""
     for doc in archive.catalog.documents(site=site):
+        day = doc.published[:10]
+        if (language and doc.language != language) or (since and day < since) or (until and day > until):
+            continue
         wanted = archive.catalog.versions(doc.key) if all_versions else None
         numbers = [v.number for v in wanted] if wanted else [doc.current_version]
         for number in numbers:

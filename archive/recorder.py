@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archive import search
 from archive.catalog import CATALOG_NAME, Catalog, DocumentRow, VersionRow
 from archive.document import Release, Version, format_captured, format_published
 from archive.errors import ArchiveError, CorruptVersion, UnknownDocument
@@ -132,6 +133,8 @@ class Archive:
                     last_visit=now,
                 )
             )
+            if kind != "unchanged":
+                search.update(self.catalog.db, key, release)
             if restored:
                 self.catalog.observe(key=key, url=release.url, run_id=run_id, at=now, kind="restored", version=number)
             self.catalog.observe(key=key, url=release.url, run_id=run_id, at=now, kind=kind, version=number)
@@ -240,6 +243,7 @@ class Archive:
         numbers = {sv.number for sv, _ in good}
         current = next((o.version for o in reversed(observations) if o.version in numbers), good[-1][0].number)
         release = next(v.release for sv, v in good if sv.number == current)
+        search.update(self.catalog.db, key, release)
         seen = [o.at for o in observations if o.kind in SEEN_KINDS]
         last_seen = max([format_captured(good[-1][1].captured), *seen])
         self.catalog.upsert_document(

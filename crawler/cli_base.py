@@ -135,3 +135,26 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         log.setLevel(logging.DEBUG if verbose else level)
         log.propagate = False
     logging.getLogger("httpx").setLevel(logging.INFO if verbose > 1 else logging.WARNING)
+
+
+# C0/C1 controls (but newline and tab) and the bidirectional overrides and isolates, which could reorder
+# or hide what a terminal shows.
+_UNSAFE = dict.fromkeys(
+    [
+        *range(0x00, 0x09),
+        0x0B,
+        0x0C,
+        *range(0x0D, 0x20),
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        0x200E,
+        0x200F,
+        0x061C,
+    ]
+)
+
+
+def safe(text: str) -> str:
+    """Text from a page, fit for a terminal: control and bidi characters shown as visible escapes."""
+    return "".join(f"\\u{ord(ch):04x}" if ord(ch) in _UNSAFE else ch for ch in text)

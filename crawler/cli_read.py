@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -12,7 +13,7 @@ from archive import export as exporting
 from archive.errors import UnknownDocument
 from archive.recorder import Archive
 from archive.store import split_key
-from crawler.cli_base import Context, cli, friendly
+from crawler.cli_base import Context, cli, friendly, safe
 from crawler.sites import SITES, resolve, site_for_url
 
 
@@ -76,10 +77,25 @@ def show(obj: Context, doc: str, number: int | None) -> None:
 @click.argument("doc")
 @click.option("--from", "old", type=int, default=None, help="Older version (default: the one before --to).")
 @click.option("--to", "new", type=int, default=None, help="Newer version (default: the latest).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["unified", "word", "html"]),
+    default="unified",
+    show_default=True,
+    help="Line diff, word diff, or a side-by-side HTML page.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of stdout.",
+)
 @click.pass_obj
 @friendly
-def diff(obj: Context, doc: str, old: int | None, new: int | None) -> None:
-    """Show what changed in DOC between two versions (unified diff, metadata changes first)."""
+def diff(obj: Context, doc: str, old: int | None, new: int | None, fmt: str, output: Path | None) -> None:
+    """Show what changed in DOC between two versions; metadata changes are listed apart from the text."""
     archive = obj.reading()
     key = resolve_doc(archive, doc)
     numbers = [v.number for v in archive.store.versions(key)]
@@ -90,7 +106,23 @@ def diff(obj: Context, doc: str, old: int | None, new: int | None) -> None:
             raise click.ClickException(f"{key} has only one version up to v{new}; nothing to compare")
         old = earlier[-1]
     (_, a), (_, b) = archive.version(key, old), archive.version(key, new)
-    click.echo(difflib_.unified(a, b, old_label=f"{key} v{old}", new_label=f"{key} v{new}"), nl=False)
+    old_label, new_label = f"{key} v{old}", f"{key} v{new}"
+    if fmt == "unified":
+        text = difflib_.unified(a, b, old_label=old_label, new_label=new_label)
+    elif fmt == "html":
+        text = difflib_.html_page(a, b, old_label=old_label, new_label=new_label)
+    else:
+        colored = output is None and sys.stdout.isatty()
+        text = difflib_.word(a, b, color=_colorize if colored else None)
+    if output is None:
+        click.echo(text if fmt == "html" else safe(text), nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+def _colorize(op: str, text: str) -> str:
+    return click.style(text, fg="red", strikethrough=True) if op == "-" else click.style(text, fg="green", bold=True)
 
 
 @cli.command()
@@ -99,6 +131,9 @@ def diff(obj: Context, doc: str, old: int | None, new: int | None) -> None:
 )
 @click.option("--all-versions", is_flag=True, help="Every version, not only each document's current one.")
 @click.option("--site", default=None, help="Only this site.")
+@click.option("--lang", default=None, help="Only documents in this language (en, ru, ko, ...).")
+@click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only releases published on or after this day.")
+@click.option("--until", default=None, metavar="YYYY-MM-DD", help="Only releases published on or before this day.")
 @click.option(
     "--output",
     "-o",
@@ -108,10 +143,26 @@ def diff(obj: Context, doc: str, old: int | None, new: int | None) -> None:
 )
 @click.pass_obj
 @friendly
-def export(obj: Context, fmt: str, all_versions: bool, site: str | None, output: Path | None) -> None:
-    """Export the archive as JSON Lines or CSV."""
+def export(
+    obj: Context,
+    fmt: str,
+    all_versions: bool,
+    site: str | None,
+    lang: str | None,
+    since: str | None,
+    until: str | None,
+    output: Path | None,
+) -> None:
+    """Export the archive as JSON Lines or CSV (columns in README.md, "Export columns")."""
     archive = obj.reading()
-    rows = exporting.records(archive, all_versions=all_versions, site=resolve(site).name if site else None)
+    rows = exporting.records(
+        archive,
+        all_versions=all_versions,
+        site=resolve(site).name if site else None,
+        language=lang,
+        since=_day(since, "--since"),
+        until=_day(until, "--until"),
+    )
     writer = exporting.write_jsonl if fmt == "jsonl" else exporting.write_csv
     if output is None:
         count = writer(rows, sys.stdout)
@@ -119,6 +170,96 @@ def export(obj: Context, fmt: str, all_versions: bool, site: str | None, output:
         with output.open("w", encoding="utf-8", newline="") as out:
             count = writer(rows, out)
     click.echo(f"{count} records", err=True)
+
+
+def _day(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint=option) from None
+
+
+@cli.command()
+@click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only events on or after this day.")
+@click.option("--site", default=None, help="Only this site.")
+@click.pass_obj
+@friendly
+def changes(obj: Context, since: str | None, site: str | None) -> None:
+    """List every changed, reverted, withdrawn or restored document, newest first, with words added/removed."""
+    from archive.changes import changes as find
+
+    archive = obj.reading()
+    for event in find(archive, since=_day(since, "--since"), site=resolve(site).name if site else None):
+        click.echo(safe(event.summary()))
+
+
+@cli.command()
+@click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only events on or after this day.")
+@click.option("--site", default=None, help="Only this site.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the feed to this file instead of stdout.",
+)
+@click.pass_obj
+@friendly
+def feed(obj: Context, since: str | None, site: str | None, output: Path | None) -> None:
+    """Write an Atom feed of the changes (one entry per event, the word diff inside), for feed readers."""
+    from archive.changes import atom_feed
+    from archive.changes import changes as find
+
+    archive = obj.reading()
+    events = find(archive, since=_day(since, "--since"), site=resolve(site).name if site else None)
+    text = atom_feed(archive, events, now=archive.now())
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {len(events)} entries to {output}", err=True)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--site", default=None, help="Only this site.")
+@click.option("--lang", default=None, help="Only documents in this language.")
+@click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only releases published on or after this day.")
+@click.option("--until", default=None, metavar="YYYY-MM-DD", help="Only releases published on or before this day.")
+@click.option("--limit", type=int, default=20, show_default=True, help="How many results.")
+@click.pass_obj
+@friendly
+def search(
+    obj: Context, query: str, site: str | None, lang: str | None, since: str | None, until: str | None, limit: int
+) -> None:
+    """Full-text search over the current versions, best matches first, with a snippet of each."""
+    from archive import search as fts
+
+    archive = obj.reading()
+    try:
+        hits = fts.search(
+            archive.catalog.db,
+            query,
+            site=resolve(site).name if site else None,
+            language=lang,
+            since=_day(since, "--since"),
+            until=_day(until, "--until"),
+            limit=limit,
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    bold = sys.stdout.isatty()
+    for hit in hits:
+        _, version = archive.version(hit.key)
+        text, spans = fts.snippet(version.release.body, query)
+        if bold:
+            for start, end in reversed(spans):
+                text = text[:start] + click.style(text[start:end], bold=True) + text[end:]
+        click.echo(safe(f"{hit.key}  {hit.published[:10]}  {version.release.title}"))
+        click.echo(safe(f"    {text}"))
+    click.echo(f"{len(hits)} results", err=True)
 
 
 @cli.command()

@@ -1,0 +1,96 @@
+"""What changed in a period: edits, reverts, withdrawals and restorations, newest first, and an Atom feed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from xml.etree import ElementTree as ET
+
+from archive import diff
+from archive.recorder import SEEN_KINDS, Archive
+
+EVENT_KINDS = ("changed", "reverted", "withdrawn", "restored")
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One event with what it changed."""
+
+    id: int
+    at: str
+    kind: str
+    key: str
+    url: str
+    title: str
+    old: int | None  # the version shown before the event
+    new: int | None  # the version shown after it
+    added: int = 0  # words
+    removed: int = 0
+
+    def summary(self) -> str:
+        """One line for a terminal."""
+        versions = f"v{self.old}→v{self.new}" if self.kind in ("changed", "reverted") else f"v{self.new}"
+        words = f"  +{self.added}/-{self.removed} words" if self.kind in ("changed", "reverted") else ""
+        return f"{self.at}  {self.kind:<9} {self.key} {versions}{words}  {self.title}"
+
+
+def changes(archive: Archive, *, since: str | None = None, site: str | None = None) -> list[Change]:
+    """Every changed, reverted, withdrawn or restored document from `since` on, newest first."""
+    marks = ", ".join("?" * len(EVENT_KINDS))
+    sql = f"SELECT id, key, url, at, kind, version FROM observations WHERE key IS NOT NULL AND kind IN ({marks})"
+    args: list[object] = list(EVENT_KINDS)
+    if since:
+        sql += " AND at >= ?"
+        args.append(since)
+    if site:
+        sql += " AND key LIKE ?"
+        args.append(site + "/%")
+    out = []
+    for obs_id, key, url, at, kind, version in archive.catalog.db.execute(sql + " ORDER BY id DESC", args).fetchall():
+        before = archive.catalog.db.execute(
+            f"SELECT version FROM observations WHERE key = ? AND id < ? AND version IS NOT NULL "
+            f"AND kind IN ({', '.join('?' * len(SEEN_KINDS))}) ORDER BY id DESC LIMIT 1",
+            (key, obs_id, *sorted(SEEN_KINDS)),
+        ).fetchone()
+        old = before[0] if before else None
+        _, new_version = archive.version(key, version)
+        added = removed = 0
+        if kind in ("changed", "reverted") and old is not None:
+            added, removed = diff.word_counts(archive.version(key, old)[1], new_version)
+        out.append(Change(obs_id, at, kind, key, url, new_version.release.title, old, version, added, removed))
+    return out
+
+
+def atom_feed(archive: Archive, events: list[Change], *, now: str) -> str:
+    """An Atom 1.0 feed with one entry per event, the word diff in the entry."""
+    ET.register_namespace("", ATOM)
+    root_id = hashlib.sha256(str(archive.root.resolve()).encode()).hexdigest()[:16]
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _text(feed, "id", f"urn:pressroom:{root_id}:changes")
+    _text(feed, "title", "pressroom: changes to archived press releases")
+    _text(feed, "updated", events[0].at if events else now)
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _text(author, "name", "pressroom")
+    ET.SubElement(feed, f"{{{ATOM}}}generator", {"uri": "https://pypi.org/project/pressroom/"}).text = "pressroom"
+    for event in events:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        _text(entry, "id", f"urn:pressroom:{root_id}:event:{event.id}")
+        _text(entry, "title", f"{event.kind}: {event.title}")
+        _text(entry, "updated", event.at)
+        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": event.url})
+        _text(entry, "summary", event.summary())
+        content = ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html"})
+        content.text = _entry_html(archive, event)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _entry_html(archive: Archive, event: Change) -> str:
+    if event.kind in ("changed", "reverted") and event.old is not None and event.new is not None:
+        return diff.word_html(archive.version(event.key, event.old)[1], archive.version(event.key, event.new)[1])
+    verb = "is no longer served by the site" if event.kind == "withdrawn" else "is served again"
+    return f"<p>{event.key} {verb}.</p>"
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> None:
+    ET.SubElement(parent, f"{{{ATOM}}}{tag}").text = text
