@@ -60,6 +60,19 @@ CREATE TABLE IF NOT EXISTS observations (
     detail TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS observations_key ON observations (key, id);
+CREATE TABLE IF NOT EXISTS captures (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    version INTEGER,
+    warc TEXT NOT NULL,
+    offset INTEGER NOT NULL,
+    length INTEGER NOT NULL,
+    record_id TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS captures_key ON captures (key, id);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     command TEXT NOT NULL,
@@ -83,6 +96,7 @@ OBSERVATION_KINDS = (
     "restored",
     "blocked",
     "failed",
+    "reextracted",
 )
 
 
@@ -236,6 +250,35 @@ class Catalog:
         """A document's observations, oldest first."""
         rows = self.db.execute(f"SELECT {_cols(ObservationRow)} FROM observations WHERE key = ? ORDER BY id", (key,))
         return [ObservationRow(*r) for r in rows]
+
+    def add_capture(
+        self,
+        *,
+        key: str,
+        url: str,
+        kind: str,
+        version: int | None,
+        warc: str,
+        offset: int,
+        length: int,
+        record_id: str,
+        at: str,
+    ) -> None:
+        """Index a raw capture (a WARC record) of a document."""
+        self.db.execute(
+            "INSERT INTO captures (key, url, kind, version, warc, offset, length, record_id, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (key, url, kind, version, warc, offset, length, record_id, at),
+        )
+
+    def latest_response(self, key: str) -> tuple[str, int, int, str, str] | None:
+        """(warc, offset, length, record_id, at) of the newest whole response captured for a document."""
+        row = self.db.execute(
+            "SELECT warc, offset, length, record_id, at FROM captures WHERE key = ? AND kind = 'response' "
+            "ORDER BY id DESC LIMIT 1",
+            (key,),
+        ).fetchone()
+        return (row[0], row[1], row[2], row[3], row[4]) if row else None
 
     def start_run(self, *, command: str, sites: list[str], started: str) -> int:
         """Record the start of a run and return its id."""

@@ -36,6 +36,7 @@ HEADER_ORDER = (
     "Language",
     "Published",
     "Captured",
+    "Origin",
     "Document-Number",
     "Translations",
     "Tags",
@@ -152,6 +153,7 @@ class Version:
 
     release: Release
     captured: datetime
+    origin: str = ""  # set when the version comes from re-extracting a stored capture, not from a visit
 
     def __post_init__(self) -> None:
         # A version holds exactly what its file holds: normalized text, capture time to the second in UTC.
@@ -171,6 +173,7 @@ class Version:
             "Language": r.language,
             "Published": format_published(r.published),
             "Captured": format_captured(self.captured),
+            "Origin": self.origin,
             "Document-Number": r.document_number,
             "Translations": _LIST_SEP.join(r.translations),
             "Tags": _LIST_SEP.join(r.tags),
@@ -226,4 +229,4 @@ def parse_version(text: str, *, source: str, per_language: bool = False) -> Vers
         captured = parse_captured(headers["Captured"])
     except ValueError as exc:
         raise CorruptVersion(f"{source}: {exc}") from None
-    return Version(release, captured)
+    return Version(release, captured, headers.get("Origin", ""))

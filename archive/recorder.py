@@ -93,9 +93,19 @@ class Archive:
     # writing ----------------------------------------------------------------------------------------
 
     def record(
-        self, release: Release, *, run_id: int | None = None, etag: str | None = None, last_modified: str | None = None
+        self,
+        release: Release,
+        *,
+        run_id: int | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        origin: str = "",
     ) -> Outcome:
-        """Store `release` as a new version if its content is new, and record the visit."""
+        """Store `release` as a new version if its content is new, and record the visit.
+
+        With `origin` (a re-extraction of a stored capture) nothing is recorded unless the text differs, and
+        then as `reextracted`, never as a ministry edit; the visit state of the document is left alone.
+        """
         release = release.normalized()
         key = release.key
         digest = release.sha256()
@@ -113,8 +123,10 @@ class Archive:
         else:
             number = stored[-1].number + 1 if stored else 1
             kind = "changed" if stored else "new"
-            written = self.store.write(key, number, Version(release, captured))
+            written = self.store.write(key, number, Version(release, captured, origin))
             stored.append(written)
+        if origin:
+            return self._reextracted(release, doc, kind, number, stored, digest, now, run_id)
         restored = doc is not None and doc.status == "withdrawn"
         with self.catalog.transaction():
             if kind in ("new", "changed"):
@@ -139,6 +151,41 @@ class Archive:
                 self.catalog.observe(key=key, url=release.url, run_id=run_id, at=now, kind="restored", version=number)
             self.catalog.observe(key=key, url=release.url, run_id=run_id, at=now, kind=kind, version=number)
         return Outcome(key, kind, number, restored)
+
+    def _reextracted(
+        self,
+        release: Release,
+        doc: DocumentRow | None,
+        kind: str,
+        number: int,
+        stored: list[StoredVersion],
+        digest: str,
+        now: str,
+        run_id: int | None,
+    ) -> Outcome:
+        if kind == "unchanged" or doc is None:
+            return Outcome(release.key, kind, number)
+        with self.catalog.transaction():
+            if kind in ("new", "changed"):
+                self.catalog.add_version(self._version_row(stored[-1], release, digest, now))
+            self.catalog.update_document(
+                release.key,
+                current_version=number,
+                latest_version=stored[-1].number,
+                title=release.title,
+                published=format_published(release.published),
+            )
+            search.update(self.catalog.db, release.key, release)
+            self.catalog.observe(
+                key=release.key,
+                url=release.url,
+                run_id=run_id,
+                at=now,
+                kind="reextracted",
+                version=number,
+                detail=f"was v{doc.current_version}",
+            )
+        return Outcome(release.key, "reextracted", number)
 
     def observe(self, key: str | None, url: str, kind: str, *, run_id: int | None = None, detail: str = "") -> None:
         """Record a visit that produced no release (not modified, blocked, failed)."""

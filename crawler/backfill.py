@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from crawler.engine import Engine, RunReport, SiteReport
 from crawler.errors import FetchError, ParseError
 from crawler.http import Fetcher, Policy
+from crawler.raw import RawWriter
 from crawler.sites.base import BackfillRequest, Site, Source
 
 logger = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ class Backfill:
         run_id = archive.catalog.start_run(command="backfill", sites=[site.name], started=archive.now())
         report = SiteReport(site.name)
         status = "failed"
+        self.engine.raw = RawWriter(archive.root, run_id, archive.clock())
         try:
             async with self.engine.fetcher([site]) as fetcher:
                 policy = self.engine.policy(site, cfg)
@@ -139,6 +141,7 @@ class Backfill:
             status = "ok" if run.ok else "partial"
             return run
         finally:
+            self.engine.close_raw()
             archive.catalog.finish_run(run_id, finished=archive.now(), status=status, counts=dict(report.counts))
 
     async def _discover(

@@ -195,3 +195,21 @@ def schedule(obj: Context, sites: tuple[str, ...], duration: float | None) -> No
     scheduler = Scheduler(obj.root, obj.config, chosen)
     scheduler.serve(duration=duration)
     click.echo(f"scheduler stopped after {scheduler.runs} runs", err=True)
+
+
+@cli.command()
+@click.argument("sites", nargs=-1, metavar="[SITE]...")
+@click.pass_obj
+@friendly
+def reextract(obj: Context, sites: tuple[str, ...]) -> None:
+    """Run the current parsers again over the stored raw captures (offline); record a new version only where
+    the text really differs, marked as a re-extraction, never as a ministry edit."""
+    from crawler.reextract import reextract as run
+
+    archive = obj.reading()
+    chosen = [resolve(s) for s in sites] or list(SITES.values())
+    with archive.writing():
+        counts = run(archive, chosen)
+    click.echo(", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "no captures", err=True)
+    if counts.get("failed"):
+        sys.exit(1)

@@ -22,6 +22,7 @@ from crawler import revisit
 from crawler.config import Config, SiteConfig
 from crawler.errors import Blocked, Disallowed, FetchError, NotFound, ParseError
 from crawler.http import Fetcher, Page, Policy
+from crawler.raw import RawRef, RawWriter
 from crawler.sites.base import ListingItem, Site, host_of
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class Engine:
         self.sleep = sleep
         self.monotonic = monotonic
         self.revisit_all = False
+        self.raw: RawWriter | None = None
         # Set from another thread or a signal handler: finish the document in hand, then stop.
         self.stopping = threading.Event()
 
@@ -130,6 +132,7 @@ class Engine:
         )
         reports = [SiteReport(site.name) for site in sites]
         status = "failed"
+        self.raw = RawWriter(self.archive.root, run_id, self.archive.clock())
         try:
             async with self.fetcher(sites) as fetcher:
                 await asyncio.gather(
@@ -143,6 +146,7 @@ class Engine:
             status = "ok" if run.ok else "partial"
             return run
         finally:
+            self.close_raw()
             totals: Counter[str] = Counter()
             for report in reports:
                 totals.update(report.counts)
@@ -228,16 +232,50 @@ class Engine:
             return self._failed(report, key, url, run_id, str(exc))
         return self._archive_page(site, page, url, key, report, run_id)
 
+    def close_raw(self) -> None:
+        """Close this run's WARC files."""
+        if self.raw is not None:
+            self.raw.close()
+            self.raw = None
+
+    def _keep_raw(self, site: Site, page: Page, key: str, kind: str, version: int | None) -> None:
+        """Write the capture that produced (a whole response) or confirmed (a revisit) a version."""
+        if self.raw is None:
+            return
+        try:
+            if kind in ("new", "changed", "reverted"):
+                ref, record = self.raw.response(site.name, page), "response"
+            else:
+                last = self.archive.catalog.latest_response(key)
+                refers = RawRef(last[0], last[1], last[2], last[3], last[4]) if last else None
+                ref, record = self.raw.revisit(site.name, page, refers), "revisit"
+            self.archive.catalog.add_capture(
+                key=key,
+                url=page.final_url,
+                kind=record,
+                version=version,
+                warc=ref.path,
+                offset=ref.offset,
+                length=ref.length,
+                record_id=ref.record_id,
+                at=ref.date,
+            )
+        except OSError as exc:  # the version is safe; say the evidence is missing
+            logger.error("cannot write the raw capture of %s: %s", page.url, exc)
+
     def _archive_page(self, site: Site, page: Page, url: str, key: str, report: SiteReport, run_id: int) -> str:
         if page.status == 304:
             self.archive.observe(key, url, "not_modified", run_id=run_id)
             report.counts["not_modified"] += 1
+            doc = self.archive.catalog.document(key)
+            self._keep_raw(site, page, key, "not_modified", doc.current_version if doc else None)
             return "not_modified"
         try:
             release = site.parse_release(page.text, url)
             outcome = self.archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
         except (ParseError, ArchiveError) as exc:
             return self._failed(report, key, url, run_id, str(exc))
+        self._keep_raw(site, page, outcome.key, outcome.kind, outcome.version)
         report.counts[outcome.kind] += 1
         if outcome.restored:
             report.counts["restored"] += 1

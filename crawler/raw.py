@@ -1,0 +1,165 @@
+"""Raw HTTP captures as WARC files under <archive>/raw/<site>/, for provenance and re-extraction.
+
+A response that produced a version is kept whole (request and response records); one that only
+confirmed the current version is a revisit record pointing at the capture that holds that version. The
+body is stored as the parser saw it, after content decoding: the Content-Encoding and Transfer-Encoding
+headers are renamed so a WARC reader does not decode it twice. One file per site and run; every record
+is its own gzip member, so a file cut short by a crash still reads up to its last whole record.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawler import __version__
+from crawler.http import Page
+
+# WARC 1.1 allows other revisit profiles: ours says the page differed only in parts we do not keep.
+SAME_CONTENT_PROFILE = "https://pressroom.invalid/warc/revisit/identical-extracted-content"
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+_RENAMED = {
+    "content-encoding": "X-Pressroom-Original-Content-Encoding",
+    "transfer-encoding": "X-Pressroom-Original-Transfer-Encoding",
+    "content-length": "X-Pressroom-Original-Content-Length",
+}
+
+
+@dataclass(frozen=True)
+class RawRef:
+    """Where one record was written."""
+
+    path: str  # relative to the archive root
+    offset: int
+    length: int
+    record_id: str
+    date: str
+
+
+class RawWriter:
+    """Appends WARC records for one run; files are opened on first use."""
+
+    def __init__(self, root: Path, run_id: int, started: datetime) -> None:
+        self.root = root
+        self.stem = f"{started:%Y%m%dT%H%M%S}-run{run_id}"
+        self._files: dict[str, tuple[IO[bytes], WARCWriter]] = {}
+
+    def _writer(self, site: str) -> tuple[IO[bytes], WARCWriter, str]:
+        rel = f"raw/{site}/{self.stem}.warc.gz"
+        if site not in self._files:
+            path = self.root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle: IO[bytes] = path.open("ab")
+            writer = WARCWriter(handle, gzip=True, warc_version="1.1")
+            if handle.tell() == 0:
+                info = writer.create_warcinfo_record(
+                    path.name, {"software": f"pressroom/{__version__}", "format": "WARC File Format 1.1"}
+                )
+                writer.write_record(info)
+            self._files[site] = (handle, writer)
+        handle, writer = self._files[site]
+        return handle, writer, rel
+
+    def response(self, site: str, page: Page) -> RawRef:
+        """Write the request and the whole response; return where the response record is."""
+        handle, writer, rel = self._writer(site)
+        request = writer.create_warc_record(page.final_url, "request", http_headers=_request_headers(page))
+        response = writer.create_warc_record(
+            page.final_url,
+            "response",
+            payload=io.BytesIO(page.content),
+            http_headers=_response_headers(page),
+            warc_headers_dict={"WARC-Date": _warc_date(page.fetched_at)},
+        )
+        writer.write_record(request)
+        start = handle.tell()
+        response.rec_headers.add_header("WARC-Concurrent-To", request.rec_headers.get_header("WARC-Record-ID"))
+        writer.write_record(response)
+        handle.flush()
+        return RawRef(
+            rel,
+            start,
+            handle.tell() - start,
+            response.rec_headers.get_header("WARC-Record-ID"),
+            _warc_date(page.fetched_at),
+        )
+
+    def revisit(self, site: str, page: Page, refers_to: RawRef | None) -> RawRef:
+        """Write a revisit record: a 304, or a 200 whose extracted content equals the current version."""
+        handle, writer, rel = self._writer(site)
+        profile = NOT_MODIFIED_PROFILE if page.status == 304 else SAME_CONTENT_PROFILE
+        headers: dict[str, str] = {"WARC-Date": _warc_date(page.fetched_at), "WARC-Profile": profile}
+        if refers_to is not None:
+            headers["WARC-Refers-To"] = refers_to.record_id
+            headers["WARC-Refers-To-Date"] = refers_to.date
+        record = writer.create_warc_record(
+            page.final_url, "revisit", http_headers=_response_headers(page), warc_headers_dict=headers
+        )
+        start = handle.tell()
+        writer.write_record(record)
+        handle.flush()
+        return RawRef(
+            rel, start, handle.tell() - start, record.rec_headers.get_header("WARC-Record-ID"), headers["WARC-Date"]
+        )
+
+    def close(self) -> None:
+        """Flush, fsync and close every file."""
+        for handle, _ in self._files.values():
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+        self._files.clear()
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """A response read back from a WARC file."""
+
+    url: str
+    date: str
+    content_type: str
+    body: bytes
+
+
+def read_response(root: Path, ref_path: str, offset: int) -> RawResponse:
+    """The response record at `offset` of a WARC file under the archive root."""
+    with (root / ref_path).open("rb") as handle:
+        handle.seek(offset)
+        for record in ArchiveIterator(handle):
+            if record.rec_type != "response":
+                raise ValueError(f"{ref_path}@{offset}: a {record.rec_type} record, not a response")
+            http: Any = record.http_headers
+            return RawResponse(
+                url=record.rec_headers.get_header("WARC-Target-URI"),
+                date=record.rec_headers.get_header("WARC-Date"),
+                content_type=http.get_header("Content-Type") or "",
+                body=record.raw_stream.read(),
+            )
+    raise ValueError(f"{ref_path}@{offset}: no record there")
+
+
+def _warc_date(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _response_headers(page: Page) -> StatusAndHeaders:
+    headers = [(_RENAMED.get(k.lower(), k), v) for k, v in page.headers.multi_items()]
+    return StatusAndHeaders(f"{page.status} {_reason(page.status)}", headers, protocol="HTTP/1.1")
+
+
+def _request_headers(page: Page) -> StatusAndHeaders:
+    target = page.final_url.split("://", 1)[-1]
+    path = "/" + target.split("/", 1)[1] if "/" in target else "/"
+    return StatusAndHeaders(f"GET {path} HTTP/1.1", list(page.request_headers.multi_items()), is_http_request=True)
+
+
+def _reason(status: int) -> str:
+    return {200: "OK", 304: "Not Modified"}.get(status, "")

@@ -1,0 +1,84 @@
+"""Raw captures in WARC files, and re-extraction from them."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.conftest import Pressroom
+from tests.sim_mofa import MofaSim
+from tests.simserver import SimServer
+
+KEY = "mofa.go.kr/m_5676/320033"
+
+
+def records(archive: Path) -> list[tuple[str, str, str | None, str | None]]:
+    out = []
+    for path in sorted((archive / "raw" / "mofa.go.kr").glob("*.warc.gz")):
+        with path.open("rb") as handle:
+            for record in ArchiveIterator(handle):
+                headers = record.rec_headers
+                out.append(
+                    (
+                        record.rec_type,
+                        headers.get_header("WARC-Target-URI") or "",
+                        headers.get_header("WARC-Record-ID"),
+                        headers.get_header("WARC-Refers-To"),
+                    )
+                )
+    return out
+
+
+def test_captures_are_kept_as_warc(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
+    pressroom("crawl", "mofa")
+    first = records(pressroom.archive)
+    responses = [r for r in first if r[0] == "response"]
+    assert len(responses) == 12 and len([r for r in first if r[0] == "request"]) == 12
+    assert all("view.do?seq=" in r[1] for r in responses), "list pages produce no version: not kept"
+    pressroom("crawl", "mofa")
+    revisits = [r for r in records(pressroom.archive) if r[0] == "revisit"]
+    assert len(revisits) == 12
+    assert {r[3] for r in revisits} == {r[2] for r in responses}, "each revisit points at its version's capture"
+    with next((pressroom.archive / "raw" / "mofa.go.kr").glob("*.warc.gz")).open("rb") as handle:
+        record = next(r for r in ArchiveIterator(handle) if r.rec_type == "response")
+        body = record.content_stream().read().decode("utf-8")
+    assert "board_detail" in body and "<html" in body
+
+
+def test_reextract_changes_nothing_when_the_parser_agrees(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]
+) -> None:
+    pressroom("crawl", "mofa")
+    before = {p: p.read_bytes() for p in pressroom.archive.rglob("*.txt")}
+    result = pressroom("reextract", "mofa")
+    assert "12 unchanged" in result.stderr
+    assert {p: p.read_bytes() for p in pressroom.archive.rglob("*.txt")} == before
+
+
+def test_reextract_records_a_better_parser_as_such(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim, server = mofa_sim
+    pressroom("crawl", "mofa")
+    requests = len(server.log)
+    from crawler import sites
+
+    site = sites.SITES["mofa.go.kr"]
+
+    def improved(html: str, url: str):  # type: ignore[no-untyped-def]
+        release = site.parse_release(html, url)
+        return dataclasses.replace(release, body=(*release.body, "(a paragraph the old parser missed)"))
+
+    monkeypatch.setitem(sites.SITES, "mofa.go.kr", dataclasses.replace(site, parse_release=improved))
+    result = pressroom("reextract", "mofa")
+    assert "12 reextracted" in result.stderr
+    assert len(server.log) == requests, "offline: nothing fetched"
+    second = next((pressroom.archive / KEY).glob("002_*.txt")).read_text(encoding="utf-8")
+    assert "\nOrigin: re-extraction of the capture of 20" in second
+    assert second.endswith("\n(a paragraph the old parser missed)\n")
+    history = pressroom("history", KEY).stdout
+    assert "reextracted v2  was v1" in history
+    assert pressroom("changes").stdout == "", "a re-extraction is not a ministry edit"
