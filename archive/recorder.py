@@ -263,6 +263,8 @@ class Archive:
     def reindex(self) -> ReindexReport:
         """Rebuild documents and versions from the files alone; keep observations and runs."""
         report = ReindexReport()
+        for path in self.store.remove_temporary():
+            logger.warning("removed %s, left by an interrupted write", path)
         previous = {row.key: row for row in self.catalog.documents()}
         with self.catalog.transaction():
             self.catalog.clear_index()

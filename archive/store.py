@@ -124,6 +124,15 @@ class Store:
         finally:
             os.close(dir_fd)
 
+    def remove_temporary(self) -> list[Path]:
+        """Delete the temporary files writers killed mid-write left behind (call with the lock held)."""
+        removed = []
+        for path in self.root.rglob(".*.tmp"):
+            if path.is_file() and "raw" not in path.relative_to(self.root).parts[:1]:
+                path.unlink()
+                removed.append(path)
+        return removed
+
     def document_keys(self) -> Iterator[str]:
         """Every document key that has at least one version file, in sorted order."""
         if not self.root.is_dir():

@@ -21,8 +21,13 @@ _SUPERSETS = {
 }
 
 
-def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
-    """Decode a page; return (text, the encoding used)."""
+def decode_html(body: bytes, content_type: str = "", legacy: tuple[str, ...] = ()) -> tuple[str, str]:
+    """Decode a page; return (text, the encoding used).
+
+    `legacy` names the encodings the site used before UTF-8 (CP949 for mofa.go.kr, windows-1251 for
+    mid.ru): tried strictly after the declared ones fail, before statistical detection, which can misjudge
+    a page with few non-ASCII characters.
+    """
     for declared in (_from_header(content_type), _from_document(body)):
         if declared:
             try:
@@ -31,10 +36,11 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
                 continue  # a mislabelled page: fall through to the next source
     if body.startswith(codecs.BOM_UTF8):
         return body[3:].decode("utf-8", errors="replace"), "utf-8"
-    try:
-        return body.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    for candidate in ("utf-8", *legacy):
+        try:
+            return body.decode(candidate), candidate
+        except UnicodeDecodeError:
+            continue
     best = from_bytes(body, cp_isolation=["cp949", "euc_kr", "cp1251", "koi8_r", "cp1252"]).best()
     if best is not None and best.encoding:
         return str(best), best.encoding

@@ -123,7 +123,12 @@ class Engine:
     def policy(self, site: Site, cfg: SiteConfig) -> Policy:
         """How this site may be fetched."""
         hosts = set(site.hosts) | {host_of(cfg.base_url)} | set(cfg.extra_hosts)
-        return Policy(hosts=frozenset(hosts), min_interval=cfg.min_interval, obey_robots=not cfg.ignore_robots)
+        return Policy(
+            hosts=frozenset(hosts),
+            min_interval=cfg.min_interval,
+            obey_robots=not cfg.ignore_robots,
+            legacy_charsets=site.legacy_charsets,
+        )
 
     async def crawl(self, sites: list[Site], *, command: str = "crawl") -> RunReport:
         """Read each site's newest items and archive what is new or changed."""

@@ -58,6 +58,7 @@ class Policy:
     hosts: frozenset[str]  # redirects may only lead to these hosts
     min_interval: float  # seconds between request starts on one host
     obey_robots: bool = True
+    legacy_charsets: tuple[str, ...] = ()  # what the site used before UTF-8, tried before detection
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,7 @@ class Fetcher:
                     raise FetchError(url, f"redirect to a foreign host: {target}", status=status)
                 current = target
                 continue
-            return self._page(url, current, status, resp_headers, body, sent)
+            return self._page(url, current, status, resp_headers, body, sent, policy.legacy_charsets)
         raise FetchError(url, f"more than {self.config.max_redirects} redirects (loop?)")
 
     @contextlib.asynccontextmanager
@@ -274,7 +275,9 @@ class Fetcher:
             kind = "reset" if _is_reset(exc) else "connect"
             raise _Transient(f"cannot connect: {_reason(exc)}", kind=kind) from None
         except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
-            raise _Transient(f"connection broken: {_reason(exc)}", kind="reset") from None
+            # A reset (what mid.ru's F5 does to unwelcome clients) differs from a body cut short.
+            kind = "reset" if _is_reset(exc) else "broken"
+            raise _Transient(f"connection broken: {_reason(exc)}", kind=kind) from None
         except httpx.TransportError as exc:
             raise _Transient(f"transport error: {_reason(exc)}") from None
         status = response.status_code
@@ -284,7 +287,14 @@ class Fetcher:
         return status, response.headers, body, request.headers
 
     def _page(
-        self, url: str, final: str, status: int, headers: httpx.Headers, body: bytes, sent: httpx.Headers
+        self,
+        url: str,
+        final: str,
+        status: int,
+        headers: httpx.Headers,
+        body: bytes,
+        sent: httpx.Headers,
+        legacy: tuple[str, ...] = (),
     ) -> Page:
         now = datetime.now(UTC)
         if status == 304:
@@ -293,7 +303,7 @@ class Fetcher:
             raise NotFound(url, f"HTTP {status}: the page is gone", status=status)
         if status != 200:
             raise FetchError(url, f"HTTP {status}", status=status)
-        text, encoding = decode_html(body, headers.get("content-type", ""))
+        text, encoding = decode_html(body, headers.get("content-type", ""), legacy)
         marker = challenge_marker(text)
         if marker:
             raise Blocked(url, f"anti-bot challenge page (HTTP 200, marker {marker!r})", status=status)
@@ -392,7 +402,8 @@ def _host(url: str) -> str:
 
 
 def _is_reset(exc: BaseException) -> bool:
-    return any("reset" in str(e).lower() for e in _chain(exc))
+    texts = [str(e).lower() for e in _chain(exc)]
+    return any("reset" in t or "disconnected without sending a response" in t for t in texts)
 
 
 def _reason(exc: BaseException) -> str:

@@ -41,7 +41,7 @@ class Reply:
     status: int = 200
     body: bytes | str = b""
     headers: dict[str, str] = field(default_factory=dict)
-    action: str = ""  # "" | "reset" | "hang" | "drip" | "truncate"
+    action: str = ""  # "" | "reset" | "reset_mid" | "hang" | "drip" | "truncate"
     close: bool = False
 
     def data(self) -> bytes:
@@ -89,6 +89,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
+        if reply.action == "reset_mid":
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
         if reply.action == "drip":
             for i in range(len(data)):
                 self.wfile.write(data[i : i + 1])
@@ -101,6 +108,9 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that hung up on a misbehaving reply is part of the test, not an error
 
     def __init__(self, app: App) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)

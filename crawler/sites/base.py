@@ -74,6 +74,7 @@ class Site:
     in_scope: Callable[[str, SiteConfig], bool] = _everything  # feeds list more than the configured sections
     backfill_sources: Callable[[SiteConfig, BackfillRequest], list[Source]] = _no_backfill
     backfill_uses_wayback: bool = False  # discovery goes through the Wayback Machine's CDX index
+    legacy_charsets: tuple[str, ...] = ()  # what the site served before UTF-8, for mislabelled pages
 
     def fetch_url(self, canonical: str, config: SiteConfig) -> str:
         """Where to fetch a canonical URL: on the configured base URL (a mirror or a simulator)."""

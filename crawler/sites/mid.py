@@ -291,4 +291,5 @@ SITE = Site(
     in_scope=in_scope,
     backfill_sources=backfill_sources,
     backfill_uses_wayback=True,
+    legacy_charsets=("cp1251",),  # windows-1251, the Russian legacy encoding
 )

@@ -175,4 +175,5 @@ SITE = Site(
     doc_key=doc_key,
     backfill_sources=backfill_sources,
     backfill_uses_wayback=True,
+    legacy_charsets=("cp1251",),  # windows-1251, the Russian legacy encoding
 )

@@ -265,4 +265,5 @@ SITE = Site(
     canonical_url=canonical_url,
     doc_key=doc_key,
     backfill_sources=backfill_sources,
+    legacy_charsets=("cp949",),  # EUC-KR / CP949: the Korean RSS feed was EUC-KR until 2026
 )
