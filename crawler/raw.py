@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from crawler.http import Page
 # WARC 1.1 allows other revisit profiles: ours says the page differed only in parts we do not keep.
 SAME_CONTENT_PROFILE = "https://pressroom.invalid/warc/revisit/identical-extracted-content"
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+GZIP_LEVEL = 6
 _RENAMED = {
     "content-encoding": "X-Pressroom-Original-Content-Encoding",
     "transfer-encoding": "X-Pressroom-Original-Transfer-Encoding",
@@ -50,69 +52,73 @@ class RawWriter:
     def __init__(self, root: Path, run_id: int, started: datetime) -> None:
         self.root = root
         self.stem = f"{started:%Y%m%dT%H%M%S}-run{run_id}"
-        self._files: dict[str, tuple[IO[bytes], WARCWriter]] = {}
+        self._files: dict[str, IO[bytes]] = {}
+        self._buffer = io.BytesIO()
+        # Records are serialized uncompressed here and gzipped one member each by _append: warcio's own
+        # gzip runs at level 9, twice the CPU of level 6 for files 2% smaller.
+        self._writer = WARCWriter(self._buffer, gzip=False, warc_version="1.1")
 
-    def _writer(self, site: str) -> tuple[IO[bytes], WARCWriter, str]:
+    def _file(self, site: str) -> tuple[IO[bytes], str]:
         rel = f"raw/{site}/{self.stem}.warc.gz"
         if site not in self._files:
             path = self.root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             handle: IO[bytes] = path.open("ab")
-            writer = WARCWriter(handle, gzip=True, warc_version="1.1")
+            self._files[site] = handle
             if handle.tell() == 0:
-                info = writer.create_warcinfo_record(
+                info = self._writer.create_warcinfo_record(
                     path.name, {"software": f"pressroom/{__version__}", "format": "WARC File Format 1.1"}
                 )
-                writer.write_record(info)
-            self._files[site] = (handle, writer)
-        handle, writer = self._files[site]
-        return handle, writer, rel
+                self._append(handle, info)
+        return self._files[site], rel
+
+    def _append(self, handle: IO[bytes], record: Any) -> tuple[int, int]:
+        """Write one record as one gzip member; return its (offset, length)."""
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.write_record(record)
+        packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        member = packer.compress(self._buffer.getvalue()) + packer.flush()
+        start = handle.tell()
+        handle.write(member)
+        return start, len(member)
 
     def response(self, site: str, page: Page) -> RawRef:
         """Write the request and the whole response; return where the response record is."""
-        handle, writer, rel = self._writer(site)
-        request = writer.create_warc_record(page.final_url, "request", http_headers=_request_headers(page))
-        response = writer.create_warc_record(
+        handle, rel = self._file(site)
+        request = self._writer.create_warc_record(page.final_url, "request", http_headers=_request_headers(page))
+        response = self._writer.create_warc_record(
             page.final_url,
             "response",
             payload=io.BytesIO(page.content),
             http_headers=_response_headers(page),
             warc_headers_dict={"WARC-Date": _warc_date(page.fetched_at)},
         )
-        writer.write_record(request)
-        start = handle.tell()
         response.rec_headers.add_header("WARC-Concurrent-To", request.rec_headers.get_header("WARC-Record-ID"))
-        writer.write_record(response)
+        self._append(handle, request)
+        start, length = self._append(handle, response)
         handle.flush()
-        return RawRef(
-            rel,
-            start,
-            handle.tell() - start,
-            response.rec_headers.get_header("WARC-Record-ID"),
-            _warc_date(page.fetched_at),
-        )
+        record_id = response.rec_headers.get_header("WARC-Record-ID")
+        return RawRef(rel, start, length, record_id, _warc_date(page.fetched_at))
 
     def revisit(self, site: str, page: Page, refers_to: RawRef | None) -> RawRef:
         """Write a revisit record: a 304, or a 200 whose extracted content equals the current version."""
-        handle, writer, rel = self._writer(site)
+        handle, rel = self._file(site)
         profile = NOT_MODIFIED_PROFILE if page.status == 304 else SAME_CONTENT_PROFILE
         headers: dict[str, str] = {"WARC-Date": _warc_date(page.fetched_at), "WARC-Profile": profile}
         if refers_to is not None:
             headers["WARC-Refers-To"] = refers_to.record_id
             headers["WARC-Refers-To-Date"] = refers_to.date
-        record = writer.create_warc_record(
+        record = self._writer.create_warc_record(
             page.final_url, "revisit", http_headers=_response_headers(page), warc_headers_dict=headers
         )
-        start = handle.tell()
-        writer.write_record(record)
+        start, length = self._append(handle, record)
         handle.flush()
-        return RawRef(
-            rel, start, handle.tell() - start, record.rec_headers.get_header("WARC-Record-ID"), headers["WARC-Date"]
-        )
+        return RawRef(rel, start, length, record.rec_headers.get_header("WARC-Record-ID"), headers["WARC-Date"])
 
     def close(self) -> None:
         """Flush, fsync and close every file."""
-        for handle, _ in self._files.values():
+        for handle in self._files.values():
             handle.flush()
             os.fsync(handle.fileno())
             handle.close()

@@ -87,8 +87,8 @@ class MidArticle:
 
 
 def _bitrix_scripts() -> str:
-    js_list = ",".join(f"'/bitrix/js/main/core/core_{n}.min.js?16{n:08d}'" for n in range(60))
-    css_list = ",".join(f"'/bitrix/templates/mid/components/bitrix/news/block_{n}/style.min.css'" for n in range(60))
+    js_list = ",".join(f"'/bitrix/js/main/core/core_{n}.min.js?16{n:08d}'" for n in range(420))
+    css_list = ",".join(f"'/bitrix/templates/mid/components/bitrix/news/block_{n}/style.min.css'" for n in range(420))
     return (
         f"<script>BX.setJSList([{js_list}]);BX.setCSSList([{css_list}]);</script>\n"
         "<script>(function(w,d){w.dataLayer=w.dataLayer||[];w.dataLayer.push({'event':'pageview'});})"
@@ -270,7 +270,7 @@ def old_page(lang: str, title: str, content: str) -> str:
     """A whole page of the old site around `content`."""
     nav = "".join(
         f'<li><a href="/{lang}/{top.lower().replace(" ", "_")}">{top}</a><ul>'
-        + "".join(f'<li><a href="/{lang}/{top.lower()[:4]}/{i}">{s}</a></li>' for i, s in enumerate(subs * 4))
+        + "".join(f'<li><a href="/{lang}/{top.lower()[:4]}/{i}">{s}</a></li>' for i, s in enumerate(subs * 30))
         + "</ul></li>"
         for top, subs in MENU.items()
     )

@@ -120,7 +120,7 @@ def _sitemap_html(prefix: str) -> str:
     for number, (top, subs) in enumerate(MENU.items()):
         out.append(f'<div class="sm_box"><h3>{top}</h3><ul>')
         for i, sub in enumerate(subs):
-            for j in range(3):
+            for j in range(7):
                 out.append(
                     f'<li><a href="/{prefix}/wpge/m_{5800 + number * 40 + i * 3 + j}/contents.do" '
                     f'title="{sub} {j + 1}">{sub}{" (" + str(j + 1) + ")" if j else ""}</a></li>'
