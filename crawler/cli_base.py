@@ -158,3 +158,10 @@ _UNSAFE = dict.fromkeys(
 def safe(text: str) -> str:
     """Text from a page, fit for a terminal: control and bidi characters shown as visible escapes."""
     return "".join(f"\\u{ord(ch):04x}" if ord(ch) in _UNSAFE else ch for ch in text)
+
+
+def output_option(help_text: str) -> Callable[[F], F]:
+    """The --output/-o option of the commands that can write a file instead of stdout."""
+    return click.option(
+        "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help=help_text
+    )

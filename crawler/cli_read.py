@@ -13,7 +13,7 @@ from archive import export as exporting
 from archive.errors import UnknownDocument
 from archive.recorder import Archive
 from archive.store import split_key
-from crawler.cli_base import Context, cli, friendly, safe
+from crawler.cli_base import Context, cli, friendly, output_option, safe
 from crawler.sites import SITES, resolve, site_for_url
 
 
@@ -85,13 +85,7 @@ def show(obj: Context, doc: str, number: int | None) -> None:
     show_default=True,
     help="Line diff, word diff, or a side-by-side HTML page.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file instead of stdout.",
-)
+@output_option("Write to this file instead of stdout.")
 @click.pass_obj
 @friendly
 def diff(obj: Context, doc: str, old: int | None, new: int | None, fmt: str, output: Path | None) -> None:
@@ -134,13 +128,7 @@ def _colorize(op: str, text: str) -> str:
 @click.option("--lang", default=None, help="Only documents in this language (en, ru, ko, ...).")
 @click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only releases published on or after this day.")
 @click.option("--until", default=None, metavar="YYYY-MM-DD", help="Only releases published on or before this day.")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file instead of stdout.",
-)
+@output_option("Write to this file instead of stdout.")
 @click.pass_obj
 @friendly
 def export(
@@ -198,13 +186,7 @@ def changes(obj: Context, since: str | None, site: str | None) -> None:
 @cli.command()
 @click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only events on or after this day.")
 @click.option("--site", default=None, help="Only this site.")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the feed to this file instead of stdout.",
-)
+@output_option("Write the feed to this file instead of stdout.")
 @click.pass_obj
 @friendly
 def feed(obj: Context, since: str | None, site: str | None, output: Path | None) -> None:

@@ -82,6 +82,12 @@ def _parts(canonical: str) -> tuple[str, str, str]:
     return segments[0], "/".join(segments[1:-1]), segments[-1]
 
 
+def section_name(section: str, lang: str) -> str:
+    """What the ministry calls a section, in Russian on Russian pages and in English otherwise."""
+    names = SECTIONS.get(section, (section, section))
+    return names[1] if lang == "ru" else names[0]
+
+
 def section_slug(section: str) -> str:
     """A section path as one archive path component: foreign_policy/news -> foreign_policy.news."""
     return section.replace("/", ".")
@@ -194,11 +200,10 @@ def parse_release(html: str, url: str) -> Release:
     body = paragraphs(body_node, skip=_navigation) if body_node is not None else []
     if not body:
         raise ParseError(url, "empty body (div.text.article-content)")
-    names = SECTIONS.get(section, (section, section))
     return Release(
         site=NAME,
         collection=section_slug(section),
-        collection_name=names[1] if lang == "ru" else names[0],
+        collection_name=section_name(section, lang),
         doc_id=doc_id,
         language=lang,
         url=canonical,

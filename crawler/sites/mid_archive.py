@@ -18,7 +18,7 @@ from crawler.config import SiteConfig
 from crawler.dates import MOSCOW, parse_when
 from crawler.errors import ParseError
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, first, html_tree
-from crawler.sites.mid import section_slug
+from crawler.sites.mid import section_name, section_slug
 from crawler.sites.wayback import cdx_sources
 from crawler.textify import paragraphs, text_of
 
@@ -26,11 +26,6 @@ NAME = "archive.mid.ru"
 CANONICAL_ROOT = "https://archive.mid.ru"
 MIN_INTERVAL_S = 5.0  # the same ministry and protection as mid.ru
 LANGUAGES = ("ru", "en", "de", "fr", "es", "pt")
-SECTION_NAMES = {
-    "foreign_policy/news": ("News", "Новости"),
-    "press_service/minister_speeches": ("Minister's speeches", "Выступления Министра"),
-    "press_service/spokesman/briefings": ("Briefings", "Брифинги"),
-}
 
 ARTICLE = ("div.asset-full-content", "div.journal-content-article", "div.portlet-body")
 TITLE = ("h1.title", "h2.title", "h1")
@@ -131,11 +126,10 @@ def parse_release(html: str, url: str) -> Release:
     if not body:
         raise ParseError(url, "empty body (div.text.article-content)")
     translations = sorted({m[1] for a in tree.css(SWITCHER) for m in LOCALE.finditer(text_of(a))})
-    names = SECTION_NAMES.get(section, (section, section))
     return Release(
         site=NAME,
         collection=section_slug(section),
-        collection_name=names[1] if lang == "ru" else names[0],
+        collection_name=section_name(section, lang),
         doc_id=doc_id,
         language=lang,
         url=canonical,
