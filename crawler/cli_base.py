@@ -162,6 +162,4 @@ def safe(text: str) -> str:
 
 def output_option(help_text: str) -> Callable[[F], F]:
     """The --output/-o option of the commands that can write a file instead of stdout."""
-    return click.option(
-        "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help=help_text
-    )
+    return click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help=help_text)

@@ -42,7 +42,7 @@ def test_captures_are_kept_as_warc(pressroom: Pressroom, mofa_sim: tuple[MofaSim
     revisits = [r for r in records(pressroom.archive) if r[0] == "revisit"]
     assert len(revisits) == 12
     assert {r[3] for r in revisits} == {r[2] for r in responses}, "each revisit points at its version's capture"
-    with next((pressroom.archive / "raw" / "mofa.go.kr").glob("*.warc.gz")).open("rb") as handle:
+    with sorted((pressroom.archive / "raw" / "mofa.go.kr").glob("*.warc.gz"))[0].open("rb") as handle:
         record = next(r for r in ArchiveIterator(handle) if r.rec_type == "response")
         body = record.content_stream().read().decode("utf-8")
     assert "board_detail" in body and "<html" in body
