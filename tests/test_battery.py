@@ -129,6 +129,8 @@ def test_kill_9_at_many_points_then_reindex(tmp_path: Path) -> None:
     config = tmp_path / "pressroom.toml"
     config.write_text(FAST_CONFIG.replace("list_pages = 2", "list_pages = 12"), encoding="utf-8")
     sim = MofaSim(make_releases(110, years=3))
+    seqs = [320000 + 3 * i for i in range(110)]
+    first_edits, second_edits = seqs[0::3], seqs[1::3]
     archive = tmp_path / "a"
     rng = random.Random(20261122)
     with SimServer(sim) as server:
@@ -147,14 +149,20 @@ def test_kill_9_at_many_points_then_reindex(tmp_path: Path) -> None:
             "--wait-lock",
             "5",
         ]
-        for round_no in range(8):
-            if round_no == 4:  # edits between kills, so later rounds write second versions too
-                for seq in range(320000, 320000 + 110 * 3, 9):
-                    sim.edit(seq, body=[f"Edited text of {seq}."])
-            proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL, cwd=ROOT)
-            time.sleep(rng.uniform(0.3, 1.6))
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(10)
+
+        def killed_rounds(count: int) -> None:
+            for _ in range(count):
+                proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL, cwd=ROOT)
+                time.sleep(rng.uniform(0.3, 1.6))
+                proc.send_signal(signal.SIGKILL)
+                proc.wait(10)
+
+        killed_rounds(3)  # killed while writing first versions
+        assert subprocess.run(cmd, capture_output=True, timeout=120, cwd=ROOT).returncode == 0
+        for edits in (first_edits, second_edits):  # then killed while writing second versions
+            for seq in edits:
+                sim.edit(seq, body=[f"Edited text of {seq}."])
+            killed_rounds(3)
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     reindexed = subprocess.run(
@@ -177,7 +185,8 @@ def test_kill_9_at_many_points_then_reindex(tmp_path: Path) -> None:
     con.close()
     assert indexed == files
     assert len({k for k, _ in files}) == 110
-    assert sum(1 for _, n in files if n == 2) == len(range(320000, 320000 + 110 * 3, 9))
+    assert sorted(k for k, n in files if n == 2) == sorted(f"mofa.go.kr/m_5676/{s}" for s in first_edits + second_edits)
+    assert not [k for k, n in files if n > 2], "an interrupted write never makes a spurious extra version"
 
 
 def test_two_crawls_at_once(tmp_path: Path, mofa_sim: tuple[MofaSim, SimServer]) -> None:
