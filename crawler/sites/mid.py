@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
@@ -200,20 +201,45 @@ def parse_release(html: str, url: str) -> Release:
     body = paragraphs(body_node, skip=_navigation) if body_node is not None else []
     if not body:
         raise ParseError(url, "empty body (div.text.article-content)")
+    return ministry_release(
+        NAME,
+        canonical,
+        section,
+        lang,
+        doc_id,
+        title,
+        published,
+        body,
+        document_number=number,
+        translations=_translations(tree, doc_id),
+        tags=tuple(t for t in (text_of(a) for a in tree.css(TAGS)) if t),
+    )
+
+
+def ministry_release(
+    site: str,
+    url: str,
+    section: str,
+    lang: str,
+    doc_id: str,
+    title: str,
+    published: date | datetime,
+    body: list[str],
+    **extras: Any,
+) -> Release:
+    """A release of either of the ministry's sites: filed by section, one version series per language."""
     return Release(
-        site=NAME,
+        site=site,
         collection=section_slug(section),
         collection_name=section_name(section, lang),
         doc_id=doc_id,
         language=lang,
-        url=canonical,
+        url=url,
         title=title,
         published=published,
         body=tuple(body),
-        document_number=number,
-        translations=_translations(tree, doc_id),
-        tags=tuple(t for t in (text_of(a) for a in tree.css(TAGS)) if t),
         per_language=True,
+        **extras,
     )
 
 

@@ -18,7 +18,7 @@ from crawler.config import SiteConfig
 from crawler.dates import MOSCOW, parse_when
 from crawler.errors import ParseError
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, first, html_tree
-from crawler.sites.mid import section_name, section_slug
+from crawler.sites.mid import ministry_release, section_slug
 from crawler.sites.wayback import cdx_sources
 from crawler.textify import paragraphs, text_of
 
@@ -126,19 +126,17 @@ def parse_release(html: str, url: str) -> Release:
     if not body:
         raise ParseError(url, "empty body (div.text.article-content)")
     translations = sorted({m[1] for a in tree.css(SWITCHER) for m in LOCALE.finditer(text_of(a))})
-    return Release(
-        site=NAME,
-        collection=section_slug(section),
-        collection_name=section_name(section, lang),
-        doc_id=doc_id,
-        language=lang,
-        url=canonical,
-        title=title,
-        published=published,
-        body=tuple(body),
+    return ministry_release(
+        NAME,
+        canonical,
+        section,
+        lang,
+        doc_id,
+        title,
+        published,
+        body,
         translations=tuple(translations),
         tags=tuple(t for t in (text_of(a) for a in tree.css(TOPICS)) if t),
-        per_language=True,
     )
 
 
