@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from typing import Any, TextIO
@@ -97,10 +96,3 @@ def write_csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
         writer.writerow(flat)
         count += 1
     return count
-
-
-def to_string(rows: Iterator[dict[str, Any]], fmt: str) -> str:
-    """Render rows in `fmt` (jsonl or csv) to a string."""
-    buf = io.StringIO()
-    (write_jsonl if fmt == "jsonl" else write_csv)(rows, buf)
-    return buf.getvalue()

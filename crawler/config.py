@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -71,7 +71,6 @@ class Config:
     lock_wait: float = 0.0
     wayback_url: str = "https://web.archive.org"  # CDX index for backfill discovery (mid.ru, archive.mid.ru)
     wayback_interval: float = WAYBACK_INTERVAL_S
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def user_agent(self) -> str:
@@ -110,7 +109,7 @@ def _override(obj: T, table: dict[str, Any], where: str) -> T:
     known = {f.name: f for f in fields(obj)}  # type: ignore[arg-type]
     changes: dict[str, Any] = {}
     for key, value in table.items():
-        if key not in known or key in ("sites", "extra"):
+        if key not in known or key == "sites":
             raise ConfigError(f"{where}: unknown setting {key!r}")
         current = getattr(obj, key)
         if isinstance(current, tuple):
