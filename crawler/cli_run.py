@@ -153,8 +153,9 @@ def extract(obj: Context, site: str, file: Any, url: str | None, captured: str |
 def _canonical_link(html: str) -> str | None:
     from crawler.sites.base import html_tree
 
+    tree = html_tree(html)
     for selector in ('link[rel="canonical"]', 'meta[property="og:url"]'):
-        node = html_tree(html).css_first(selector)
+        node = tree.css_first(selector)
         if node is not None:
             value = node.attributes.get("href") or node.attributes.get("content")
             if value:
