@@ -102,6 +102,8 @@ class Release:
     attachments: tuple[str, ...] = ()
     # True where one document id holds several languages, each its own version series (mid.ru).
     per_language: bool = field(default=False, compare=False)
+    # Set on the copies normalized() makes, so normalizing again (recorder, store, hash) costs nothing.
+    _normal: bool = field(default=False, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         checks = (
@@ -118,7 +120,9 @@ class Release:
 
     def normalized(self) -> Release:
         """Return a copy with every text field normalized and empty paragraphs dropped."""
-        return replace(
+        if self._normal:
+            return self
+        normal = replace(
             self,
             title=normalize_text(self.title),
             collection_name=normalize_text(self.collection_name),
@@ -128,6 +132,8 @@ class Release:
             tags=normalize_paragraphs(self.tags),
             attachments=normalize_paragraphs(self.attachments),
         )
+        object.__setattr__(normal, "_normal", True)
+        return normal
 
     @property
     def key(self) -> str:
