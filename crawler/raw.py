@@ -27,7 +27,7 @@ from crawler.http import Page
 # WARC 1.1 allows other revisit profiles: ours says the page differed only in parts we do not keep.
 SAME_CONTENT_PROFILE = "https://pressroom.invalid/warc/revisit/identical-extracted-content"
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
-GZIP_LEVEL = 6
+GZIP_LEVEL = 1
 _RENAMED = {
     "content-encoding": "X-Pressroom-Original-Content-Encoding",
     "transfer-encoding": "X-Pressroom-Original-Transfer-Encoding",
