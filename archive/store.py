@@ -58,6 +58,7 @@ class Store:
     def __init__(self, root: Path, *, write_file: Callable[[int, memoryview], int] = os.write) -> None:
         self.root = root
         self._write_file = write_file  # injectable, so tests can simulate a full disk
+        self.lock_fd: int | None = None  # while the writer lock is held: a child process must close it
 
     def doc_dir(self, key: str) -> Path:
         """The folder of a document."""
@@ -168,6 +169,8 @@ class Store:
                     time.sleep(poll)
             os.ftruncate(fd, 0)
             os.pwrite(fd, str(os.getpid()).encode(), 0)
+            self.lock_fd = fd
             yield
         finally:
+            self.lock_fd = None
             os.close(fd)  # closing releases the flock

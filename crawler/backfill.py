@@ -27,7 +27,8 @@ from urllib.parse import urlsplit
 
 from crawler.engine import Engine, RunReport, SiteReport
 from crawler.errors import FetchError, ParseError
-from crawler.http import Fetcher, Policy
+from crawler.fetchproc import AnyFetcher
+from crawler.http import Policy
 from crawler.raw import RawWriter
 from crawler.sites.base import BackfillRequest, Site, Source
 
@@ -145,7 +146,7 @@ class Backfill:
             archive.catalog.finish_run(run_id, finished=archive.now(), status=status, counts=dict(report.counts))
 
     async def _discover(
-        self, fetcher: Fetcher, site: Site, sources: list[Source], journal: Journal, report: SiteReport, run_id: int
+        self, fetcher: AnyFetcher, site: Site, sources: list[Source], journal: Journal, report: SiteReport, run_id: int
     ) -> None:
         for source in sources:
             url: str | None = journal.next_url.get(source.key, source.first_url)
@@ -175,7 +176,7 @@ class Backfill:
 
     async def _fetch(
         self,
-        fetcher: Fetcher,
+        fetcher: AnyFetcher,
         site: Site,
         policy: Policy,
         journal: Journal,
@@ -186,17 +187,22 @@ class Backfill:
         cfg = self.engine.config.site(site.name)
         todo = [u for u in journal.found if u not in journal.done]
         with self._progress(len(journal.found), len(journal.found) - len(todo)) as tick:
-            for url in todo:
-                if self.engine.stopping.is_set():
-                    logger.warning("%s: backfill stopped as asked; run it again to resume", site.name)
-                    return
-                key = site.doc_key(url)
-                if not refresh and self.engine.archive.store.versions(key):
-                    report.counts["already_archived"] += 1
-                    journal.finish(url, "already_archived")
-                else:
-                    journal.finish(url, await self.engine.visit(fetcher, site, cfg, policy, url, report, run_id))
+
+            def to_visit() -> Iterator[str]:
+                for url in todo:
+                    if not refresh and self.engine.archive.store.versions(site.doc_key(url)):
+                        report.counts["already_archived"] += 1
+                        journal.finish(url, "already_archived")
+                        tick()
+                    else:
+                        yield url
+
+            def visited(url: str, kind: str) -> None:
+                journal.finish(url, kind)
                 tick()
+
+            if await self.engine.visit_many(fetcher, site, cfg, policy, to_visit(), report, run_id, done=visited):
+                logger.warning("%s: backfill stopped as asked; run it again to resume", site.name)
 
     @contextlib.contextmanager
     def _progress(self, total: int, already: int) -> Iterator[Callable[[], None]]:

@@ -10,8 +10,8 @@ import asyncio
 import logging
 import threading
 import time
-from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 import httpx
@@ -21,14 +21,19 @@ from archive.recorder import Archive
 from crawler import revisit
 from crawler.config import Config, SiteConfig
 from crawler.errors import Blocked, Disallowed, FetchError, NotFound, ParseError
+from crawler.fetchproc import AnyFetcher, Fetched, FetchProcess
 from crawler.http import Fetcher, Page, Policy
 from crawler.raw import RawRef, RawWriter
+from crawler.sites import SITES
 from crawler.sites.base import ListingItem, Site, host_of
 
 logger = logging.getLogger(__name__)
 
 # Outcomes that make a run unsuccessful.
 PROBLEM_KINDS = ("blocked", "failed")
+# Releases fetched ahead of the one being archived. One request per host is still in flight at a time;
+# a stop or a kill -9 drops at most this many fetched pages, which the next run fetches again.
+LOOKAHEAD = 2
 
 
 @dataclass
@@ -63,6 +68,16 @@ class SiteReport:
         )
         parts = [f"{self.counts[k]} {k.replace('_', ' ')}" for k in order if self.counts[k]]
         return f"{self.site}: {', '.join(parts) or 'nothing found'}"
+
+
+@dataclass(frozen=True)
+class _Fetch:
+    """The first half of a visit: the page (perhaps parsed already), or the error that stopped it."""
+
+    url: str
+    key: str
+    fetched: Fetched | None = None
+    error: FetchError | None = None
 
 
 @dataclass
@@ -103,22 +118,36 @@ class Engine:
         self.transport = transport
         self.sleep = sleep
         self.monotonic = monotonic
+        self._injected = transport is not None or sleep is not asyncio.sleep or monotonic is not time.monotonic
         self.revisit_all = False
+        self.fork_fetcher: bool | None = None  # None: decide by use_fetch_process()
         self.raw: RawWriter | None = None
         # Set from another thread or a signal handler: finish the document in hand, then stop.
         self.stopping = threading.Event()
 
-    def fetcher(self, sites: list[Site]) -> Fetcher:
-        """A Fetcher for these sites (with their CA bundles)."""
+    def fetcher(self, sites: list[Site]) -> AnyFetcher:
+        """A fetcher for these sites (with their CA bundles): in a second process where that is safe."""
         bundles = {}
         for site in sites:
             cfg = self.config.site(site.name)
             if cfg.ca_bundle:
                 for host in self.policy(site, cfg).hosts:
                     bundles[host] = cfg.ca_bundle
+        if self.use_fetch_process():
+            return FetchProcess(self.config, ca_bundles=bundles, close_fd=self.archive.store.lock_fd)
         return Fetcher(
             self.config, transport=self.transport, ca_bundles=bundles, sleep=self.sleep, monotonic=self.monotonic
         )
+
+    def use_fetch_process(self) -> bool:
+        """Whether to fetch in a child process: `fork_fetcher` if set, else when the config allows and it is safe.
+
+        fork() is only safe in a single-threaded process (the scheduler runs crawls in its threads), and an
+        injected transport, sleeper or clock lives in this process.
+        """
+        if self.fork_fetcher is not None:
+            return self.fork_fetcher
+        return self.config.fetch_process and not self._injected and threading.active_count() == 1
 
     def policy(self, site: Site, cfg: SiteConfig) -> Policy:
         """How this site may be fetched."""
@@ -157,17 +186,14 @@ class Engine:
                 totals.update(report.counts)
             self.archive.catalog.finish_run(run_id, finished=self.archive.now(), status=status, counts=dict(totals))
 
-    async def _crawl_site(self, fetcher: Fetcher, site: Site, report: SiteReport, run_id: int) -> None:
+    async def _crawl_site(self, fetcher: AnyFetcher, site: Site, report: SiteReport, run_id: int) -> None:
         cfg = self.config.site(site.name)
         policy = self.policy(site, cfg)
         items = await self.discover(fetcher, site, cfg, policy, report, run_id)
         urls = [item.url for item in items]
         urls += self.due_urls(site, cfg, exclude=set(urls))
-        for url in urls:
-            if self.stopping.is_set():
-                logger.warning("%s: stopping early, as asked", site.name)
-                break
-            await self.visit(fetcher, site, cfg, policy, url, report, run_id)
+        if await self.visit_many(fetcher, site, cfg, policy, urls, report, run_id):
+            logger.warning("%s: stopping early, as asked", site.name)
 
     def due_urls(self, site: Site, cfg: SiteConfig, *, exclude: set[str]) -> list[str]:
         """Known documents of the site due for a revisit (all of them with `revisit_all`)."""
@@ -177,7 +203,7 @@ class Engine:
         return [d.url for d in revisit.due(known, self.archive.clock(), cfg.revisit_limit)]
 
     async def discover(
-        self, fetcher: Fetcher, site: Site, cfg: SiteConfig, policy: Policy, report: SiteReport, run_id: int
+        self, fetcher: AnyFetcher, site: Site, cfg: SiteConfig, policy: Policy, report: SiteReport, run_id: int
     ) -> list[ListingItem]:
         """The items of the site's newest list pages, deduplicated, in list order."""
         items: dict[str, ListingItem] = {}
@@ -205,37 +231,92 @@ class Engine:
                     items.setdefault(item.url, item)
         return list(items.values())
 
+    async def visit_many(
+        self,
+        fetcher: AnyFetcher,
+        site: Site,
+        cfg: SiteConfig,
+        policy: Policy,
+        urls: Iterable[str],
+        report: SiteReport,
+        run_id: int,
+        *,
+        done: Callable[[str, str], None] | None = None,
+    ) -> bool:
+        """Visit `urls` in order, fetching up to LOOKAHEAD ahead of the one being archived; call `done(url,
+        kind)` after each. Return True if the run was asked to stop before the end."""
+        ahead: deque[asyncio.Task[_Fetch]] = deque()
+        todo, exhausted = iter(urls), False
+        try:
+            while True:
+                while len(ahead) <= LOOKAHEAD and not exhausted and not self.stopping.is_set():
+                    url = next(todo, None)
+                    if url is None:
+                        exhausted = True
+                    else:
+                        ahead.append(asyncio.ensure_future(self._fetch(fetcher, site, cfg, policy, url)))
+                if self.stopping.is_set():
+                    return bool(ahead) or not exhausted
+                if not ahead:
+                    return False
+                fetch = await ahead.popleft()
+                kind = self._settle(site, fetch, report, run_id)
+                if done is not None:
+                    done(fetch.url, kind)
+        finally:
+            for task in ahead:
+                task.cancel()
+            await asyncio.gather(*ahead, return_exceptions=True)
+
     async def visit(
-        self, fetcher: Fetcher, site: Site, cfg: SiteConfig, policy: Policy, url: str, report: SiteReport, run_id: int
+        self,
+        fetcher: AnyFetcher,
+        site: Site,
+        cfg: SiteConfig,
+        policy: Policy,
+        url: str,
+        report: SiteReport,
+        run_id: int,
     ) -> str:
         """Fetch, parse and archive one release; record what happened and return its kind."""
+        return self._settle(site, await self._fetch(fetcher, site, cfg, policy, url), report, run_id)
+
+    async def _fetch(self, fetcher: AnyFetcher, site: Site, cfg: SiteConfig, policy: Policy, url: str) -> _Fetch:
         key = site.doc_key(url)
         doc = self.archive.catalog.document(key)
+        etag, modified = (doc.etag, doc.last_modified) if doc else (None, None)
+        target = site.fetch_url(url, cfg)
         try:
-            page = await fetcher.get(
-                site.fetch_url(url, cfg),
-                policy,
-                etag=doc.etag if doc else None,
-                last_modified=doc.last_modified if doc else None,
-            )
-        except NotFound as exc:
-            if doc is None:
+            if isinstance(fetcher, FetchProcess) and SITES.get(site.name) is site:
+                fetched = await fetcher.fetch(target, policy, etag=etag, last_modified=modified, parse=(site.name, url))
+            else:
+                fetched = Fetched(await fetcher.get(target, policy, etag=etag, last_modified=modified))
+        except FetchError as exc:
+            return _Fetch(url, key, error=exc)
+        return _Fetch(url, key, fetched=fetched)
+
+    def _settle(self, site: Site, fetch: _Fetch, report: SiteReport, run_id: int) -> str:
+        """Archive what a fetch brought, or record why it brought nothing."""
+        url, key, exc = fetch.url, fetch.key, fetch.error
+        if isinstance(exc, NotFound):
+            if self.archive.catalog.document(key) is None:
                 return self._failed(report, key, url, run_id, str(exc))
             kind = self.archive.miss(key, url, run_id=run_id, detail=exc.reason)
             report.counts[kind] += 1
             logger.warning("%s %s (%s)", kind, key, exc.reason)
             return kind
-        except Blocked as exc:
+        if isinstance(exc, Blocked):
             self.archive.observe(key, url, "blocked", run_id=run_id, detail=exc.reason)
             report.problem("blocked", str(exc))
             return "blocked"
-        except Disallowed as exc:
+        if isinstance(exc, Disallowed):
             report.counts["skipped"] += 1
             logger.warning("skipped %s", exc)
             return "skipped"
-        except FetchError as exc:
+        if exc is not None:
             return self._failed(report, key, url, run_id, str(exc))
-        return self._archive_page(site, page, url, key, report, run_id)
+        assert fetch.fetched is not None
+        return self._archive_page(site, fetch.fetched, url, key, report, run_id)
 
     def close_raw(self) -> None:
         """Close this run's WARC files."""
@@ -268,7 +349,8 @@ class Engine:
         except OSError as exc:  # the version is safe; say the evidence is missing
             logger.error("cannot write the raw capture of %s: %s", page.url, exc)
 
-    def _archive_page(self, site: Site, page: Page, url: str, key: str, report: SiteReport, run_id: int) -> str:
+    def _archive_page(self, site: Site, fetched: Fetched, url: str, key: str, report: SiteReport, run_id: int) -> str:
+        page = fetched.page
         if page.status == 304:
             self.archive.observe(key, url, "not_modified", run_id=run_id)
             report.counts["not_modified"] += 1
@@ -276,7 +358,9 @@ class Engine:
             self._keep_raw(site, page, key, "not_modified", doc.current_version if doc else None)
             return "not_modified"
         try:
-            release = site.parse_release(page.text, url)
+            if fetched.parse_error is not None:
+                raise fetched.parse_error
+            release = fetched.release or site.parse_release(page.text, url)
             outcome = self.archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
         except (ParseError, ArchiveError) as exc:
             return self._failed(report, key, url, run_id, str(exc))

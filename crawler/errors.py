@@ -14,6 +14,8 @@ PressroomError
 
 from __future__ import annotations
 
+from typing import Any
+
 from archive.errors import PressroomError
 
 
@@ -29,6 +31,9 @@ class ParseError(PressroomError):
         self.url = url
         self.reason = reason
 
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable, to cross from the fetch process
+        return (type(self), (self.url, self.reason), self.__dict__)
+
 
 class FetchError(PressroomError):
     """A URL could not be fetched."""
@@ -38,6 +43,9 @@ class FetchError(PressroomError):
         self.url = url
         self.reason = reason
         self.status = status
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable, to cross from the fetch process
+        return (type(self), (self.url, self.reason), self.__dict__)
 
 
 class Blocked(FetchError):

@@ -1,0 +1,277 @@
+"""Fetching and parsing in a second process, so the next releases are on their way while this one is archived.
+
+The child runs an ordinary `Fetcher` (every politeness rule, retry and block check lives there, unchanged)
+and, when asked, the site's release parser. The parent keeps everything that writes: the archive, the
+catalog, the raw captures. They talk over one pipe: requests go down as small tuples; pages, parsed
+releases, errors and the child's log lines come back in order.
+
+The child never outlives the parent's interest in it: it exits when the pipe closes (the parent ended or
+was killed), ignores the terminal's Ctrl-C and systemd's SIGTERM (the parent decides when to stop), and
+closes its inherited copy of the archive's writer lock at once, so a killed parent's lock is free again as
+soon as the parent is gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import itertools
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from archive.document import Release
+from crawler.config import Config
+from crawler.errors import FetchError, ParseError
+from crawler.http import Fetcher, Page, Policy
+
+logger = logging.getLogger(__name__)
+
+CLOSE_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A fetched page and, when the fetching process parsed it, the release or the reason it is none."""
+
+    page: Page
+    release: Release | None = None
+    parse_error: ParseError | None = None
+
+
+class FetchProcess:
+    """A `Fetcher` in a child process; use as `async with FetchProcess(...) as fetcher`."""
+
+    def __init__(self, config: Config, *, ca_bundles: dict[str, str] | None = None, close_fd: int | None = None):
+        self.config = config
+        self.ca_bundles = ca_bundles or {}
+        self.close_fd = close_fd  # the parent's lock descriptor, closed in the child
+        self.requests = 0
+        self._ids = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[Any]] = {}
+        self._dead: str | None = None
+        self._conn: Connection | None = None
+        self._process: Any = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def __aenter__(self) -> FetchProcess:
+        ctx = multiprocessing.get_context("fork")
+        parent, child = ctx.Pipe()
+        # Output buffered now would be written twice (the child flushes its copy); a frozen heap is not
+        # collected in the child, so no object inherited from the parent (a database connection) is finalized.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        gc.freeze()
+        try:
+            self._process = ctx.Process(
+                target=_child_main,
+                args=(child, self.config, self.ca_bundles, self.close_fd),
+                name="pressroom-fetch",
+                daemon=True,
+            )
+            self._process.start()
+        finally:
+            gc.unfreeze()
+        child.close()
+        self._conn = parent
+        self._loop = asyncio.get_running_loop()
+        self._loop.add_reader(parent.fileno(), self._on_readable)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._conn is not None and self._loop is not None
+        if self._dead is None:
+            done = self._expect(0)
+            with contextlib.suppress(OSError):
+                self._conn.send(("close",))
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(done, CLOSE_TIMEOUT_S)
+        self._loop.remove_reader(self._conn.fileno())
+        self._conn.close()
+        self._process.join(CLOSE_TIMEOUT_S)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+        self._fail_pending("the fetch process was closed")
+
+    async def get(self, url: str, policy: Policy, *, etag: str | None = None, last_modified: str | None = None) -> Page:
+        """What `Fetcher.get` does, in the child."""
+        fetched = await self.fetch(url, policy, etag=etag, last_modified=last_modified)
+        return fetched.page
+
+    async def fetch(
+        self,
+        url: str,
+        policy: Policy,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        parse: tuple[str, str] | None = None,
+    ) -> Fetched:
+        """Fetch `url`; with `parse` (site name, release URL) also parse the page as that site's release."""
+        if self._dead is not None:
+            raise FetchError(url, self._dead)
+        assert self._conn is not None
+        number = next(self._ids)
+        reply = self._expect(number)
+        try:
+            self._conn.send(("get", number, url, policy, etag, last_modified, parse))
+        except OSError as exc:
+            self._pending.pop(number, None)
+            raise FetchError(url, f"cannot reach the fetch process: {exc}") from None
+        result: Fetched = await reply
+        return result
+
+    def _expect(self, number: int) -> asyncio.Future[Any]:
+        assert self._loop is not None
+        future: asyncio.Future[Any] = self._loop.create_future()
+        self._pending[number] = future
+        return future
+
+    def _on_readable(self) -> None:
+        assert self._conn is not None
+        try:
+            while self._conn.poll():
+                self._dispatch(self._conn.recv())
+        except (EOFError, OSError):
+            code = self._process.exitcode if self._process is not None else None
+            self._dead = f"the fetch process exited unexpectedly (exit code {code})"
+            assert self._loop is not None
+            self._loop.remove_reader(self._conn.fileno())
+            logger.error("%s", self._dead)
+            self._fail_pending(self._dead)
+
+    def _dispatch(self, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "log":
+            _, name, level, text = message
+            logging.getLogger(name).log(level, "%s", text)
+            return
+        number, requests = message[1], message[2]
+        self.requests = max(self.requests, requests)
+        future = self._pending.pop(number, None)
+        if future is None or future.done():
+            return  # a fetch whose caller went away (a look-ahead dropped at a stop)
+        if kind == "error":
+            future.set_exception(message[3])
+        else:
+            future.set_result(message[3] if len(message) > 3 else None)
+
+    def _fail_pending(self, reason: str) -> None:
+        pending, self._pending = self._pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(FetchError("(fetch process)", reason))
+
+
+AnyFetcher = Fetcher | FetchProcess  # what a run fetches with: in this process or in a child
+
+
+# the child ----------------------------------------------------------------------------------------------
+
+
+class _Forward(logging.Handler):
+    """Sends the child's log records to the parent, which logs them as its own."""
+
+    def __init__(self, out: queue.SimpleQueue[Any]) -> None:
+        super().__init__()
+        self.out = out
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(Exception):
+            self.out.put(("log", record.name, record.levelno, record.getMessage()))
+
+
+def _child_main(conn: Connection, config: Config, ca_bundles: dict[str, str], close_fd: int | None) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    if close_fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(close_fd)
+    out: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    # Every record goes to the parent, whatever handlers the parent had set up (levels stay as inherited).
+    root = logging.getLogger()
+    for log in [root, *(v for v in logging.Logger.manager.loggerDict.values() if isinstance(v, logging.Logger))]:
+        for handler in list(log.handlers):
+            log.removeHandler(handler)
+        log.propagate = True
+    root.addHandler(_Forward(out))
+    # A separate sending thread: a page bigger than the pipe's buffer must not stall the event loop while
+    # the parent is busy archiving.
+    sender = threading.Thread(target=_send_all, args=(conn, out), daemon=True)
+    sender.start()
+    try:
+        asyncio.run(_serve(conn, config, ca_bundles, out))
+    finally:
+        out.put(None)
+        sender.join(CLOSE_TIMEOUT_S)
+
+
+def _send_all(conn: Connection, out: queue.SimpleQueue[Any]) -> None:
+    while (message := out.get()) is not None:
+        try:
+            conn.send(message)
+        except (OSError, ValueError):
+            return
+
+
+async def _serve(conn: Connection, config: Config, ca_bundles: dict[str, str], out: queue.SimpleQueue[Any]) -> None:
+    from crawler.sites import SITES
+
+    loop = asyncio.get_running_loop()
+    closing = asyncio.Event()
+    tasks: set[asyncio.Task[None]] = set()
+
+    async with Fetcher(config, ca_bundles=ca_bundles) as fetcher:
+
+        async def one(
+            number: int, url: str, policy: Policy, etag: str | None, modified: str | None, parse: Any
+        ) -> None:
+            try:
+                page = await fetcher.get(url, policy, etag=etag, last_modified=modified)
+            except FetchError as exc:
+                out.put(("error", number, fetcher.requests, exc))
+                return
+            except Exception as exc:  # a bug must reach the parent as a failed URL, not hang it
+                logger.exception("fetching %s", url)
+                out.put(("error", number, fetcher.requests, FetchError(url, f"internal error: {exc!r}")))
+                return
+            release, error = None, None
+            if parse is not None and page.status == 200:
+                site, release_url = parse
+                try:
+                    # In a thread: the HTML parser lets go of the GIL, so the next request goes out meanwhile.
+                    release = await asyncio.to_thread(SITES[site].parse_release, page.text, release_url)
+                except ParseError as exc:
+                    error = exc
+            out.put(("ok", number, fetcher.requests, Fetched(page, release, error)))
+
+        def readable() -> None:
+            try:
+                while conn.poll():
+                    message = conn.recv()
+                    if message[0] == "close":
+                        closing.set()
+                        return
+                    task = loop.create_task(one(*message[1:]))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+            except (EOFError, OSError):
+                closing.set()  # the parent is gone
+
+        loop.add_reader(conn.fileno(), readable)
+        await closing.wait()
+        loop.remove_reader(conn.fileno())
+        for task in list(tasks):
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        out.put(("bye", 0, fetcher.requests))

@@ -1,0 +1,191 @@
+"""The fetch process: crawls through it equal crawls without it, errors and log lines cross the pipe, its
+death fails the URLs (never the archive), it does not keep the archive's lock, and a stop drops look-aheads."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from archive.recorder import Archive
+from crawler.config import Config, SiteConfig
+from crawler.engine import Engine, SiteReport
+from crawler.fetchproc import FetchProcess
+from crawler.sites import SITES
+from tests.sim_mofa import MofaSim, make_releases
+from tests.simserver import Reply, SimServer
+
+SITE = SITES["mofa.go.kr"]
+
+
+def config(base_url: str, **site: object) -> Config:
+    cfg = SiteConfig(base_url=base_url, min_interval=0.0, collections=("m_5676",), list_pages=3, **site)  # type: ignore[arg-type]
+    return Config(sites={SITE.name: cfg}, contact="tests@example.invalid", attempts=2, backoff=0.01, timeout=5)
+
+
+def crawl(root: Path, base_url: str, *, fork: bool, revisit_all: bool = False) -> tuple[dict[str, int], int]:
+    archive = Archive(root)
+    try:
+        with archive.writing():
+            engine = Engine(archive, config(base_url))
+            engine.fork_fetcher = fork
+            engine.revisit_all = revisit_all
+            report = asyncio.run(engine.crawl([SITE]))
+        return report.totals(), report.requests
+    finally:
+        archive.close()
+
+
+def files(root: Path) -> dict[str, str]:
+    """Every version file's path and text, with the capture time masked."""
+    out = {}
+    for path in sorted(root.rglob("*.txt")):
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("Captured: ")]
+        out[path.relative_to(root).as_posix()] = "\n".join(lines)
+    return out
+
+
+def test_a_crawl_through_the_fetch_process_equals_one_without(tmp_path: Path) -> None:
+    results = {}
+    for fork in (True, False):
+        sim = MofaSim(make_releases(25, start_year=2024, years=1))
+        with SimServer(sim) as server:
+            first = crawl(tmp_path / str(fork), server.base_url, fork=fork)
+            sim.edit(sim_seq(sim, 3), body=["1. An edited first paragraph."])
+            sim.remove(sim_seq(sim, 5))
+            second = crawl(tmp_path / str(fork), server.base_url, fork=fork, revisit_all=True)
+        results[fork] = (first, second, files(tmp_path / str(fork)))
+    assert results[True] == results[False]
+    (first_counts, _), (second_counts, _), texts = results[True]
+    assert first_counts["new"] == 25
+    assert second_counts["changed"] == 1 and second_counts.get("missing") == 1
+    assert any("An edited first paragraph." in t for t in texts.values())
+
+
+def sim_seq(sim: MofaSim, index: int) -> int:
+    return sorted(seq for _, seq in sim.releases)[-index]
+
+
+def test_errors_and_parse_failures_cross_from_the_fetch_process(tmp_path: Path) -> None:
+    sim = MofaSim(make_releases(12, start_year=2024, years=1))
+    seqs = sorted((seq for _, seq in sim.releases), reverse=True)
+    view = "/eng/brd/m_5676/view.do?seq="
+    sim.fail_next(
+        f"{view}{seqs[0]}", Reply(200, "<html><body><p>Request Rejected. Your support ID is: 1</p></body></html>")
+    )
+    sim.fail_next(
+        f"{view}{seqs[1]}", Reply(200, "<html><body><div>no release here</div>" + "x" * 30000 + "</body></html>")
+    )
+    sim.fail_next(f"{view}{seqs[2]}", *[Reply(503, "busy")] * 2)  # every try of two
+    with SimServer(sim) as server:
+        counts, requests = crawl(tmp_path, server.base_url, fork=True)
+    assert counts == {"blocked": 1, "failed": 2, "new": 9}
+    assert requests > 12
+    archive = Archive(tmp_path)
+    rows = archive.catalog.db.execute("SELECT kind, url, detail FROM observations WHERE kind != 'new'").fetchall()
+    archive.close()
+    details = {(kind, url.rsplit("=", 1)[-1]): detail for kind, url, detail in rows}
+    assert "anti-bot challenge" in details[("blocked", str(seqs[0]))]
+    assert str(seqs[1]) in details[("failed", str(seqs[1]))]  # the parser's error, raised in the child
+    assert "HTTP 503" in details[("failed", str(seqs[2]))]
+
+
+def test_the_fetch_process_log_lines_reach_the_parent(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    sim = MofaSim(make_releases(3, start_year=2024, years=1))
+    sim.fail_next("/robots.txt", *[Reply(500, "down")] * 5)
+    caplog.set_level(logging.WARNING, logger="crawler")
+    with SimServer(sim) as server:
+        counts, _ = crawl(tmp_path, server.base_url, fork=True)
+    assert counts.get("new") is None and counts["failed"] >= 1
+    forwarded = [r for r in caplog.records if r.name == "crawler.http" and "robots.txt" in r.getMessage()]
+    assert forwarded, [r.getMessage() for r in caplog.records]
+
+
+def test_a_dead_fetch_process_fails_the_urls_and_never_the_archive(tmp_path: Path) -> None:
+    sim = MofaSim(make_releases(30, start_year=2024, years=1))
+    sim.delay = 0.02
+    with SimServer(sim) as server:
+        crawl(tmp_path, server.base_url, fork=True)  # 30 versions
+        before = files(tmp_path)
+        sim.edit(sim_seq(sim, 1), body=["1. Edited."])
+        archive = Archive(tmp_path)
+        engine = Engine(archive, config(server.base_url))
+        engine.fork_fetcher = True
+        report = SiteReport(SITE.name)
+
+        async def run() -> bool:
+            async with engine.fetcher([SITE]) as fetcher:
+                assert isinstance(fetcher, FetchProcess)
+                urls = [
+                    f"https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq={seq}"
+                    for seq in sorted((s for _, s in sim.releases), reverse=True)
+                ]
+                cfg = engine.config.site(SITE.name)
+
+                def kill_after_two(url: str, kind: str) -> None:
+                    if sum(report.counts.values()) == 2:
+                        os.kill(fetcher._process.pid, signal.SIGKILL)
+
+                return await engine.visit_many(
+                    fetcher, SITE, cfg, engine.policy(SITE, cfg), urls, report, 1, done=kill_after_two
+                )
+
+        stopped = asyncio.run(run())
+        archive.close()
+    assert not stopped
+    assert sum(report.counts.values()) == 30
+    assert report.counts["failed"] >= 30 - 2 - 3  # at most three were fetched ahead before the kill
+    assert any("fetch process exited unexpectedly" in p for p in report.problems)
+    after = files(tmp_path)
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing archived was touched
+
+
+def test_the_fetch_process_does_not_hold_the_archive_lock(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    with archive.writing():
+        lock_fd = archive.store.lock_fd
+        assert lock_fd is not None
+        lock_path = os.readlink(f"/proc/self/fd/{lock_fd}")
+
+        async def child_fds() -> list[str]:
+            async with FetchProcess(config("http://127.0.0.1:9"), close_fd=lock_fd) as fetcher:
+                await asyncio.sleep(0.2)
+                pid = fetcher._process.pid
+                return [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+
+        links = asyncio.run(child_fds())
+    archive.close()
+    assert links and lock_path not in links
+
+
+def test_a_stop_drops_the_pages_fetched_ahead(tmp_path: Path) -> None:
+    sim = MofaSim(make_releases(10, start_year=2024, years=1))
+    with SimServer(sim) as server:
+        archive = Archive(tmp_path)
+        engine = Engine(archive, config(server.base_url))
+        engine.fork_fetcher = True
+        report = SiteReport(SITE.name)
+        cfg = engine.config.site(SITE.name)
+        urls = [f"https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq={s}" for _, s in sorted(sim.releases)]
+        done: list[str] = []
+
+        def stop_after_three(url: str, kind: str) -> None:
+            done.append(url)
+            if len(done) == 3:
+                engine.stopping.set()
+
+        async def run() -> bool:
+            async with engine.fetcher([SITE]) as fetcher:
+                return await engine.visit_many(
+                    fetcher, SITE, cfg, engine.policy(SITE, cfg), urls, report, 1, done=stop_after_three
+                )
+
+        stopped = asyncio.run(run())
+        keys = [d.key for d in archive.catalog.documents()]
+        archive.close()
+    assert stopped
+    assert done == urls[:3] and len(keys) == 3 and report.counts == {"new": 3}
