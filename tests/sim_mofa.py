@@ -14,6 +14,7 @@ from tests.sitegen.mofa import MofaRelease, list_page, view_page
 
 PER_PAGE = 10
 GATE_COOKIE = "TMOSHCooKie"
+_HITS_MARK = 987654321  # rendered in place of the hit counter in a cached page, replaced per request
 
 
 class MofaSim:
@@ -37,6 +38,7 @@ class MofaSim:
         self.failures: dict[str, list[Reply]] = {}  # path prefix -> replies to give before the real one
         self.delay = 0.0  # seconds each view page takes (a slow site)
         self._cookies = itertools.count(1)
+        self._pages: dict[tuple[str, int], tuple[MofaRelease, str]] = {}  # rendered once per release state
 
     def edit(self, seq: int, board: str = "m_5676", **changes: object) -> None:
         """Change a release as the ministry would."""
@@ -108,7 +110,10 @@ class MofaSim:
         self.views[rel.seq] += 1
         if self.delay:
             time.sleep(self.delay)
-        return Reply(200, view_page(rel, rel.hits + self.hits[rel.seq]))
+        cached = self._pages.get((board, rel.seq))
+        if cached is None or cached[0] is not rel:  # an edit replaces the release object
+            cached = self._pages[(board, rel.seq)] = (rel, view_page(rel, _HITS_MARK))
+        return Reply(200, cached[1].replace(str(_HITS_MARK), str(rel.hits + self.hits[rel.seq])))
 
 
 def make_releases(
