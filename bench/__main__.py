@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("which", nargs="*", help=f"sections to run (default: all of {', '.join(SECTIONS)})")
     parser.add_argument("--repeat", type=int, default=30, help="extraction: passes over the fixture pages")
     parser.add_argument("--releases", type=int, default=2000, help="crawl: simulated releases")
+    parser.add_argument("--runs", type=int, default=3, help="crawl: runs (the median and best are reported)")
     parser.add_argument("--interval", type=float, default=0.05, help="politeness: per-host spacing, seconds")
     parser.add_argument("--scale", type=int, default=20000, help="scale: releases to backfill")
     args = parser.parse_args()
@@ -38,7 +39,7 @@ def main() -> None:
     if "extract" in chosen:
         extract.run(args.repeat)
     if "crawl" in chosen:
-        crawl.crawl(args.releases)
+        crawl.crawl(args.releases, args.runs)
     if "politeness" in chosen:
         crawl.politeness(100, args.interval)
     if "scale" in chosen:

@@ -21,10 +21,9 @@ from archive.recorder import Archive
 from crawler import revisit
 from crawler.config import Config, SiteConfig
 from crawler.errors import Blocked, Disallowed, FetchError, NotFound, ParseError
-from crawler.fetchproc import AnyFetcher, Fetched, FetchProcess
+from crawler.fetchproc import AnyFetcher, FetchProcess
 from crawler.http import Fetcher, Page, Policy
 from crawler.raw import RawRef, RawWriter
-from crawler.sites import SITES
 from crawler.sites.base import ListingItem, Site, host_of
 
 logger = logging.getLogger(__name__)
@@ -72,11 +71,11 @@ class SiteReport:
 
 @dataclass(frozen=True)
 class _Fetch:
-    """The first half of a visit: the page (perhaps parsed already), or the error that stopped it."""
+    """The first half of a visit: the page, or the error that stopped it."""
 
     url: str
     key: str
-    fetched: Fetched | None = None
+    page: Page | None = None
     error: FetchError | None = None
 
 
@@ -287,13 +286,10 @@ class Engine:
         etag, modified = (doc.etag, doc.last_modified) if doc else (None, None)
         target = site.fetch_url(url, cfg)
         try:
-            if isinstance(fetcher, FetchProcess) and SITES.get(site.name) is site:
-                fetched = await fetcher.fetch(target, policy, etag=etag, last_modified=modified, parse=(site.name, url))
-            else:
-                fetched = Fetched(await fetcher.get(target, policy, etag=etag, last_modified=modified))
+            page = await fetcher.get(target, policy, etag=etag, last_modified=modified)
         except FetchError as exc:
             return _Fetch(url, key, error=exc)
-        return _Fetch(url, key, fetched=fetched)
+        return _Fetch(url, key, page=page)
 
     def _settle(self, site: Site, fetch: _Fetch, report: SiteReport, run_id: int) -> str:
         """Archive what a fetch brought, or record why it brought nothing."""
@@ -315,8 +311,8 @@ class Engine:
             return "skipped"
         if exc is not None:
             return self._failed(report, key, url, run_id, str(exc))
-        assert fetch.fetched is not None
-        return self._archive_page(site, fetch.fetched, url, key, report, run_id)
+        assert fetch.page is not None
+        return self._archive_page(site, fetch.page, url, key, report, run_id)
 
     def close_raw(self) -> None:
         """Close this run's WARC files."""
@@ -349,8 +345,7 @@ class Engine:
         except OSError as exc:  # the version is safe; say the evidence is missing
             logger.error("cannot write the raw capture of %s: %s", page.url, exc)
 
-    def _archive_page(self, site: Site, fetched: Fetched, url: str, key: str, report: SiteReport, run_id: int) -> str:
-        page = fetched.page
+    def _archive_page(self, site: Site, page: Page, url: str, key: str, report: SiteReport, run_id: int) -> str:
         if page.status == 304:
             self.archive.observe(key, url, "not_modified", run_id=run_id)
             report.counts["not_modified"] += 1
@@ -358,9 +353,7 @@ class Engine:
             self._keep_raw(site, page, key, "not_modified", doc.current_version if doc else None)
             return "not_modified"
         try:
-            if fetched.parse_error is not None:
-                raise fetched.parse_error
-            release = fetched.release or site.parse_release(page.text, url)
+            release = site.parse_release(page.text, url)
             outcome = self.archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
         except (ParseError, ArchiveError) as exc:
             return self._failed(report, key, url, run_id, str(exc))

@@ -1,9 +1,9 @@
-"""Fetching and parsing in a second process, so the next releases are on their way while this one is archived.
+"""Fetching in a second process, so the next releases are on their way while this one is archived.
 
-The child runs an ordinary `Fetcher` (every politeness rule, retry and block check lives there, unchanged)
-and, when asked, the site's release parser. The parent keeps everything that writes: the archive, the
-catalog, the raw captures. They talk over one pipe: requests go down as small tuples; pages, parsed
-releases, errors and the child's log lines come back in order.
+The child runs an ordinary `Fetcher` (every politeness rule, retry and block check lives there, unchanged);
+the parent parses and keeps everything that writes: the archive, the catalog, the raw captures. (Parsing in
+the child too was measured: the child then became the slower side, and the crawl 8% slower.) They talk over
+one pipe: requests go down as small tuples; pages, errors and the child's log lines come back in order.
 
 The child never outlives the parent's interest in it: it exits when the pipe closes (the parent ended or
 was killed), ignores the terminal's Ctrl-C and systemd's SIGTERM (the parent decides when to stop), and
@@ -24,27 +24,16 @@ import queue
 import signal
 import sys
 import threading
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from archive.document import Release
 from crawler.config import Config
-from crawler.errors import FetchError, ParseError
+from crawler.errors import FetchError
 from crawler.http import Fetcher, Page, Policy
 
 logger = logging.getLogger(__name__)
 
 CLOSE_TIMEOUT_S = 10.0
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """A fetched page and, when the fetching process parsed it, the release or the reason it is none."""
-
-    page: Page
-    release: Release | None = None
-    parse_error: ParseError | None = None
 
 
 class FetchProcess:
@@ -105,31 +94,18 @@ class FetchProcess:
 
     async def get(self, url: str, policy: Policy, *, etag: str | None = None, last_modified: str | None = None) -> Page:
         """What `Fetcher.get` does, in the child."""
-        fetched = await self.fetch(url, policy, etag=etag, last_modified=last_modified)
-        return fetched.page
-
-    async def fetch(
-        self,
-        url: str,
-        policy: Policy,
-        *,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        parse: tuple[str, str] | None = None,
-    ) -> Fetched:
-        """Fetch `url`; with `parse` (site name, release URL) also parse the page as that site's release."""
         if self._dead is not None:
             raise FetchError(url, self._dead)
         assert self._conn is not None
         number = next(self._ids)
         reply = self._expect(number)
         try:
-            self._conn.send(("get", number, url, policy, etag, last_modified, parse))
+            self._conn.send(("get", number, url, policy, etag, last_modified))
         except OSError as exc:
             self._pending.pop(number, None)
             raise FetchError(url, f"cannot reach the fetch process: {exc}") from None
-        result: Fetched = await reply
-        return result
+        page: Page = await reply
+        return page
 
     def _expect(self, number: int) -> asyncio.Future[Any]:
         assert self._loop is not None
@@ -225,35 +201,22 @@ def _send_all(conn: Connection, out: queue.SimpleQueue[Any]) -> None:
 
 
 async def _serve(conn: Connection, config: Config, ca_bundles: dict[str, str], out: queue.SimpleQueue[Any]) -> None:
-    from crawler.sites import SITES
-
     loop = asyncio.get_running_loop()
     closing = asyncio.Event()
     tasks: set[asyncio.Task[None]] = set()
 
     async with Fetcher(config, ca_bundles=ca_bundles) as fetcher:
 
-        async def one(
-            number: int, url: str, policy: Policy, etag: str | None, modified: str | None, parse: Any
-        ) -> None:
+        async def one(number: int, url: str, policy: Policy, etag: str | None, modified: str | None) -> None:
             try:
                 page = await fetcher.get(url, policy, etag=etag, last_modified=modified)
             except FetchError as exc:
                 out.put(("error", number, fetcher.requests, exc))
-                return
             except Exception as exc:  # a bug must reach the parent as a failed URL, not hang it
                 logger.exception("fetching %s", url)
                 out.put(("error", number, fetcher.requests, FetchError(url, f"internal error: {exc!r}")))
-                return
-            release, error = None, None
-            if parse is not None and page.status == 200:
-                site, release_url = parse
-                try:
-                    # In a thread: the HTML parser lets go of the GIL, so the next request goes out meanwhile.
-                    release = await asyncio.to_thread(SITES[site].parse_release, page.text, release_url)
-                except ParseError as exc:
-                    error = exc
-            out.put(("ok", number, fetcher.requests, Fetched(page, release, error)))
+            else:
+                out.put(("ok", number, fetcher.requests, page))
 
         def readable() -> None:
             try:

@@ -38,7 +38,7 @@ class MofaSim:
         self.failures: dict[str, list[Reply]] = {}  # path prefix -> replies to give before the real one
         self.delay = 0.0  # seconds each view page takes (a slow site)
         self._cookies = itertools.count(1)
-        self._pages: dict[tuple[str, int], tuple[MofaRelease, str]] = {}  # rendered once per release state
+        self._pages: dict[tuple[str, int], tuple[MofaRelease, bytes]] = {}  # rendered once per release state
 
     def edit(self, seq: int, board: str = "m_5676", **changes: object) -> None:
         """Change a release as the ministry would."""
@@ -112,8 +112,8 @@ class MofaSim:
             time.sleep(self.delay)
         cached = self._pages.get((board, rel.seq))
         if cached is None or cached[0] is not rel:  # an edit replaces the release object
-            cached = self._pages[(board, rel.seq)] = (rel, view_page(rel, _HITS_MARK))
-        return Reply(200, cached[1].replace(str(_HITS_MARK), str(rel.hits + self.hits[rel.seq])))
+            cached = self._pages[(board, rel.seq)] = (rel, view_page(rel, _HITS_MARK).encode("utf-8"))
+        return Reply(200, cached[1].replace(b"%d" % _HITS_MARK, b"%d" % (rel.hits + self.hits[rel.seq])))
 
 
 def make_releases(

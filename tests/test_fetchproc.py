@@ -90,7 +90,7 @@ def test_errors_and_parse_failures_cross_from_the_fetch_process(tmp_path: Path) 
     archive.close()
     details = {(kind, url.rsplit("=", 1)[-1]): detail for kind, url, detail in rows}
     assert "anti-bot challenge" in details[("blocked", str(seqs[0]))]
-    assert str(seqs[1]) in details[("failed", str(seqs[1]))]  # the parser's error, raised in the child
+    assert str(seqs[1]) in details[("failed", str(seqs[1]))]  # the parser's error
     assert "HTTP 503" in details[("failed", str(seqs[2]))]
 
 

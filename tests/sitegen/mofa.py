@@ -9,6 +9,7 @@ one of four markups: "se" (SmartEditor spans), "plain" (<p> per paragraph), "br"
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass, field
 
@@ -104,6 +105,7 @@ def prefix_of(board: str) -> str:
     return "www" if board in ("m_4080", "m_4078") else "eng"
 
 
+@functools.cache
 def _menu_html(prefix: str) -> str:
     out = ['<div id="gnb"><ul class="dep1">']
     for number, (top, subs) in enumerate(MENU.items()):
@@ -115,6 +117,7 @@ def _menu_html(prefix: str) -> str:
     return "\n".join(out)
 
 
+@functools.cache
 def _sitemap_html(prefix: str) -> str:
     out = ['<div class="sitemap" style="display:none"><h2 class="hide">Site map</h2>']
     for number, (top, subs) in enumerate(MENU.items()):
