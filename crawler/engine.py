@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import httpx
@@ -23,7 +24,7 @@ from crawler.config import Config, SiteConfig
 from crawler.errors import Blocked, Disallowed, FetchError, NotFound, ParseError
 from crawler.fetchproc import AnyFetcher, FetchProcess
 from crawler.http import Fetcher, Page, Policy
-from crawler.raw import RawRef, RawWriter
+from crawler.raw import BuiltResponse, RawRef, RawWriter
 from crawler.sites.base import ListingItem, Site, host_of
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class _Fetch:
 
     url: str
     key: str
+    known: bool  # the archive already has this document
     page: Page | None = None
     error: FetchError | None = None
 
@@ -288,8 +290,8 @@ class Engine:
         try:
             page = await fetcher.get(target, policy, etag=etag, last_modified=modified)
         except FetchError as exc:
-            return _Fetch(url, key, error=exc)
-        return _Fetch(url, key, page=page)
+            return _Fetch(url, key, doc is not None, error=exc)
+        return _Fetch(url, key, doc is not None, page=page)
 
     def _settle(self, site: Site, fetch: _Fetch, report: SiteReport, run_id: int) -> str:
         """Archive what a fetch brought, or record why it brought nothing."""
@@ -312,7 +314,7 @@ class Engine:
         if exc is not None:
             return self._failed(report, key, url, run_id, str(exc))
         assert fetch.page is not None
-        return self._archive_page(site, fetch.page, url, key, report, run_id)
+        return self._archive_page(site, fetch.page, url, key, report, run_id, known=fetch.known)
 
     def close_raw(self) -> None:
         """Close this run's WARC files."""
@@ -320,13 +322,21 @@ class Engine:
             self.raw.close()
             self.raw = None
 
-    def _keep_raw(self, site: Site, page: Page, key: str, kind: str, version: int | None) -> None:
+    def _keep_raw(
+        self,
+        site: Site,
+        page: Page,
+        key: str,
+        kind: str,
+        version: int | None,
+        built: Future[BuiltResponse] | None = None,
+    ) -> None:
         """Write the capture that produced (a whole response) or confirmed (a revisit) a version."""
         if self.raw is None:
             return
         try:
             if kind in ("new", "changed", "reverted"):
-                ref, record = self.raw.response(site.name, page), "response"
+                ref, record = self.raw.response(site.name, page, built), "response"
             else:
                 last = self.archive.catalog.latest_response(key)
                 refers = RawRef(last[0], last[1], last[2], last[3], last[4]) if last else None
@@ -345,7 +355,11 @@ class Engine:
         except OSError as exc:  # the version is safe; say the evidence is missing
             logger.error("cannot write the raw capture of %s: %s", page.url, exc)
 
-    def _archive_page(self, site: Site, page: Page, url: str, key: str, report: SiteReport, run_id: int) -> str:
+    def _archive_page(
+        self, site: Site, page: Page, url: str, key: str, report: SiteReport, run_id: int, *, known: bool = True
+    ) -> str:
+        # A new document's response will be kept: build its WARC records while the version file is synced.
+        built = self.raw.prepare(page) if self.raw is not None and not known and page.status == 200 else None
         if page.status == 304:
             self.archive.observe(key, url, "not_modified", run_id=run_id)
             report.counts["not_modified"] += 1
@@ -357,7 +371,7 @@ class Engine:
             outcome = self.archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
         except (ParseError, ArchiveError) as exc:
             return self._failed(report, key, url, run_id, str(exc))
-        self._keep_raw(site, page, outcome.key, outcome.kind, outcome.version)
+        self._keep_raw(site, page, outcome.key, outcome.kind, outcome.version, built)
         report.counts[outcome.kind] += 1
         if outcome.restored:
             report.counts["restored"] += 1
