@@ -12,11 +12,12 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
 
+from archive.document import Release
 from archive.errors import ArchiveError
 from archive.recorder import Archive
 from crawler import revisit
@@ -79,6 +80,7 @@ class _Fetch:
     known: bool  # the archive already has this document
     page: Page | None = None
     error: FetchError | None = None
+    parsed: Future[Release] | None = None  # the page's release, being parsed in a thread
 
 
 @dataclass
@@ -248,6 +250,9 @@ class Engine:
         kind)` after each. Return True if the run was asked to stop before the end."""
         ahead: deque[asyncio.Task[_Fetch]] = deque()
         todo, exhausted = iter(urls), False
+        # Pages that arrive while one is archived are parsed in a thread: the HTML parser lets go of the GIL,
+        # and so does the archive's fsync.
+        parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pressroom-parse")
         try:
             while True:
                 while len(ahead) <= LOOKAHEAD and not exhausted and not self.stopping.is_set():
@@ -255,19 +260,21 @@ class Engine:
                     if url is None:
                         exhausted = True
                     else:
-                        ahead.append(asyncio.ensure_future(self._fetch(fetcher, site, cfg, policy, url)))
+                        fetch = self._fetch(fetcher, site, cfg, policy, url, parser=parser)
+                        ahead.append(asyncio.ensure_future(fetch))
                 if self.stopping.is_set():
                     return bool(ahead) or not exhausted
                 if not ahead:
                     return False
-                fetch = await ahead.popleft()
-                kind = self._settle(site, fetch, report, run_id)
+                fetched = await ahead.popleft()
+                kind = self._settle(site, fetched, report, run_id)
                 if done is not None:
-                    done(fetch.url, kind)
+                    done(fetched.url, kind)
         finally:
             for task in ahead:
                 task.cancel()
             await asyncio.gather(*ahead, return_exceptions=True)
+            parser.shutdown(wait=True, cancel_futures=True)
 
     async def visit(
         self,
@@ -282,7 +289,16 @@ class Engine:
         """Fetch, parse and archive one release; record what happened and return its kind."""
         return self._settle(site, await self._fetch(fetcher, site, cfg, policy, url), report, run_id)
 
-    async def _fetch(self, fetcher: AnyFetcher, site: Site, cfg: SiteConfig, policy: Policy, url: str) -> _Fetch:
+    async def _fetch(
+        self,
+        fetcher: AnyFetcher,
+        site: Site,
+        cfg: SiteConfig,
+        policy: Policy,
+        url: str,
+        *,
+        parser: ThreadPoolExecutor | None = None,
+    ) -> _Fetch:
         key = site.doc_key(url)
         doc = self.archive.catalog.document(key)
         etag, modified = (doc.etag, doc.last_modified) if doc else (None, None)
@@ -291,7 +307,8 @@ class Engine:
             page = await fetcher.get(target, policy, etag=etag, last_modified=modified)
         except FetchError as exc:
             return _Fetch(url, key, doc is not None, error=exc)
-        return _Fetch(url, key, doc is not None, page=page)
+        parsed = parser.submit(site.parse_release, page.text, url) if parser and page.status == 200 else None
+        return _Fetch(url, key, doc is not None, page=page, parsed=parsed)
 
     def _settle(self, site: Site, fetch: _Fetch, report: SiteReport, run_id: int) -> str:
         """Archive what a fetch brought, or record why it brought nothing."""
@@ -314,7 +331,7 @@ class Engine:
         if exc is not None:
             return self._failed(report, key, url, run_id, str(exc))
         assert fetch.page is not None
-        return self._archive_page(site, fetch.page, url, key, report, run_id, known=fetch.known)
+        return self._archive_page(site, fetch.page, url, key, report, run_id, known=fetch.known, parsed=fetch.parsed)
 
     def close_raw(self) -> None:
         """Close this run's WARC files."""
@@ -356,7 +373,16 @@ class Engine:
             logger.error("cannot write the raw capture of %s: %s", page.url, exc)
 
     def _archive_page(
-        self, site: Site, page: Page, url: str, key: str, report: SiteReport, run_id: int, *, known: bool = True
+        self,
+        site: Site,
+        page: Page,
+        url: str,
+        key: str,
+        report: SiteReport,
+        run_id: int,
+        *,
+        known: bool = True,
+        parsed: Future[Release] | None = None,
     ) -> str:
         # A new document's response will be kept: build its WARC records while the version file is synced.
         built = self.raw.prepare(page) if self.raw is not None and not known and page.status == 200 else None
@@ -367,7 +393,7 @@ class Engine:
             self._keep_raw(site, page, key, "not_modified", doc.current_version if doc else None)
             return "not_modified"
         try:
-            release = site.parse_release(page.text, url)
+            release = parsed.result() if parsed is not None else site.parse_release(page.text, url)
             outcome = self.archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
         except (ParseError, ArchiveError) as exc:
             return self._failed(report, key, url, run_id, str(exc))
