@@ -1,7 +1,7 @@
 """pressroom benchmarks, run by hand: `python -m bench [extract] [crawl] [politeness] [scale]`.
 
-Prints figures; asserts nothing. The simulator runs in its own process so the crawler's CPU figures are
-its own. trafilatura is installed only for this (`pip install -e '.[bench]'`).
+Prints figures; asserts nothing. Each section runs in a fresh process, and the simulator in its own, so the
+crawler's CPU and memory figures are its own. trafilatura is installed only for this (`pip install -e '.[bench]'`).
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import subprocess
+import sys
 
 from bench import crawl, extract
 
@@ -33,9 +35,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="crawl: runs (the median and best are reported)")
     parser.add_argument("--interval", type=float, default=0.05, help="politeness: per-host spacing, seconds")
     parser.add_argument("--scale", type=int, default=20000, help="scale: releases to backfill")
+    parser.add_argument("--quiet-machine", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     chosen = args.which or list(SECTIONS)
-    print(f"machine: {machine()}")
+    if len(chosen) > 1:  # each section in a fresh process: one's imports and heap must not weigh on the next
+        print(f"machine: {machine()}", flush=True)
+        options = [f"--repeat={args.repeat}", f"--releases={args.releases}", f"--runs={args.runs}"]
+        options += [f"--interval={args.interval}", f"--scale={args.scale}"]
+        for section in chosen:
+            subprocess.run([sys.executable, "-m", "bench", section, *options, "--quiet-machine"], check=True)
+        return
+    if not args.quiet_machine:
+        print(f"machine: {machine()}")
     if "extract" in chosen:
         extract.run(args.repeat)
     if "crawl" in chosen:

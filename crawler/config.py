@@ -69,7 +69,7 @@ class Config:
     backoff: float = BACKOFF_S
     retry_after_cap: float = RETRY_AFTER_CAP_S
     lock_wait: float = 0.0
-    fetch_process: bool = True  # fetch and parse in a second process, overlapped with archiving
+    fetch_process: bool = True  # fetch in a second process, overlapped with archiving
     wayback_url: str = "https://web.archive.org"  # CDX index for backfill discovery (mid.ru, archive.mid.ru)
     wayback_interval: float = WAYBACK_INTERVAL_S
 

@@ -7,8 +7,11 @@ import asyncio
 import logging
 import os
 import signal
+import threading
+from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 
 from archive.recorder import Archive
@@ -189,3 +192,21 @@ def test_a_stop_drops_the_pages_fetched_ahead(tmp_path: Path) -> None:
         archive.close()
     assert stopped
     assert done == urls[:3] and len(keys) == 3 and report.counts == {"new": 3}
+
+
+def test_when_the_fetch_process_is_used(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    cfg = config("http://127.0.0.1:9")
+    try:
+        assert Engine(archive, replace(cfg, fetch_process=False)).use_fetch_process() is False
+        assert (
+            Engine(archive, cfg, transport=httpx.MockTransport(lambda r: httpx.Response(200))).use_fetch_process()
+            is False
+        )
+        threads_alive = threading.active_count() > 1  # e.g. a simulator thread of another test
+        assert Engine(archive, cfg).use_fetch_process() is not threads_alive
+        forced = Engine(archive, cfg)
+        forced.fork_fetcher = True
+        assert forced.use_fetch_process() is True
+    finally:
+        archive.close()
