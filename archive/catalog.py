@@ -235,15 +235,16 @@ class Catalog:
         kind: str,
         version: int | None = None,
         detail: str = "",
+        touch: bool = True,
     ) -> None:
-        """Record one visit's outcome."""
+        """Record one visit's outcome (and, with `touch`, the document's last visit)."""
         if kind not in OBSERVATION_KINDS:
             raise ValueError(f"unknown observation kind {kind!r}")
         self.db.execute(
             "INSERT INTO observations (key, url, run_id, at, kind, version, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (key, url, run_id, at, kind, version, detail),
         )
-        if key is not None:
+        if key is not None and touch:
             self.db.execute("UPDATE documents SET last_visit = ? WHERE key = ?", (at, key))
 
     def observations(self, key: str) -> list[ObservationRow]:

@@ -147,9 +147,14 @@ class Archive:
             )
             if kind != "unchanged":
                 search.update(self.catalog.db, key, release)
+            # The document row written above already holds this visit.
             if restored:
-                self.catalog.observe(key=key, url=release.url, run_id=run_id, at=now, kind="restored", version=number)
-            self.catalog.observe(key=key, url=release.url, run_id=run_id, at=now, kind=kind, version=number)
+                self.catalog.observe(
+                    key=key, url=release.url, run_id=run_id, at=now, kind="restored", version=number, touch=False
+                )
+            self.catalog.observe(
+                key=key, url=release.url, run_id=run_id, at=now, kind=kind, version=number, touch=False
+            )
         return Outcome(key, kind, number, restored)
 
     def _reextracted(
@@ -232,6 +237,8 @@ class Archive:
 
     def _index_missing(self, key: str, stored: list[StoredVersion]) -> None:
         """Index version files a crash left on disk before the catalog learned of them."""
+        if not stored:
+            return
         known = {row.number for row in self.catalog.versions(key)}
         for sv in stored:
             if sv.number not in known:
