@@ -2,7 +2,7 @@
 
 The child runs an ordinary `Fetcher` (every politeness rule, retry and block check lives there, unchanged);
 the parent parses and keeps everything that writes: the archive, the catalog, the raw captures. (Parsing in
-the child too was measured: the child then became the slower side, and the crawl 8% slower.) They talk over
+the child too was measured: the child then became the slower side, and the crawl 16% slower.) They talk over
 one pipe: requests go down as small tuples; pages, errors and the child's log lines come back in order.
 
 The child never outlives the parent's interest in it: it exits when the pipe closes (the parent ended or
