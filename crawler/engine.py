@@ -276,19 +276,6 @@ class Engine:
             await asyncio.gather(*ahead, return_exceptions=True)
             parser.shutdown(wait=True, cancel_futures=True)
 
-    async def visit(
-        self,
-        fetcher: AnyFetcher,
-        site: Site,
-        cfg: SiteConfig,
-        policy: Policy,
-        url: str,
-        report: SiteReport,
-        run_id: int,
-    ) -> str:
-        """Fetch, parse and archive one release; record what happened and return its kind."""
-        return self._settle(site, await self._fetch(fetcher, site, cfg, policy, url), report, run_id)
-
     async def _fetch(
         self,
         fetcher: AnyFetcher,
