@@ -46,6 +46,7 @@ class FetchProcess:
         self.requests = 0
         self._ids = itertools.count(1)
         self._pending: dict[int, asyncio.Future[Any]] = {}
+        self._urls: dict[int, str] = {}  # what each pending request asked for, to name it in a failure
         self._dead: str | None = None
         self._conn: Connection | None = None
         self._process: Any = None
@@ -79,7 +80,7 @@ class FetchProcess:
     async def __aexit__(self, *exc: object) -> None:
         assert self._conn is not None and self._loop is not None
         if self._dead is None:
-            done = self._expect(0)
+            done = self._expect(0, "(closing)")
             with contextlib.suppress(OSError):
                 self._conn.send(("close",))
             with contextlib.suppress(Exception):
@@ -98,19 +99,21 @@ class FetchProcess:
             raise FetchError(url, self._dead)
         assert self._conn is not None
         number = next(self._ids)
-        reply = self._expect(number)
+        reply = self._expect(number, url)
         try:
             self._conn.send(("get", number, url, policy, etag, last_modified))
         except OSError as exc:
             self._pending.pop(number, None)
+            self._urls.pop(number, None)
             raise FetchError(url, f"cannot reach the fetch process: {exc}") from None
         page: Page = await reply
         return page
 
-    def _expect(self, number: int) -> asyncio.Future[Any]:
+    def _expect(self, number: int, url: str) -> asyncio.Future[Any]:
         assert self._loop is not None
         future: asyncio.Future[Any] = self._loop.create_future()
         self._pending[number] = future
+        self._urls[number] = url
         return future
 
     def _on_readable(self) -> None:
@@ -135,6 +138,7 @@ class FetchProcess:
         number, requests = message[1], message[2]
         self.requests = max(self.requests, requests)
         future = self._pending.pop(number, None)
+        self._urls.pop(number, None)
         if future is None or future.done():
             return  # a fetch whose caller went away (a look-ahead dropped at a stop)
         if kind == "error":
@@ -143,10 +147,10 @@ class FetchProcess:
             future.set_result(message[3] if len(message) > 3 else None)
 
     def _fail_pending(self, reason: str) -> None:
-        pending, self._pending = self._pending, {}
-        for future in pending.values():
+        pending, urls, self._pending, self._urls = self._pending, self._urls, {}, {}
+        for number, future in pending.items():
             if not future.done():
-                future.set_exception(FetchError("(fetch process)", reason))
+                future.set_exception(FetchError(urls.get(number, "?"), reason))
 
 
 AnyFetcher = Fetcher | FetchProcess  # what a run fetches with: in this process or in a child
