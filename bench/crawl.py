@@ -54,17 +54,18 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def crawl(count: int, runs: int = 3) -> dict[str, float]:
+def crawl(count: int, runs: int, scratch: Path) -> dict[str, float]:
     """Initial crawl of `count` releases and a no-change re-crawl, politeness delays off, `runs` times over.
 
     The machine's speed varies from run to run (the same CPU loop takes 0.6 to 1.2 s here), so every run is
-    printed and the median and best are reported.
+    printed and the median and best are reported. Each run's archive stays in `scratch` until the whole
+    bench is over (see `bench.__main__.scratch_dir`).
     """
     rates: dict[str, list[float]] = {"initial": [], "recrawl": []}
     figures: dict[str, float] = {}
     for _ in range(runs):
-        with serving(mofa_app(count, prerender=True)) as base_url, tempfile.TemporaryDirectory() as tmp:
-            archive = Archive(Path(tmp))
+        with serving(mofa_app(count, prerender=True)) as base_url:
+            archive = Archive(Path(tempfile.mkdtemp(prefix="crawl-", dir=scratch)))
             config = config_for(base_url, pages=-(-count // 10))
             for label in ("initial", "recrawl"):
                 cpu0, wall0, kids0 = time.process_time(), time.perf_counter(), children_cpu()
@@ -98,13 +99,15 @@ def crawl(count: int, runs: int = 3) -> dict[str, float]:
     return figures
 
 
-def politeness(count: int, interval: float) -> float:
+def politeness(count: int, interval: float, scratch: Path) -> float:
     """Wall time of a crawl divided by (requests x interval): 1.0 is the politeness floor itself."""
-    with serving(mofa_app(count, prerender=True)) as base_url, tempfile.TemporaryDirectory() as tmp:
+    with serving(mofa_app(count, prerender=True)) as base_url:
         config = config_for(base_url, interval=interval, pages=-(-count // 10))
         start = time.perf_counter()
-        report = asyncio.run(Engine(Archive(Path(tmp)), config).crawl([SITE]))
+        archive = Archive(Path(tempfile.mkdtemp(prefix="politeness-", dir=scratch)))
+        report = asyncio.run(Engine(archive, config).crawl([SITE]))
         wall = time.perf_counter() - start
+        archive.close()
     ratio = wall / (report.requests * interval)
     print(
         f"politeness: {report.requests} requests at {interval * 1000:.0f} ms spacing took {wall:.2f} s: "
@@ -113,11 +116,11 @@ def politeness(count: int, interval: float) -> float:
     return ratio
 
 
-def scale(count: int) -> dict[str, float]:
+def scale(count: int, scratch: Path) -> dict[str, float]:
     """A backfill of `count` releases, then reindex, diff, search, and memory over repeated runs."""
     figures: dict[str, float] = {}
-    with serving(mofa_app(count, years=5)) as base_url, tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
+    with serving(mofa_app(count, years=5)) as base_url:
+        root = Path(tempfile.mkdtemp(prefix="scale-", dir=scratch))
         archive = Archive(root)
         config = config_for(base_url, pages=2)
         start = time.perf_counter()
@@ -171,4 +174,5 @@ def scale(count: int) -> dict[str, float]:
             rss.append(rss_mb())
         print("  RSS after each of 5 scheduled-style runs (MB): " + ", ".join(f"{r:.0f}" for r in rss))
         figures["rss_runs"] = rss[-1] - rss[0]
+        archive.close()
     return figures
