@@ -135,6 +135,7 @@ def build_response(page: Page) -> BuiltResponse:
         page.final_url,
         "response",
         payload=io.BytesIO(page.content),
+        length=len(page.content),  # known: warcio then reads the body in place instead of copying it to a temp file
         http_headers=_response_headers(page),
         warc_headers_dict={"WARC-Date": _warc_date(page.fetched_at)},
     )
@@ -159,8 +160,7 @@ def _member(writer: WARCWriter, record: Any) -> bytes:
     buffer.seek(0)
     buffer.truncate()
     writer.write_record(record)
-    packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-    return packer.compress(buffer.getvalue()) + packer.flush()
+    return zlib.compress(buffer.getbuffer(), GZIP_LEVEL, wbits=zlib.MAX_WBITS + 16)
 
 
 @dataclass(frozen=True)
