@@ -250,8 +250,8 @@ class Engine:
         kind)` after each. Return True if the run was asked to stop before the end."""
         ahead: deque[asyncio.Task[_Fetch]] = deque()
         todo, exhausted = iter(urls), False
-        # Pages that arrive while one is archived are parsed in a thread: the HTML parser lets go of the GIL,
-        # and so does the archive's fsync.
+        # Pages that arrive while one is archived are parsed in a thread. selectolax holds the GIL while it
+        # parses, so this buys no second core; it fills the time the archive spends waiting in fsync.
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pressroom-parse")
         try:
             while True:
