@@ -2,8 +2,9 @@
 
     <root>/<site>/<collection>/<doc-id>/[<lang>/]NNN_<16 hex>.txt
 
-A file is written to a temporary name in the same folder, fsynced, then renamed into place and the folder
-fsynced, so a crash or a full disk leaves either the whole new file or nothing, never a torn one.
+A file is written to a temporary name in the same folder, fsynced, then hard-linked to its final name (which,
+unlike a rename, never replaces an existing file) and the folder fsynced, so a crash or a full disk leaves
+either the whole new file or nothing, never a torn one.
 """
 
 from __future__ import annotations
