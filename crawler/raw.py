@@ -160,7 +160,8 @@ def _member(writer: WARCWriter, record: Any) -> bytes:
     buffer.seek(0)
     buffer.truncate()
     writer.write_record(record)
-    return zlib.compress(buffer.getbuffer(), GZIP_LEVEL, wbits=zlib.MAX_WBITS + 16)
+    with buffer.getbuffer() as view:  # released before the next record truncates the buffer
+        return zlib.compress(view, GZIP_LEVEL, wbits=zlib.MAX_WBITS + 16)
 
 
 @dataclass(frozen=True)
