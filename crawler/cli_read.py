@@ -14,6 +14,7 @@ from archive.errors import UnknownDocument
 from archive.recorder import Archive
 from archive.store import split_key
 from crawler.cli_base import Context, cli, friendly, output_option, safe
+from crawler.outfile import output_file, write_output
 from crawler.sites import SITES, resolve, site_for_url
 
 
@@ -111,7 +112,7 @@ def diff(obj: Context, doc: str, old: int | None, new: int | None, fmt: str, out
     if output is None:
         click.echo(text if fmt == "html" else safe(text), nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         click.echo(f"wrote {output}", err=True)
 
 
@@ -155,7 +156,7 @@ def export(
     if output is None:
         count = writer(rows, sys.stdout)
     else:
-        with output.open("w", encoding="utf-8", newline="") as out:
+        with output_file(output) as out:
             count = writer(rows, out)
     click.echo(f"{count} records", err=True)
 
@@ -200,7 +201,7 @@ def feed(obj: Context, since: str | None, site: str | None, output: Path | None)
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         click.echo(f"wrote {len(events)} entries to {output}", err=True)
 
 
