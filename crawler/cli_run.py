@@ -57,6 +57,10 @@ def crawl(obj: Context, sites: tuple[str, ...], ignore_robots: bool, wait_lock: 
 
 
 def _robots_override(config: configuration.Config, sites: list[Site], ignore: bool) -> configuration.Config:
+    """The config for a fetching run: robots.txt ignored if asked (with a warning); warns of an unset contact."""
+    warning = configuration.contact_warning(config)
+    if warning:
+        logger.warning("%s", warning)
     if ignore:
         logger.warning("warning: --ignore-robots: robots.txt will not be obeyed this run")
         for site in sites:
@@ -192,8 +196,9 @@ def schedule(obj: Context, sites: tuple[str, ...], duration: float | None) -> No
     from crawler.schedule import Scheduler
 
     chosen = [resolve(s) for s in sites] or [s for s in SITES.values() if obj.config.site(s.name).enabled]
+    config = _robots_override(obj.config, chosen, False)
     check_writable(obj.root)
-    scheduler = Scheduler(obj.root, obj.config, chosen)
+    scheduler = Scheduler(obj.root, config, chosen)
     scheduler.serve(duration=duration)
     click.echo(f"scheduler stopped after {scheduler.runs} runs", err=True)
 

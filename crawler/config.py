@@ -4,17 +4,20 @@
 contact = "archive@example.org"        # goes into the User-Agent
 timeout = 30
 
-[sites."mofa.go.kr"]
-base_url = "https://www.mofa.go.kr"
-min_interval = 1.0
-collections = ["m_5676", "m_5679"]
-list_pages = 2
+[sites."mid.ru"]
+min_interval = 5.0
+collections = ["foreign_policy/news"]
 ca_bundle = "/etc/ssl/certs/russian_trusted_root_ca.pem"
+
+Every setting belongs to a table; a key the table does not know, a value of the wrong type or out of its
+range, and a `ca_bundle` that is not a readable PEM certificate file are one-line errors naming the file,
+the table and the key.
 """
 
 from __future__ import annotations
 
 import os
+import ssl
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -36,6 +39,10 @@ ATTEMPTS = 4  # one try plus three retries of a transient failure
 BACKOFF_S = 2.0  # first retry wait; doubles each time, with jitter
 RETRY_AFTER_CAP_S = 300.0  # a longer Retry-After gives the host up for the run
 WAYBACK_INTERVAL_S = 1.0  # the Wayback Machine asks CDX clients to stay near 1 request per second
+
+# Settings whose zero makes no sense (a zero timeout fails every request, zero attempts fetch nothing);
+# every other number may be zero but not negative.
+POSITIVE = frozenset({"timeout", "deadline", "max_bytes", "attempts", "interval"})
 
 
 @dataclass(frozen=True)
@@ -94,40 +101,89 @@ def load(defaults: dict[str, SiteConfig], path: Path | None = None) -> Config:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except OSError as exc:
             raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
-        except tomllib.TOMLDecodeError as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config {path}: {exc}") from None
+    for key in data:
+        if key not in ("pressroom", "sites"):
+            raise ConfigError(
+                f'config {path}: {key!r} is outside any table (settings go under [pressroom] or [sites."NAME"])'
+            )
     sites = dict(defaults)
-    for name, table in data.get("sites", {}).items():
+    for name, table in _table(data, "sites", f"config {path}").items():
+        where = f'config {path} [sites."{name}"]'
         if name not in sites:
             raise ConfigError(f"config {path}: unknown site {name!r} (known: {', '.join(sorted(sites))})")
-        sites[name] = _override(sites[name], table, f"{path} [sites.{name}]")
-    top = {k: v for k, v in data.get("pressroom", {}).items()}
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: expected a table of settings")
+        sites[name] = _override(sites[name], table, where)
+        check_ca_bundle(sites[name].ca_bundle, where)
     config = Config(sites=sites)
-    return _override(config, top, f"{path} [pressroom]")
+    return _override(config, _table(data, "pressroom", f"config {path}"), f"config {path} [pressroom]")
+
+
+def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: {name} must be a table ([{name}])")
+    return table
+
+
+def check_ca_bundle(path: str, where: str) -> None:
+    """Fail with one line unless `path` (if set) is a readable file of PEM certificates."""
+    if not path:
+        return
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=path)
+    except ssl.SSLError:  # a subclass of OSError: caught first
+        raise ConfigError(f"{where}: ca_bundle {path}: not a PEM certificate file") from None
+    except OSError as exc:
+        raise ConfigError(f"{where}: ca_bundle {path}: {exc.strerror or exc}") from None
 
 
 def _override(obj: T, table: dict[str, Any], where: str) -> T:
-    known = {f.name: f for f in fields(obj)}  # type: ignore[arg-type]
+    known = {f.name for f in fields(obj)}  # type: ignore[arg-type]
     changes: dict[str, Any] = {}
     for key, value in table.items():
         if key not in known or key == "sites":
             raise ConfigError(f"{where}: unknown setting {key!r}")
-        current = getattr(obj, key)
-        if isinstance(current, tuple):
-            if not isinstance(value, list):
-                raise ConfigError(f"{where}: {key} must be a list")
-            value = tuple(str(v) for v in value)
-        elif isinstance(current, bool):
-            if not isinstance(value, bool):
-                raise ConfigError(f"{where}: {key} must be true or false")
-        elif isinstance(current, (int, float)) and not isinstance(current, bool):
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-                raise ConfigError(f"{where}: {key} must be a non-negative number")
-            value = type(current)(value)
-        elif isinstance(current, str) and not isinstance(value, str):
-            raise ConfigError(f"{where}: {key} must be a string")
-        changes[key] = value
+        changes[key] = _checked(key, value, getattr(obj, key), where)
     return replace(obj, **changes)  # type: ignore[type-var]
+
+
+def _checked(key: str, value: Any, current: Any, where: str) -> Any:
+    """`value` converted to the type of the setting's default, or a ConfigError naming the key."""
+    if isinstance(current, tuple):
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: {key} must be a list")
+        return tuple(str(v) for v in value)
+    if isinstance(current, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: {key} must be true or false")
+        return value
+    if isinstance(current, (int, float)):
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ConfigError(f"{where}: {key} must be a number")
+        if isinstance(current, int) and not float(value).is_integer():
+            raise ConfigError(f"{where}: {key} = {value} must be a whole number")
+        if key in POSITIVE and value <= 0:
+            least = "at least 1" if isinstance(current, int) else "greater than 0"
+            raise ConfigError(f"{where}: {key} = {value} is out of range (must be {least})")
+        if value < 0:
+            raise ConfigError(f"{where}: {key} = {value} is out of range (must not be negative)")
+        return type(current)(value)
+    if isinstance(current, str) and not isinstance(value, str):
+        raise ConfigError(f"{where}: {key} must be a string")
+    return value
+
+
+def contact_warning(config: Config) -> str | None:
+    """The warning to give when `contact` is unset, since it goes into every request's User-Agent."""
+    if config.contact != DEFAULT_CONTACT:
+        return None
+    return (
+        'warning: contact is not set: sites see "contact: set contact in pressroom.toml" in the User-Agent; '
+        "set contact under [pressroom] in pressroom.toml"
+    )
 
 
 def with_site(config: Config, name: str, **changes: Any) -> Config:
