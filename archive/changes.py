@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
 from archive import diff
+from archive.escape import visible
 from archive.recorder import SEEN_KINDS, Archive
 
 EVENT_KINDS = ("changed", "reverted", "withdrawn", "restored")
@@ -63,7 +64,11 @@ def changes(archive: Archive, *, since: str | None = None, site: str | None = No
 
 
 def atom_feed(archive: Archive, events: list[Change], *, now: str) -> str:
-    """An Atom 1.0 feed with one entry per event, the word diff in the entry."""
+    """An Atom 1.0 feed with one entry per event, the word diff in the entry.
+
+    Site text shows its control and bidi characters as visible escapes: a feed reader must not let a
+    title's U+202E reorder the entries around it (and XML 1.0 cannot carry most control characters).
+    """
     ET.register_namespace("", ATOM)
     root_id = hashlib.sha256(str(archive.root.resolve()).encode()).hexdigest()[:16]
     feed = ET.Element(f"{{{ATOM}}}feed")
@@ -76,10 +81,10 @@ def atom_feed(archive: Archive, events: list[Change], *, now: str) -> str:
     for event in events:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "id", f"urn:pressroom:{root_id}:event:{event.id}")
-        _text(entry, "title", f"{event.kind}: {event.title}")
+        _text(entry, "title", f"{event.kind}: {visible(event.title)}")
         _text(entry, "updated", event.at)
         ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": event.url})
-        _text(entry, "summary", event.summary())
+        _text(entry, "summary", visible(event.summary()))
         content = ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html"})
         content.text = _entry_html(archive, event)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from archive.document import Version
+from archive.escape import html_text, visible
 
 # Header fields whose change is reported as metadata, not as a body edit.
 METADATA_FIELDS = ("Title", "Published", "Document-Number", "URL", "Collection", "Translations", "Tags", "Attachments")
@@ -35,8 +36,8 @@ def metadata_changes(old: Version, new: Version) -> list[tuple[str, str, str]]:
     return [(f, a.get(f, ""), b.get(f, "")) for f in METADATA_FIELDS if a.get(f, "") != b.get(f, "")]
 
 
-def _metadata_lines(old: Version, new: Version) -> list[str]:
-    out = [f"{name}: {a or '(none)'} -> {b or '(none)'}\n" for name, a, b in metadata_changes(old, new)]
+def _metadata_lines(old: Version, new: Version, shown: Callable[[str], str] = str) -> list[str]:
+    out = [f"{name}: {shown(a) or '(none)'} -> {shown(b) or '(none)'}\n" for name, a, b in metadata_changes(old, new)]
     return ["Metadata changes:\n", *out, "\n"] if out else []
 
 
@@ -123,23 +124,31 @@ def word_counts(old: Version, new: Version) -> tuple[int, int]:
     return added, removed
 
 
-def word(old: Version, new: Version, *, color: Callable[[str, str], str] | None = None, context: int = 1) -> str:
+def word(
+    old: Version,
+    new: Version,
+    *,
+    color: Callable[[str, str], str] | None = None,
+    escape: Callable[[str], str] = str,
+    context: int = 1,
+) -> str:
     """A word diff of the changed paragraphs (with `context` unchanged ones around), metadata first.
 
     Without `color`, removals read [-old-] and additions {+new+}; with it, `color(op, text)` styles them.
+    `escape` is applied to the versions' text before any marking, never to the marks or colours.
     """
     mark = color or (lambda op, text: f"[-{text}-]" if op == "-" else f"{{+{text}+}}")
     rows = list(word_pieces(old.release.body, new.release.body))
     changed = [i for i, (kind, _) in enumerate(rows) if kind != "="]
     keep = {j for i in changed for j in range(i - context, i + context + 1)}
-    out = _metadata_lines(old, new)
+    out = _metadata_lines(old, new, escape)
     last = -2
     for i, (_, pieces) in enumerate(rows):
         if i not in keep:
             continue
         if i != last + 1 and out:
             out.append("…\n\n")
-        out.append("".join(p.text if p.op == "=" else mark(p.op, p.text) for p in pieces) + "\n\n")
+        out.append("".join(escape(p.text) if p.op == "=" else mark(p.op, escape(p.text)) for p in pieces) + "\n\n")
         last = i
     return "".join(out).rstrip("\n") + "\n" if out else "No differences.\n"
 
@@ -148,13 +157,16 @@ ROW_CLASS = {"=": "same", "~": "changed", "-": "removed", "+": "added"}
 
 
 def _side(piece: Piece, op: str, tag: str) -> str:
-    text = html.escape(piece.text)
+    text = html_text(piece.text)
     return text if piece.op == "=" else f'<{tag} class="{tag}">{text}</{tag}>'
 
 
 def html_page(old: Version, new: Version, *, old_label: str, new_label: str) -> str:
-    """One self-contained HTML page: the two versions side by side, changes highlighted."""
-    e = html.escape
+    """One self-contained HTML page: the two versions side by side, changes highlighted.
+
+    Text from the versions goes through `html_text`: a bidi override in a title cannot reorder the page.
+    """
+    e, attr = html_text, html.escape
     meta = "".join(
         f"<tr><th>{e(n)}</th><td><del>{e(a) or '(none)'}</del></td><td><ins>{e(b) or '(none)'}</ins></td></tr>"
         for n, a, b in metadata_changes(old, new)
@@ -166,8 +178,8 @@ def html_page(old: Version, new: Version, *, old_label: str, new_label: str) -> 
         rows.append(f'<tr class="{ROW_CLASS[kind]}"><td>{left}</td><td>{right}</td></tr>')
     title = e(new.release.title)
     return f"""<!DOCTYPE html>
-<html lang="{e(new.release.language)}">
-<head><meta charset="utf-8"><title>Changes: {title}</title>
+<html lang="{attr(new.release.language)}">
+<head><meta charset="utf-8"><title>Changes: {attr(visible(new.release.title))}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2em; line-height: 1.5; }}
 table {{ border-collapse: collapse; width: 100%; table-layout: fixed; }}
@@ -175,10 +187,11 @@ td, th {{ vertical-align: top; padding: .4em .6em; border-bottom: 1px solid #ddd
 del, .del {{ background: #fdd; color: #900; }}
 ins, .ins {{ background: #dfd; color: #060; text-decoration: none; }}
 tr.same td {{ color: #555; }}
+.control {{ background: #ffd; color: #840; font-family: monospace; }}
 </style></head>
 <body>
 <h1>{title}</h1>
-<p><a href="{e(new.release.url)}">{e(new.release.url)}</a></p>
+<p><a href="{attr(new.release.url)}">{e(new.release.url)}</a></p>
 <h2>Metadata changes</h2>
 <table class="metadata"><tbody>{meta or '<tr><td colspan="3">None</td></tr>'}</tbody></table>
 <h2>Text</h2>
@@ -192,7 +205,7 @@ tr.same td {{ color: #555; }}
 
 def word_html(old: Version, new: Version) -> str:
     """The word diff as an HTML fragment (changed paragraphs only), for feed entries."""
-    e = html.escape
+    e = html_text
     meta = "".join(f"<li>{e(n)}: <del>{e(a)}</del> → <ins>{e(b)}</ins></li>" for n, a, b in metadata_changes(old, new))
     paragraphs = [
         "<p>" + "".join(_side(p, p.op, {"-": "del", "+": "ins"}.get(p.op, "span")) for p in pieces) + "</p>"

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from archive.errors import PressroomError
+from archive.escape import visible
 from archive.recorder import Archive
 from crawler import __version__
 from crawler import config as configuration
@@ -137,27 +138,18 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     logging.getLogger("httpx").setLevel(logging.INFO if verbose > 1 else logging.WARNING)
 
 
-# C0/C1 controls (but newline and tab) and the bidirectional overrides and isolates, which could reorder
-# or hide what a terminal shows.
-_UNSAFE = dict.fromkeys(
-    [
-        *range(0x00, 0x09),
-        0x0B,
-        0x0C,
-        *range(0x0D, 0x20),
-        *range(0x7F, 0xA0),
-        *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A),
-        0x200E,
-        0x200F,
-        0x061C,
-    ]
-)
-
-
 def safe(text: str) -> str:
     """Text from a page, fit for a terminal: control and bidi characters shown as visible escapes."""
-    return "".join(f"\\u{ord(ch):04x}" if ord(ch) in _UNSAFE else ch for ch in text)
+    return visible(text)
+
+
+def print_version_file(data: bytes) -> None:
+    """A version file on stdout: on a terminal with its control and bidi characters shown as escapes (a
+    page's U+202E must not rewrite the screen); to a pipe or a file byte for byte, as archived."""
+    if sys.stdout.isatty():
+        click.echo(safe(data.decode("utf-8", errors="replace")), nl=False)
+    else:
+        click.echo(data, nl=False)  # bytes go to the binary stream as they are
 
 
 def output_option(help_text: str) -> Callable[[F], F]:

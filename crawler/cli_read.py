@@ -13,7 +13,7 @@ from archive import export as exporting
 from archive.errors import UnknownDocument
 from archive.recorder import Archive
 from archive.store import split_key
-from crawler.cli_base import Context, cli, friendly, output_option, safe
+from crawler.cli_base import Context, cli, friendly, output_option, print_version_file, safe
 from crawler.outfile import output_file, write_output
 from crawler.sites import SITES, resolve, site_for_url
 
@@ -51,14 +51,14 @@ def history(obj: Context, doc: str) -> None:
         mark = "*" if current and current.current_version == stored.number else " "
         click.echo(
             f"{mark} v{stored.number}  {stored.digest16}  captured {version.captured:%Y-%m-%d %H:%M}Z"
-            f"  {version.release.title}"
+            f"  {safe(version.release.title)}"
         )
     observations = archive.catalog.observations(key)
     if observations:
         click.echo("")
         for o in observations:
             number = f" v{o.version}" if o.version else ""
-            detail = f"  {o.detail}" if o.detail else ""
+            detail = f"  {safe(o.detail)}" if o.detail else ""
             click.echo(f"  {o.at}  {o.kind}{number}{detail}")
 
 
@@ -68,10 +68,10 @@ def history(obj: Context, doc: str) -> None:
 @click.pass_obj
 @friendly
 def show(obj: Context, doc: str, number: int | None) -> None:
-    """Print a version file of DOC (a key or URL)."""
+    """Print a version file of DOC (a key or URL): escaped on a terminal, its exact bytes to a pipe or file."""
     archive = obj.reading()
-    _, version = archive.version(resolve_doc(archive, doc), number)
-    click.echo(version.render(), nl=False)
+    stored, _ = archive.version(resolve_doc(archive, doc), number)
+    print_version_file(stored.path.read_bytes())
 
 
 @cli.command()
@@ -107,10 +107,12 @@ def diff(obj: Context, doc: str, old: int | None, new: int | None, fmt: str, out
     elif fmt == "html":
         text = difflib_.html_page(a, b, old_label=old_label, new_label=new_label)
     else:
+        # Site text is escaped for the terminal before the colours go in, so the colours stay codes.
         colored = output is None and sys.stdout.isatty()
-        text = difflib_.word(a, b, color=_colorize if colored else None)
+        escape = safe if output is None else str
+        text = difflib_.word(a, b, color=_colorize if colored else None, escape=escape)
     if output is None:
-        click.echo(text if fmt == "html" else safe(text), nl=False)
+        click.echo(safe(text) if fmt == "unified" else text, nl=False)
     else:
         write_output(output, text)
         click.echo(f"wrote {output}", err=True)
@@ -237,12 +239,20 @@ def search(
     for hit in hits:
         _, version = archive.version(hit.key)
         text, spans = fts.snippet(version.release.body, query)
-        if bold:
-            for start, end in reversed(spans):
-                text = text[:start] + click.style(text[start:end], bold=True) + text[end:]
         click.echo(safe(f"{hit.key}  {hit.published[:10]}  {version.release.title}"))
-        click.echo(safe(f"    {text}"))
+        click.echo(f"    {_highlight(text, spans if bold else [])}")
     click.echo(f"{len(hits)} results", err=True)
+
+
+def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
+    """The snippet escaped for the terminal, piece by piece, with the matches in bold (the codes unescaped)."""
+    out, done = [], 0
+    for start, end in spans:
+        start = max(start, done)  # two terms may match overlapping text
+        if end > start:
+            out += [safe(text[done:start]), click.style(safe(text[start:end]), bold=True)]
+            done = end
+    return "".join([*out, safe(text[done:])])
 
 
 @cli.command()

@@ -17,7 +17,7 @@ import click
 from archive.document import Version
 from archive.recorder import check_writable
 from crawler import config as configuration
-from crawler.cli_base import Context, cli, friendly
+from crawler.cli_base import Context, cli, friendly, print_version_file
 from crawler.engine import Engine, RunReport
 from crawler.sites import SITES, resolve
 from crawler.sites.base import Site
@@ -141,7 +141,7 @@ def _print_report(report: RunReport) -> None:
 @click.pass_obj
 @friendly
 def extract(obj: Context, site: str, file: Any, url: str | None, captured: str | None) -> None:
-    """Print the version file that a saved HTML page of SITE would produce (offline)."""
+    """Print the version file that a saved HTML page of SITE would produce (offline); escaped on a terminal."""
     from crawler.charset import decode_html
 
     chosen = resolve(site)
@@ -151,7 +151,7 @@ def extract(obj: Context, site: str, file: Any, url: str | None, captured: str |
         raise click.ClickException(f"{file.name}: no URL given and no canonical link in the page; pass --url")
     when = _captured_time(captured, file.name)
     release = chosen.parse_release(text, url)
-    click.echo(Version(release, when).render(), nl=False)
+    print_version_file(Version(release, when).render().encode("utf-8"))
 
 
 def _canonical_link(html: str) -> str | None:
