@@ -145,7 +145,7 @@ def extract(obj: Context, site: str, file: Any, url: str | None, captured: str |
     from crawler.charset import decode_html
 
     chosen = resolve(site)
-    text, _ = decode_html(file.read())
+    text, _ = decode_html(file.read(), "", chosen.legacy_charsets)  # as the crawl does
     url = url or _canonical_link(text) or ""
     if not url:
         raise click.ClickException(f"{file.name}: no URL given and no canonical link in the page; pass --url")

@@ -28,7 +28,7 @@ def reextract(archive: Archive, sites: list[Site]) -> Counter[str]:
             warc, offset, _, _, at = found
             try:
                 raw = read_response(archive.root, warc, offset)
-                text, _ = decode_html(raw.body, raw.content_type)
+                text, _ = decode_html(raw.body, raw.content_type, site.legacy_charsets)  # as the crawl does
                 release = site.parse_release(text, doc.url)
                 outcome = archive.record(release, run_id=run_id, origin=f"re-extraction of the capture of {at}")
             except (OSError, ValueError, ParseError, ArchiveError) as exc:

@@ -82,3 +82,27 @@ def test_reextract_records_a_better_parser_as_such(
     history = pressroom("history", KEY).stdout
     assert "reextracted v2  was v1" in history
     assert pressroom("changes").stdout == "", "a re-extraction is not a ministry edit"
+
+
+def test_reextract_and_extract_decode_legacy_charsets_as_the_crawl_does(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer], tmp_path: Path
+) -> None:
+    """A page in EUC-KR (CP949) with no charset anywhere and few Korean letters: statistical detection
+    takes it for cp1252; the crawl tries the site's legacy charset first, and so must the offline paths."""
+    from tests.simserver import Reply
+    from tests.sitegen.mofa import view_page
+
+    sim, _ = mofa_sim
+    rel = sim.releases[("m_5676", 320033)]
+    sim.edit(320033, body=[*rel.body, "Issued in 서울."])
+    page = view_page(sim.releases[("m_5676", 320033)]).replace("; charset=utf-8", "").encode("cp949", "replace")
+    sim.fail_next("/eng/brd/m_5676/view.do?seq=320033", Reply(200, page, {"Content-Type": "text/html"}))
+    pressroom("crawl", "mofa")
+    assert "Issued in 서울." in pressroom("show", KEY).stdout, "the crawl decodes it as CP949"
+    result = pressroom("reextract", "mofa")
+    assert "12 unchanged" in result.stderr
+    saved = tmp_path / "page.html"
+    saved.write_bytes(page)
+    url = "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=320033"
+    out = pressroom("extract", "mofa", str(saved), "--url", url).stdout
+    assert out.endswith("\nIssued in 서울.\n")
