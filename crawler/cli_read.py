@@ -11,11 +11,14 @@ import click
 from archive import diff as difflib_
 from archive import export as exporting
 from archive.errors import UnknownDocument
-from archive.recorder import Archive
+from archive.recorder import SEEN_KINDS, Archive
 from archive.store import split_key
 from crawler.cli_base import Context, cli, friendly, output_option, print_version_file, safe
 from crawler.outfile import output_file, write_output
 from crawler.sites import SITES, resolve, site_for_url
+
+# Observations that say which text the site showed (a re-extraction stands for the page it re-read).
+SHOWN_KINDS = SEEN_KINDS | {"reextracted"}
 
 
 def resolve_doc(archive: Archive, doc: str) -> str:
@@ -76,8 +79,10 @@ def show(obj: Context, doc: str, number: int | None) -> None:
 
 @cli.command()
 @click.argument("doc")
-@click.option("--from", "old", type=int, default=None, help="Older version (default: the one before --to).")
-@click.option("--to", "new", type=int, default=None, help="Newer version (default: the latest).")
+@click.option(
+    "--from", "old", type=int, default=None, help="Older version (default: the one the site showed before --to)."
+)
+@click.option("--to", "new", type=int, default=None, help="Newer version (default: the one the site shows now).")
 @click.option(
     "--format",
     "fmt",
@@ -93,13 +98,7 @@ def diff(obj: Context, doc: str, old: int | None, new: int | None, fmt: str, out
     """Show what changed in DOC between two versions; metadata changes are listed apart from the text."""
     archive = obj.reading()
     key = resolve_doc(archive, doc)
-    numbers = [v.number for v in archive.store.versions(key)]
-    new = new if new is not None else numbers[-1]
-    if old is None:
-        earlier = [n for n in numbers if n < new]
-        if not earlier:
-            raise click.ClickException(f"{key} has only one version up to v{new}; nothing to compare")
-        old = earlier[-1]
+    old, new = _versions_to_compare(archive, key, old, new)
     (_, a), (_, b) = archive.version(key, old), archive.version(key, new)
     old_label, new_label = f"{key} v{old}", f"{key} v{new}"
     if fmt == "unified":
@@ -116,6 +115,32 @@ def diff(obj: Context, doc: str, old: int | None, new: int | None, fmt: str, out
     else:
         write_output(output, text)
         click.echo(f"wrote {output}", err=True)
+
+
+def _versions_to_compare(archive: Archive, key: str, old: int | None, new: int | None) -> tuple[int, int]:
+    """Default --to: the version the site shows now; default --from: the one it showed before that.
+
+    Following what the site showed, not the version numbers, makes a revert (v1, v2, back to v1) read as
+    v2 -> v1, the change a reader saw, instead of the undone edit v1 -> v2.
+    """
+    numbers = [v.number for v in archive.store.versions(key)]
+    shown: list[int] = []
+    for o in archive.catalog.observations(key):
+        if o.version in numbers and o.kind in SHOWN_KINDS and (not shown or shown[-1] != o.version):
+            shown.append(o.version)
+    if new is None:
+        current = archive.catalog.document(key)
+        new = current.current_version if current and current.current_version in numbers else numbers[-1]
+    if old is None:
+        if new in shown:
+            last = len(shown) - 1 - shown[::-1].index(new)
+            old = shown[last - 1] if last > 0 else None
+        if old is None:
+            earlier = [n for n in numbers if n < new]
+            if not earlier:
+                raise click.ClickException(f"{key} has only one version up to v{new}; nothing to compare")
+            old = earlier[-1]
+    return old, new
 
 
 def _colorize(op: str, text: str) -> str:

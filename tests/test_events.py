@@ -112,3 +112,20 @@ def test_due_orders_by_lateness_and_respects_the_limit() -> None:
     ]
     assert [d.key for d in due(docs, NOW, None)] == ["old", "month", "young"]
     assert [d.key for d in due(docs, NOW, 2)] == ["old", "month"]
+
+
+def test_diff_after_a_revert_shows_the_revert(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
+    """v1 -> v2 -> back to v1: by default `diff` compares what the site showed before with what it shows now."""
+    sim, _ = mofa_sim
+    original = sim.releases[("m_5676", 320033)].body
+    pressroom("crawl", "mofa")
+    sim.edit(320033, body=["A corrected text."])
+    pressroom("crawl", "mofa")
+    assert pressroom("diff", KEY).stdout.startswith(f"--- {KEY} v1\n+++ {KEY} v2\n")
+    sim.edit(320033, body=original)
+    pressroom("crawl", "mofa")
+    out = pressroom("diff", KEY).stdout
+    assert out.startswith(f"--- {KEY} v2\n+++ {KEY} v1\n")
+    assert "\n-A corrected text.\n" in out
+    assert pressroom("diff", KEY, "--to", "2").stdout.startswith(f"--- {KEY} v1\n+++ {KEY} v2\n")
+    assert pressroom("diff", KEY, "--from", "1", "--to", "2").stdout.startswith(f"--- {KEY} v1\n+++ {KEY} v2\n")
