@@ -93,6 +93,7 @@ OBSERVATION_KINDS = (
     "reverted",
     "withdrawn",
     "missing",
+    "gone",  # a 404/410 again after the withdrawal: recorded, never reported as news
     "restored",
     "blocked",
     "failed",

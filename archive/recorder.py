@@ -40,9 +40,9 @@ class Outcome:
     """What recording one fetched release did."""
 
     key: str
-    kind: str  # new | unchanged | changed | reverted
+    kind: str  # new | unchanged | changed | reverted | restored (served again, with the text it had)
     version: int
-    restored: bool = False
+    restored: bool = False  # the document had been withdrawn (kind is restored, or the edit it came back with)
 
 
 @dataclass
@@ -145,10 +145,13 @@ class Archive:
                     last_visit=now,
                 )
             )
-            if kind != "unchanged":
+            if kind not in ("unchanged", "restored"):
                 search.update(self.catalog.db, key, release)
-            # The document row written above already holds this visit.
-            if restored:
+            # One visit: a document served again with its old text is one `restored`; with another text,
+            # `restored` and then the edit. The document row written above already holds this visit.
+            if restored and kind == "unchanged":
+                kind = "restored"
+            elif restored:
                 self.catalog.observe(
                     key=key, url=release.url, run_id=run_id, at=now, kind="restored", version=number, touch=False
                 )
@@ -210,12 +213,18 @@ class Archive:
                 self.catalog.update_document(doc.key, last_seen=now, misses=0)
 
     def miss(self, key: str, url: str, *, run_id: int | None = None, detail: str = "") -> str:
-        """Record that a known document's page is gone (404/410); returns `missing` or `withdrawn`."""
+        """Record that a known document's page is gone (404/410); returns `missing`, `withdrawn` or `gone`.
+
+        active --404--> missing --404--> withdrawn --404--> gone (and gone again): a withdrawal is news once;
+        later 404s are recorded but are no event. Any visit that finds the page makes it active (restored).
+        """
         doc = self.catalog.document(key)
         if doc is None:
             raise UnknownDocument(f"no document {key}")
         misses = doc.misses + 1
-        kind = "withdrawn" if misses >= WITHDRAWN_AFTER_MISSES and doc.status != "withdrawn" else "missing"
+        kind = "withdrawn" if misses >= WITHDRAWN_AFTER_MISSES else "missing"
+        if doc.status == "withdrawn":
+            kind = "gone"
         with self.catalog.transaction():
             status = "withdrawn" if kind == "withdrawn" else doc.status
             self.catalog.update_document(key, misses=misses, status=status)

@@ -305,7 +305,8 @@ class Engine:
                 return self._failed(report, key, url, run_id, str(exc))
             kind = self.archive.miss(key, url, run_id=run_id, detail=exc.reason)
             report.counts[kind] += 1
-            logger.warning("%s %s (%s)", kind, key, exc.reason)
+            if kind != "gone":  # a withdrawn document that is still gone is no news
+                logger.warning("%s %s (%s)", kind, key, exc.reason)
             return kind
         if isinstance(exc, Blocked):
             self.archive.observe(key, url, "blocked", run_id=run_id, detail=exc.reason)
@@ -386,7 +387,7 @@ class Engine:
             return self._failed(report, key, url, run_id, str(exc))
         self._keep_raw(site, page, outcome.key, outcome.kind, outcome.version, built)
         report.counts[outcome.kind] += 1
-        if outcome.restored:
+        if outcome.restored and outcome.kind != "restored":  # came back edited: both are news
             report.counts["restored"] += 1
         if outcome.kind != "unchanged":
             logger.info("%s %s v%d  %s", outcome.kind, outcome.key, outcome.version, release.title[:70])

@@ -33,7 +33,9 @@ def revisit_interval(published: date | datetime, now: datetime) -> timedelta:
 def overdue(doc: DocumentRow, now: datetime) -> timedelta | None:
     """How long past due the document is, or None if it is not due."""
     last = parse_captured(doc.last_visit)
-    late = now - last - revisit_interval(parse_published(doc.published), now)
+    # A withdrawn page rarely comes back: look for it on the slow schedule, whatever its age.
+    interval = OLD_INTERVAL if doc.status == "withdrawn" else revisit_interval(parse_published(doc.published), now)
+    late = now - last - interval
     return late if late >= timedelta(0) else None
 
 

@@ -128,11 +128,25 @@ def test_withdrawn_after_two_misses_then_restored(tmp_path: Path) -> None:
     archive.observe(key, url, "failed", detail="HTTP 503")  # a failure between is no visit
     assert archive.miss(key, url) == "withdrawn"
     assert archive.catalog.document(key).status == "withdrawn"  # type: ignore[union-attr]
+    assert archive.miss(key, url) == "gone", "a withdrawal is news once"
+    assert archive.miss(key, url) == "gone"
+    assert archive.catalog.document(key).status == "withdrawn"  # type: ignore[union-attr]
     outcome = archive.record(release())
-    assert outcome.restored and outcome.kind == "unchanged"
+    assert outcome.restored and outcome.kind == "restored"
     kinds = [o.kind for o in archive.catalog.observations(key)]
-    assert kinds == ["new", "missing", "failed", "withdrawn", "restored", "unchanged"]
+    assert kinds == ["new", "missing", "failed", "withdrawn", "gone", "gone", "restored"], "one visit, one observation"
+    assert archive.catalog.document(key).status == "active"  # type: ignore[union-attr]
     assert len(list((tmp_path / key).iterdir())) == 1
+
+
+def test_restored_with_another_text_is_restored_and_changed(tmp_path: Path) -> None:
+    archive = Archive(tmp_path, clock=Clock())
+    key = archive.record(release()).key
+    archive.miss(key, release().url)
+    archive.miss(key, release().url)
+    outcome = archive.record(release(body=("Edited while away.",)))
+    assert (outcome.kind, outcome.version, outcome.restored) == ("changed", 2, True)
+    assert [o.kind for o in archive.catalog.observations(key)] == ["new", "missing", "withdrawn", "restored", "changed"]
 
 
 def test_a_single_miss_between_visits_is_not_a_withdrawal(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -35,8 +36,8 @@ def test_edit_revert_remove_restore(pressroom: Pressroom, mofa_sim: tuple[MofaSi
     pressroom("crawl", "mofa", "--revisit-all")
     sim.restore(320033)
     result = pressroom("crawl", "mofa")
-    assert "1 restored" in result.stderr
-    assert kinds(pressroom) == ["new", "changed", "reverted", "missing", "withdrawn", "restored", "unchanged"]
+    assert "mofa.go.kr: 1 restored, 11 unchanged\n" in result.stderr, "one visit, counted once"
+    assert kinds(pressroom) == ["new", "changed", "reverted", "missing", "withdrawn", "restored"]
     files = sorted(p.name[:3] for p in (pressroom.archive / KEY).glob("*.txt"))
     assert files == ["001", "002"], "a revert writes no duplicate file"
     show = pressroom("show", KEY).stdout
@@ -129,3 +130,33 @@ def test_diff_after_a_revert_shows_the_revert(pressroom: Pressroom, mofa_sim: tu
     assert "\n-A corrected text.\n" in out
     assert pressroom("diff", KEY, "--to", "2").stdout.startswith(f"--- {KEY} v1\n+++ {KEY} v2\n")
     assert pressroom("diff", KEY, "--from", "1", "--to", "2").stdout.startswith(f"--- {KEY} v1\n+++ {KEY} v2\n")
+
+
+def test_a_withdrawn_document_is_news_once(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
+    """missing -> withdrawn -> gone, gone: later 404s are recorded, not reported; a restore is one visit."""
+    sim, _ = mofa_sim
+    pressroom("crawl", "mofa")
+    sim.remove(320033)
+    reported = [pressroom("crawl", "mofa", "--revisit-all").stderr for _ in range(4)]
+    assert "1 missing" in reported[0] and "1 withdrawn" in reported[1]
+    for later in reported[2:]:
+        assert "missing" not in later and "withdrawn" not in later and KEY not in later
+        assert "mofa.go.kr: 11 unchanged\n" in later
+    assert kinds(pressroom) == ["new", "missing", "withdrawn", "gone", "gone"]
+    assert pressroom("runs", "--limit", "1").stdout.split(": ")[-1].startswith("1 gone, 11 unchanged")
+    changes = pressroom("changes").stdout.splitlines()
+    assert [line.split()[1] for line in changes] == ["withdrawn"], "a withdrawal is one event"
+    sim.restore(320033)
+    views = sim.views[320033]
+    result = pressroom("crawl", "mofa", "--revisit-all")
+    assert sim.views[320033] == views + 1, "visited once"
+    assert "mofa.go.kr: 1 restored, 11 unchanged\n" in result.stderr
+    assert kinds(pressroom)[-1:] == ["restored"]
+
+
+def test_withdrawn_documents_are_revisited_on_the_slow_schedule() -> None:
+    young = doc("young", (NOW - timedelta(days=3)).isoformat(), NOW - timedelta(days=2))
+    gone = dataclasses.replace(young, key="gone", status="withdrawn")
+    assert [d.key for d in due([young, gone], NOW, None)] == ["young"]
+    later = NOW + timedelta(days=29)
+    assert [d.key for d in due([young, gone], later, None)] == ["young", "gone"]
