@@ -1,7 +1,9 @@
-"""pressroom benchmarks, run by hand: `python -m bench [extract] [crawl] [politeness] [scale]`.
+"""pressroom benchmarks, run by hand: `python -m bench [extract] [crawl] [politeness] [backfill] [scale] [check]`.
 
 Prints figures; asserts nothing. Each section runs in a fresh process, and the simulator in its own, so the
 crawler's CPU and memory figures are its own. trafilatura is installed only for this (`pip install -e '.[bench]'`).
+`scale` (the growth curve to a million documents, an hour or more) runs only when named; `check` only imports
+what every section needs and exits, so an installation can be checked in seconds.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench import crawl, extract
+from bench import crawl, extract, scale
 
-SECTIONS = ("extract", "crawl", "politeness", "scale")
+SECTIONS = ("extract", "crawl", "politeness", "backfill")  # the default run
+ON_REQUEST = ("scale", "check")
 
 
 def machine() -> str:
@@ -55,16 +58,24 @@ def main() -> None:
     parser.add_argument("--releases", type=int, default=2000, help="crawl: simulated releases")
     parser.add_argument("--runs", type=int, default=3, help="crawl: runs (the median and best are reported)")
     parser.add_argument("--interval", type=float, default=0.05, help="politeness: per-host spacing, seconds")
-    parser.add_argument("--scale", type=int, default=20000, help="scale: releases to backfill")
+    parser.add_argument("--backfill-releases", type=int, default=20000, help="backfill: releases to backfill")
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="scale: archive sizes, comma-separated")
     parser.add_argument("--scratch", help="where the runs' archives go (default: a temporary folder, removed after)")
     parser.add_argument("--quiet-machine", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     chosen = args.which or list(SECTIONS)
+    unknown = [name for name in chosen if name not in SECTIONS + ON_REQUEST]
+    if unknown:
+        parser.error(f"unknown section {unknown[0]!r} (choose from {', '.join(SECTIONS + ON_REQUEST)})")
+    if "check" in chosen:
+        check()
+        return
     with scratch_dir(args.scratch) as scratch:
         if len(chosen) > 1:  # each section in a fresh process: one's imports and heap must not weigh on the next
             print(f"machine: {machine()}", flush=True)
             options = [f"--repeat={args.repeat}", f"--releases={args.releases}", f"--runs={args.runs}"]
-            options += [f"--interval={args.interval}", f"--scale={args.scale}", f"--scratch={scratch}"]
+            options += [f"--interval={args.interval}", f"--backfill-releases={args.backfill_releases}"]
+            options += [f"--sizes={args.sizes}", f"--scratch={scratch}"]
             for section in chosen:
                 subprocess.run([sys.executable, "-m", "bench", section, *options, "--quiet-machine"], check=True)
             return
@@ -76,8 +87,32 @@ def main() -> None:
             crawl.crawl(args.releases, args.runs, scratch)
         if "politeness" in chosen:
             crawl.politeness(100, args.interval, scratch)
+        if "backfill" in chosen:
+            crawl.scale(args.backfill_releases, scratch)
         if "scale" in chosen:
-            crawl.scale(args.scale, scratch)
+            scale.run(sizes(args.sizes), scratch)
+
+
+def sizes(text: str) -> list[int]:
+    """The --sizes list."""
+    try:
+        values = sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise SystemExit(f"--sizes: expected numbers separated by commas, got {text!r}") from None
+    if not values or values[0] <= scale.SIM_RELEASES:
+        raise SystemExit(f"--sizes: every size must exceed {scale.SIM_RELEASES} (the simulator's releases)")
+    return values
+
+
+def check() -> None:
+    """Import what every section needs, trafilatura included, and parse one page with it."""
+    try:
+        import trafilatura
+
+        trafilatura.extract("<html><body><article><p>pressroom bench check</p></article></body></html>")
+    except ImportError as exc:
+        raise SystemExit(f"bench check: {exc} (install the bench extra: pip install -e '.[bench]')") from None
+    print(f"bench check: every section's imports resolve (trafilatura {trafilatura.__version__})")
 
 
 if __name__ == "__main__":

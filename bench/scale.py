@@ -1,0 +1,188 @@
+"""The growth curve: how long each command takes, and how much memory, as the archive grows to a million.
+
+For each size: a synthetic archive (`bench.synth`) plus the newest releases of the mofa.go.kr simulator, crawled
+for real; then every command runs as a user runs it, in its own `pressroom` process (so the times include
+Python's start, as a person or a cron job meets them), and its wall time and peak RSS are taken.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from bench import synth
+from bench.crawl import mofa_app
+from bench.simproc import serving
+
+SIM_RELEASES = 150  # the simulator's releases: the newest list pages and the documents due for a revisit
+QUERIES = (
+    "cooperation",  # in most English documents
+    "bilateral cooperation",
+    '"foreign affairs"',
+    "semiconductors vaccine",  # rarer terms
+    "сотрудничество",
+    "министр иностранных дел",
+    "ещё",  # folded to еще
+    "외교",  # a Hangul bigram inside 외교부는, 외교장관
+    "반도체",
+)
+GNU_TIME = "/usr/bin/time"
+PRESSROOM = str(Path(sys.executable).with_name("pressroom"))
+
+
+@dataclass
+class Row:
+    """One line of the table: a command's figures at every size."""
+
+    label: str
+    seconds: dict[int, float] = field(default_factory=dict)
+    rss_mb: dict[int, float] = field(default_factory=dict)
+    note: dict[int, str] = field(default_factory=dict)
+
+
+def timed(args: list[str], *, output: Path | None = None) -> tuple[float, float, str]:
+    """Run `pressroom ARGS`; return wall seconds, peak RSS in MB and the last line on stderr.
+
+    The peak RSS comes from GNU time, a small process: Linux carries a process's high-water mark over
+    exec(), so a child forked from this (large) process would report this process's size as its own.
+    """
+    with tempfile.NamedTemporaryFile("r", prefix="rss-", suffix=".txt") as rss_file:
+        with open(output or os.devnull, "wb") as out:
+            start = time.perf_counter()
+            proc = subprocess.run(
+                [GNU_TIME, "-f", "%M", "-o", rss_file.name, PRESSROOM, *args], stdout=out, stderr=subprocess.PIPE
+            )
+            wall = time.perf_counter() - start
+        rss_kb = int(rss_file.read().split()[-1])
+    err = proc.stderr.decode(errors="replace").strip()
+    last = err.splitlines()[-1] if err else ""
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"pressroom {' '.join(args)} failed ({proc.returncode}): {last}")
+    return wall, rss_kb / 1024, last
+
+
+def write_config(path: Path, list_pages: int) -> Path:
+    """Settings for the simulated mofa.go.kr: no politeness delay, one board."""
+    path.write_text(
+        '[pressroom]\ncontact = "bench@example.invalid"\n\n[sites."mofa.go.kr"]\n'
+        f'min_interval = 0\nlist_pages = {list_pages}\ncollections = ["m_5676"]\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def prepare(root: Path, size: int, base_url: str) -> float:
+    """Crawl the simulator's releases for real, add the synthetic rest; return the seconds the synthesis took."""
+    seed_config = write_config(root.parent / f"seed-{size}.toml", -(-SIM_RELEASES // 10))
+    timed(["--archive", str(root), "--config", str(seed_config), "--base-url", f"mofa.go.kr={base_url}", "-q",
+           "crawl", "mofa.go.kr"])  # fmt: skip
+    now = synth.utc_now()
+    start = time.perf_counter()
+    synth.write(root, size - SIM_RELEASES, now)
+    took = time.perf_counter() - start
+    # The crawled releases were visited long ago: they are the revisits the timed crawl will choose.
+    db = sqlite3.connect(root / "catalog.sqlite")
+    with db:
+        db.execute("UPDATE documents SET last_visit = ? WHERE CAST(doc_id AS INTEGER) < ?", (
+            synth.format_captured(now - timedelta(days=400)), synth.FIRST_ID))  # fmt: skip
+    db.close()
+    return took
+
+
+def one_document(root: Path) -> str:
+    """A document with two versions (what `history` and `diff` are shown)."""
+    db = sqlite3.connect(root / "catalog.sqlite")
+    try:
+        row = db.execute("SELECT key FROM documents WHERE latest_version = 2 ORDER BY key LIMIT 1").fetchone()
+    finally:
+        db.close()
+    return str(row[0])
+
+
+def measure(size: int, scratch: Path, rows: dict[str, Row]) -> None:
+    """Build an archive of `size` documents and time every command on it."""
+    root = scratch / f"scale-{size}"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    with serving(mofa_app(SIM_RELEASES, prerender=True)) as base_url:
+        took = prepare(root, size, base_url)
+        print(f"scale {size:,}: synthetic archive written in {took:.0f} s", flush=True)
+        base = ["--archive", str(root)]
+        key = one_document(root)
+        since = synth.format_captured(synth.utc_now() - timedelta(days=30))[:10]
+
+        def record(label: str, args: list[str], output: Path | None = None) -> str:
+            wall, rss, last = timed(base + args, output=output)
+            row = rows.setdefault(label, Row(label))
+            row.seconds[size], row.rss_mb[size] = wall, rss
+            print(f"  {label:<28} {wall:8.2f} s  {rss:6.0f} MB  {last[:70]}", flush=True)
+            return last
+
+        record("status", ["status"])
+        searches = [timed(base + ["search", q]) for q in QUERIES]
+        for label, pick in (("search, median of 9 queries", statistics.median), ("search, worst of 9", max)):
+            row = rows.setdefault(label, Row(label))
+            row.seconds[size] = pick(s for s, _, _ in searches)
+            row.rss_mb[size] = max(r for _, r, _ in searches)
+            print(f"  {label:<28} {row.seconds[size]:8.2f} s  {row.rss_mb[size]:6.0f} MB", flush=True)
+        record("history (one document)", ["history", key])
+        record("diff (one document)", ["diff", key])
+        record("changes, last 30 days", ["changes", "--since", since])
+        record("changes, all", ["changes"])
+        export = root.parent / f"export-{size}.jsonl"
+        record("export, everything", ["export", "--output", str(export)])
+        export.unlink()
+        crawl_config = write_config(root.parent / f"crawl-{size}.toml", 2)
+        record("crawl, nothing new", ["--config", str(crawl_config), "--base-url", f"mofa.go.kr={base_url}",
+                                      "crawl", "mofa.go.kr"])  # fmt: skip
+        record("reindex", ["reindex"])
+    disk = rows.setdefault("archive on disk (GB)", Row("archive on disk (GB)"))
+    du = subprocess.run(["du", "-sk", str(root)], capture_output=True, text=True, check=True).stdout.split()[0]
+    catalog = (root / "catalog.sqlite").stat().st_size
+    disk.seconds[size] = int(du) * 1024 / 1e9
+    disk.note[size] = f"catalog {catalog / 1e9:.2f}"
+    print(f"  archive on disk {disk.seconds[size]:.2f} GB (catalog {catalog / 1e9:.2f} GB)", flush=True)
+    shutil.rmtree(root)
+
+
+def growth(figures: dict[int, float]) -> str:
+    """Constant, log or linear: the exponent k of t ~ n^k between the smallest and the largest size."""
+    sizes = sorted(figures)
+    if len(sizes) < 2 or min(figures.values()) <= 0:
+        return "-"
+    k = math.log(figures[sizes[-1]] / figures[sizes[0]]) / math.log(sizes[-1] / sizes[0])
+    name = "constant" if k < 0.1 else "log" if k < 0.5 else "linear" if k < 1.2 else "worse than linear"
+    return f"{name} (n^{k:.2f})"
+
+
+def table(rows: dict[str, Row], sizes: list[int]) -> str:
+    """The curve as a Markdown table."""
+    head = "| command | " + " | ".join(f"{n:,} documents" for n in sizes) + " | growth |"
+    lines = [head, "|---|" + "---|" * (len(sizes) + 1)]
+    for row in rows.values():
+        if row.label.startswith("archive"):
+            cells = [f"{row.seconds[n]:.2f} GB ({row.note[n]})" for n in sizes]
+        else:
+            cells = [f"{row.seconds[n]:.2f} s, {row.rss_mb[n]:.0f} MB" for n in sizes]
+        lines.append(f"| {row.label} | " + " | ".join(cells) + f" | {growth(row.seconds)} |")
+    return "\n".join(lines)
+
+
+def run(sizes: list[int], scratch: Path) -> str:
+    """Measure every size, print the table and return it."""
+    rows: dict[str, Row] = {}
+    for size in sizes:
+        measure(size, scratch, rows)
+    text = table(rows, sizes)
+    print("\nscale: wall time and peak RSS of each command, in its own process\n" + text, flush=True)
+    return text
