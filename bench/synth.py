@@ -24,29 +24,35 @@ from archive.catalog import Catalog, DocumentRow, VersionRow
 from archive.document import Release, Version, format_captured, format_published
 from archive.store import version_filename
 
+
+def _pool(words: str) -> tuple[str, ...]:
+    """A word list, most frequent first."""
+    return tuple(words.split())
+
+
 # Words weighted by rank (Zipf), so queries range from terms in most documents to terms in a few.
-EN_WORDS = (
+EN_WORDS = _pool(
     "the of and to in on a for with the Republic Korea minister foreign affairs cooperation bilateral talks "
     "meeting held two sides agreed discussed ministry statement press Deputy Minister Ambassador delegation "
     "peace security economic trade energy culture development region Peninsula support exchange visit "
     "government relations partnership United Nations Council summit regional issues sustainable climate "
     "consultation agreement framework investment infrastructure humanitarian assistance friendship mutual "
     "Seoul Moscow Asia Pacific welfare nuclear disarmament maritime vaccine digital supply chain semiconductors"
-).split()
-RU_WORDS = (
+)
+RU_WORDS = _pool(
     "и в на с по о министр иностранных дел России Российской Федерации сотрудничество переговоры встреча "
     "стороны обсудили вопросы двустороннего развития отношений посол заместитель Министра глава делегации "
     "безопасности региона мира экономического торгового энергетического культурного обмена визит "
     "правительства партнёрства Организации Объединённых Наций Совета саммите ёмкий ещё всё соглашение "
     "консультации Москве Сеуле Азиатско-Тихоокеанском гуманитарной помощи дружбы взаимного уважения "
     "заявление брифинг официального представителя МИД Лавров Захарова Корея Республики Корея"
-).split()
-KO_WORDS = (
+)
+KO_WORDS = _pool(
     "외교부는 양국은 협력을 장관은 회담을 개최하였다 한국과 러시아 외교장관 양측은 논의하였다 대한민국 "
     "정부는 평화 안보 경제 통상 에너지 문화 발전 지역 한반도 지원 교류 방문 관계 동반자 유엔 "
     "안전보장이사회 정상회의 기후변화 협의 합의 투자 인프라 인도적 우호 상호 서울에서 모스크바 "
     "아시아 태평양 비핵화 해양 백신 디지털 공급망 반도체 차관은 대사는 대표단을 보도자료 외교부"
-).split()
+)
 
 
 @dataclass(frozen=True)
@@ -67,22 +73,22 @@ class Kind:
 KINDS = (  # (share of the archive, kind)
     (
         0.35,
-        Kind("mofa.go.kr", "m_5676", "Press Releases", "en", tuple(EN_WORDS),
+        Kind("mofa.go.kr", "m_5676", "Press Releases", "en", EN_WORDS,
              "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq={id}", False, None, (30, 90)),
     ),
     (
         0.25,
-        Kind("mofa.go.kr", "m_4080", "보도자료", "ko", tuple(KO_WORDS),
+        Kind("mofa.go.kr", "m_4080", "보도자료", "ko", KO_WORDS,
              "https://www.mofa.go.kr/www/brd/m_4080/view.do?seq={id}", False, timezone(timedelta(hours=9)), (20, 60)),
     ),
     (
         0.25,
-        Kind("mid.ru", "foreign_policy.news", "Новости", "ru", tuple(RU_WORDS),
+        Kind("mid.ru", "foreign_policy.news", "Новости", "ru", RU_WORDS,
              "https://mid.ru/ru/foreign_policy/news/{id}/", True, timezone(timedelta(hours=3)), (30, 90)),
     ),
     (
         0.15,
-        Kind("mid.ru", "foreign_policy.news", "News", "en", tuple(EN_WORDS),
+        Kind("mid.ru", "foreign_policy.news", "News", "en", EN_WORDS,
              "https://mid.ru/en/foreign_policy/news/{id}/", True, timezone(timedelta(hours=3)), (30, 90)),
     ),
 )  # fmt: skip
@@ -215,17 +221,20 @@ def _add(root: Path, doc: Doc, rows: Rows) -> int:
             out.write(data)
         size += len(data)
         at = format_captured(version.captured)
-        row = VersionRow(r.key, number, digest, path.relative_to(root).as_posix(), r.title, format_published(r.published), at)
+        row = VersionRow(
+            r.key, number, digest, path.relative_to(root).as_posix(), r.title, format_published(r.published), at
+        )
         rows["versions"].append(tuple(vars(row).values()))
         rows["observations"].append((r.key, r.url, at, "new" if number == 1 else "changed", number, ""))
     first, last = doc.versions[0], doc.versions[-1]
     r = last.release
     last_kind = "withdrawn" if doc.status == "withdrawn" else "unchanged"
+    last_seen = format_captured(last.captured) if last_kind == "withdrawn" else doc.last_visit
     rows["observations"].append((r.key, r.url, doc.last_visit, last_kind, len(doc.versions), ""))
     state = DocumentRow(
         r.key, r.site, r.collection, r.doc_id, r.language, r.url, r.title, format_published(r.published),
         len(doc.versions), len(doc.versions), doc.status, 0, None, None,
-        format_captured(first.captured), doc.last_visit, doc.last_visit,
+        format_captured(first.captured), last_seen, doc.last_visit,
     )  # fmt: skip
     rows["documents"].append(tuple(vars(state).values()))
     body = search.index_text("\n".join(r.body))
@@ -236,13 +245,15 @@ def _add(root: Path, doc: Doc, rows: Rows) -> int:
 
 def _flush(catalog: Catalog, rows: Rows, run_id: int) -> None:
     """Bulk-insert the queued rows."""
+    marks = ", ".join("?" * len(fields(DocumentRow)))
     sql = {
-        "documents": f"INSERT INTO documents ({_names(DocumentRow)}) VALUES ({', '.join('?' * len(fields(DocumentRow)))})",
+        "documents": f"INSERT INTO documents ({_names(DocumentRow)}) VALUES ({marks})",
         "versions": "INSERT INTO versions (key, number, sha256, path, title, published, captured) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         "observations": "INSERT INTO observations (key, url, run_id, at, kind, version, detail) "
         f"VALUES (?, ?, {int(run_id)}, ?, ?, ?, ?)",
-        "search": "INSERT INTO search (rowid, key, site, language, published, title, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "search": "INSERT INTO search (rowid, key, site, language, published, title, body) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
     }
     for table, queued in rows.items():
         catalog.db.executemany(sql[table], queued)

@@ -1,0 +1,89 @@
+"""The benchmarks stay runnable: their modules import, their imports are declared, their archives are real."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import sqlite3
+import sys
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from archive.recorder import Archive
+from bench import scale, synth
+
+ROOT = Path(__file__).parent.parent
+BENCH_MODULES = sorted(p.stem for p in (ROOT / "bench").glob("*.py"))
+LOCAL = {"archive", "bench", "crawler", "tests"}
+
+
+def test_every_bench_module_imports() -> None:
+    """Importing a section must not need what only its run needs (trafilatura is imported when extracting)."""
+    assert {"__main__", "crawl", "extract", "scale", "synth"} <= set(BENCH_MODULES)
+    for name in BENCH_MODULES:
+        module = importlib.import_module(f"bench.{name}")
+        assert module.__doc__, f"bench/{name}.py has no docstring"
+
+
+def _imported_names(path: Path) -> set[str]:
+    """Top-level names of every module `path` imports, in functions too."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_bench_imports_are_declared_dependencies() -> None:
+    """Every third-party module the bench imports is a dependency of pressroom or of its `bench` extra."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {
+        spec.split(";")[0].split("[")[0].split("=")[0].split(">")[0].split("<")[0].strip().lower().replace("-", "_")
+        for spec in [*project["dependencies"], *project["optional-dependencies"]["bench"]]
+    }
+    used = set().union(*(_imported_names(ROOT / "bench" / f"{name}.py") for name in BENCH_MODULES))
+    third_party = {n for n in used if n not in sys.stdlib_module_names and n not in LOCAL}
+    assert "trafilatura" in third_party  # the walk sees imports inside functions
+    assert third_party - declared == set()
+
+
+def test_synthetic_archive_is_what_reindex_rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generator writes the files and rows a crawl would: reindex finds no problem and the same rows."""
+    now = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+    monkeypatch.setattr(synth, "EDITED", 0.1)  # enough edits and withdrawals in a small archive
+    monkeypatch.setattr(synth, "WITHDRAWN", 0.1)
+    synth.write(tmp_path, 120, now, workers=2)
+    db = sqlite3.connect(tmp_path / "catalog.sqlite")
+    tables = ("documents", "versions", "search")
+    before = {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}  # noqa: S608
+    db.close()
+    scripts = {lang for (*_, lang) in (row[:5] for row in before["documents"])}
+    assert {"en", "ko", "ru"} <= scripts
+    assert any(row[9] == 2 for row in before["documents"]), "no document with an edit"
+    assert any(row[10] == "withdrawn" for row in before["documents"]), "no withdrawn document"
+
+    archive = Archive(tmp_path)
+    report = archive.reindex()
+    assert (report.documents, report.problems) == (120, [])
+    assert report.versions == len(before["versions"])
+    after = {t: sorted(archive.catalog.db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}  # noqa: S608
+    archive.close()
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    ("figures", "expected"),
+    [
+        ({10_000: 0.30, 100_000: 0.31, 1_000_000: 0.32}, "constant"),
+        ({10_000: 0.30, 100_000: 0.60, 1_000_000: 1.20}, "log"),
+        ({10_000: 1.0, 100_000: 10.0, 1_000_000: 100.0}, "linear"),
+        ({10_000: 1.0, 100_000: 100.0, 1_000_000: 10_000.0}, "worse than linear"),
+    ],
+)
+def test_growth_names_the_exponent(figures: dict[int, float], expected: str) -> None:
+    assert scale.growth(figures).split(" (")[0] == expected
