@@ -22,7 +22,7 @@ from archive.errors import ArchiveError
 from archive.recorder import Archive
 from crawler import revisit
 from crawler.config import Config, SiteConfig
-from crawler.errors import Blocked, Disallowed, FetchError, NotFound, ParseError
+from crawler.errors import Blocked, Disallowed, FetchError, HostGivenUp, NotFound, ParseError
 from crawler.fetchproc import AnyFetcher, FetchProcess
 from crawler.http import Fetcher, Page, Policy
 from crawler.raw import BuiltResponse, RawRef, RawWriter
@@ -44,12 +44,18 @@ class SiteReport:
     site: str
     counts: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
+    hosts_down: set[str] = field(default_factory=set)  # the reasons of hosts given up, each said once
 
-    def problem(self, kind: str, message: str) -> None:
-        """Count and log one failed or blocked URL."""
+    def problem(self, kind: str, message: str, *, host_down: str | None = None) -> None:
+        """Count and log one failed or blocked URL; for a host given up (`host_down`: its reason, the same
+        for every URL of the host), log the reason once instead of every URL."""
         self.counts[kind] += 1
         self.problems.append(f"{kind}: {message}")
-        logger.error("%s %s", kind, message)
+        if host_down is None:
+            logger.error("%s %s", kind, message)
+        elif host_down not in self.hosts_down:
+            self.hosts_down.add(host_down)
+            logger.error("%s %s: %s", kind, self.site, host_down)
 
     def summary(self) -> str:
         """One line: the counts of this site's run."""
@@ -69,6 +75,11 @@ class SiteReport:
         )
         parts = [f"{self.counts[k]} {k.replace('_', ' ')}" for k in order if self.counts[k]]
         return f"{self.site}: {', '.join(parts) or 'nothing found'}"
+
+
+def host_down(exc: BaseException) -> str | None:
+    """The host-wide reason of an error from a host given up for the run, or None for a URL's own error."""
+    return exc.reason if isinstance(exc, HostGivenUp) else None
 
 
 @dataclass(frozen=True)
@@ -223,11 +234,11 @@ class Engine:
                 continue
             except Blocked as exc:
                 self.archive.observe(None, url, "blocked", run_id=run_id, detail=exc.reason)
-                report.problem("blocked", str(exc))
+                report.problem("blocked", str(exc), host_down=host_down(exc))
                 continue
             except (FetchError, ParseError) as exc:
                 self.archive.observe(None, url, "failed", run_id=run_id, detail=str(exc))
-                report.problem("failed", str(exc))
+                report.problem("failed", str(exc), host_down=host_down(exc))
                 continue
             for item in found:
                 if site.in_scope(item.url, cfg):
@@ -310,14 +321,14 @@ class Engine:
             return kind
         if isinstance(exc, Blocked):
             self.archive.observe(key, url, "blocked", run_id=run_id, detail=exc.reason)
-            report.problem("blocked", str(exc))
+            report.problem("blocked", str(exc), host_down=host_down(exc))
             return "blocked"
         if isinstance(exc, Disallowed):
             report.counts["skipped"] += 1
             logger.warning("skipped %s", exc)
             return "skipped"
         if exc is not None:
-            return self._failed(report, key, url, run_id, str(exc))
+            return self._failed(report, key, url, run_id, str(exc), host=host_down(exc))
         assert fetch.page is not None
         return self._archive_page(site, fetch.page, url, key, report, run_id, known=fetch.known, parsed=fetch.parsed)
 
@@ -393,10 +404,12 @@ class Engine:
             logger.info("%s %s v%d  %s", outcome.kind, outcome.key, outcome.version, release.title[:70])
         return outcome.kind
 
-    def _failed(self, report: SiteReport, key: str, url: str, run_id: int, message: str) -> str:
+    def _failed(
+        self, report: SiteReport, key: str, url: str, run_id: int, message: str, *, host: str | None = None
+    ) -> str:
         try:
             self.archive.observe(key, url, "failed", run_id=run_id, detail=message)
         except ArchiveError as exc:  # a broken catalog must not hide the original failure
             logger.error("cannot record the failure of %s: %s", url, exc)
-        report.problem("failed", message)
+        report.problem("failed", message, host_down=host)
         return "failed"

@@ -8,7 +8,10 @@ PressroomError
       +-- Blocked                   an anti-bot challenge, a reset on every try, an empty list
       +-- NotFound                  404 / 410: the page is gone
       +-- RetryExhausted            transient failures (timeouts, resets, 429, 5xx) on every try
-      +-- HostGivenUp               the host asked us to wait longer than the cap; skipped this run
+      +-- HostGivenUp               the host is skipped for the rest of the run: it asked us to wait longer
+      |    |                        than the cap, its name does not resolve, it cannot be reached, or its
+      |    |                        robots.txt is unavailable
+      |    +-- HostBlocked          (also a Blocked) its robots.txt is itself a challenge page
       +-- Disallowed                robots.txt forbids the URL
 """
 
@@ -65,4 +68,8 @@ class Disallowed(FetchError):
 
 
 class HostGivenUp(FetchError):
-    """The host asked for a longer pause than we wait; it is skipped for the rest of the run."""
+    """The host is skipped for the rest of the run; `reason` is the same for every URL of that host."""
+
+
+class HostBlocked(Blocked, HostGivenUp):
+    """The host's robots.txt is a challenge page: the whole host blocks us for the rest of the run."""

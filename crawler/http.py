@@ -13,7 +13,9 @@ import asyncio
 import contextlib
 import email.utils
 import logging
+import os
 import re
+import socket
 import ssl
 import time
 import zlib
@@ -28,7 +30,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 
 from crawler.charset import decode_html
 from crawler.config import Config
-from crawler.errors import Blocked, Disallowed, FetchError, HostGivenUp, NotFound, RetryExhausted
+from crawler.errors import Blocked, Disallowed, FetchError, HostBlocked, HostGivenUp, NotFound, RetryExhausted
 from crawler.robots import RobotsRules, parse_robots
 
 logger = logging.getLogger(__name__)
@@ -113,6 +115,10 @@ class _Transient(Exception):
         self.status = status
 
 
+class _Unresolvable(Exception):
+    """The host name does not resolve: no retry within seconds will change that (no network, a typo)."""
+
+
 class _HostGate:
     """One request at a time per host, starts at least `interval` seconds apart."""
 
@@ -120,7 +126,13 @@ class _HostGate:
         self.interval = interval
         self.lock = asyncio.Lock()
         self.last_start: float | None = None
-        self.given_up: str | None = None
+        self.given_up: str | None = None  # why the host is skipped for the rest of the run
+        self.blocked = False  # whether that is because it blocks us (a challenge as its robots.txt)
+
+    def refuse(self, url: str) -> None:
+        """Raise the host's reason if it has been given up for this run."""
+        if self.given_up:
+            raise (HostBlocked if self.blocked else HostGivenUp)(url, self.given_up)
 
 
 class Fetcher:
@@ -170,8 +182,7 @@ class Fetcher:
         """GET `url` politely; raise a FetchError subclass when no usable page comes back."""
         host = _host(url)
         gate = self._gate(host, policy.min_interval)
-        if gate.given_up:
-            raise HostGivenUp(url, gate.given_up)
+        gate.refuse(url)
         if policy.obey_robots:
             await self._check_robots(url, policy)
         headers = httpx.Headers()
@@ -217,7 +228,8 @@ class Fetcher:
         if failures and all(f.kind == "reset" for f in failures):
             return Blocked(url, f"connection reset on every try ({tries} tries)")
         if failures and all(f.kind == "connect" for f in failures):
-            gate.given_up = f"{_host(url)} unreachable ({last.reason}); skipping it for the rest of this run"
+            gate.given_up = f"{_host(url)}: unreachable ({last.reason}); not crawling it this run"
+            return HostGivenUp(url, gate.given_up)
         return RetryExhausted(url, f"{last.reason} (after {tries} tries)", status=last.status)
 
     def _wait(self, state: RetryCallState) -> float:
@@ -234,7 +246,12 @@ class Fetcher:
         for _ in range(self.config.max_redirects + 1):
             gate = self._gate(_host(current), policy.min_interval)
             async with self._turn(gate):
-                status, resp_headers, body, sent = await self._request(current, headers)
+                try:
+                    status, resp_headers, body, sent = await self._request(current, headers)
+                except _Unresolvable as exc:
+                    host = _host(current)
+                    gate.given_up = f"{host}: cannot resolve the host name ({exc}); not crawling it this run"
+                    raise HostGivenUp(url, gate.given_up) from None
             location = resp_headers.get("location")
             if status in REDIRECT_STATUSES and location:
                 target = urljoin(current, location.strip())
@@ -272,8 +289,10 @@ class Fetcher:
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             raise FetchError(url, f"bad URL: {exc}") from None
         except httpx.ConnectError as exc:
+            if any(isinstance(e, socket.gaierror) for e in _chain(exc)):
+                raise _Unresolvable(_reason(exc)) from None
             kind = "reset" if _is_reset(exc) else "connect"
-            raise _Transient(f"cannot connect: {_reason(exc)}", kind=kind) from None
+            raise _Transient(f"cannot connect: {_connect_reason(exc)}", kind=kind) from None
         except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
             # A reset (what mid.ru's F5 does to unwelcome clients) differs from a body cut short.
             kind = "reset" if _is_reset(exc) else "broken"
@@ -327,10 +346,9 @@ class Fetcher:
                 self._robots[origin] = await self._load_robots(origin, policy)
         rules = self._robots[origin]
         if rules.error is not None:
-            # RFC 9309: robots.txt unreachable (5xx, network) means "assume complete disallow": we back off
-            # from the host for this run and say why; a challenge there means the whole host is blocking us.
-            kind = Blocked if isinstance(rules.error, Blocked) else FetchError
-            raise kind(url, f"robots.txt unavailable ({rules.error.reason}); not crawling {origin} this run")
+            # RFC 9309: robots.txt unreachable (5xx, network) means "assume complete disallow": the host was
+            # given up for this run when it failed, with the reason; a challenge there means it blocks us.
+            self._gate(_host(url), policy.min_interval).refuse(url)
         if rules.crawl_delay:
             self._gate(_host(url), rules.crawl_delay)
         if not rules.allowed(url, self.config.user_agent):
@@ -346,7 +364,9 @@ class Fetcher:
         except FetchError as exc:
             if exc.status is not None and 400 <= exc.status < 500 and exc.status not in RETRY_STATUSES:
                 return RobotsRules.allow_all(f"{url}: HTTP {exc.status}")
-            logger.warning("%s unavailable (%s): not crawling %s this run", url, exc.reason, origin)
+            if not gate.given_up:  # a host that cannot be reached at all has said so already
+                gate.given_up = f"{_host(url)}: robots.txt unavailable ({exc.reason}); not crawling it this run"
+                gate.blocked = isinstance(exc, Blocked)
             return RobotsRules.unavailable(url, exc)
         return parse_robots(page.text, source=url)
 
@@ -409,6 +429,14 @@ def _is_reset(exc: BaseException) -> bool:
 def _reason(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0][:200]
+
+
+def _connect_reason(exc: BaseException) -> str:
+    """The OS's reason for a failed connect ("Connection refused"), not httpx's "All connection attempts failed"."""
+    for cause in _chain(exc):
+        if isinstance(cause, OSError) and cause.errno is not None:
+            return os.strerror(cause.errno)
+    return _reason(exc)
 
 
 def _chain(exc: BaseException | None) -> Iterator[BaseException]:

@@ -1,5 +1,6 @@
 """Shared fixtures: the simulators on 127.0.0.1, a fast test configuration, the CLI runner, and a guard
-that fails any test trying to open a socket beyond the loopback interface."""
+that fails any test trying to open a socket beyond the loopback interface or to resolve a name (any name
+but a loopback one fails to resolve, as on a machine without network, and no DNS query is sent)."""
 
 from __future__ import annotations
 
@@ -28,19 +29,31 @@ min_interval = 0
 list_pages = 2
 """
 
+LOOPBACK_NAMES = ("127.0.0.1", "::1", "localhost")
 _real_connect = socket.socket.connect
 
 
 def _loopback_only(self: socket.socket, address: object) -> None:
     host = address[0] if isinstance(address, tuple) else str(address)
-    if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
+    if self.family in (socket.AF_INET, socket.AF_INET6) and host not in LOOPBACK_NAMES:
         raise AssertionError(f"test tried to reach {host}: tests never leave 127.0.0.1")
     _real_connect(self, address)  # type: ignore[arg-type]
+
+
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _resolve_loopback_only(host: object, *args: object, **kwargs: object) -> object:
+    """Resolve loopback names only: any other name fails as a name that does not exist, without a DNS query."""
+    if host is not None and (host.decode() if isinstance(host, bytes) else host) not in LOOPBACK_NAMES:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    return _real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)
 def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+    monkeypatch.setattr(socket, "getaddrinfo", _resolve_loopback_only)
 
 
 @pytest.fixture

@@ -197,19 +197,6 @@ def test_transient_503_is_retried(pressroom: Pressroom, mofa_sim: tuple[MofaSim,
     assert "12 new" in result.stderr
 
 
-def test_unreachable_host_is_one_clear_line(tmp_path: Path, config_file: Path) -> None:
-    import socket as s
-
-    with s.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    run = Pressroom(tmp_path / "a", config_file, {"mofa": f"http://127.0.0.1:{port}"})
-    result = run("crawl", "mofa", ok=False)
-    assert "Traceback" not in result.output
-    assert f"127.0.0.1:{port}/robots.txt unavailable" in result.stderr
-    assert "failed" in result.stderr and f"not crawling http://127.0.0.1:{port} this run" in result.stderr
-
-
 def test_user_errors_are_one_line(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
     result = pressroom("show", "mofa.go.kr/m_5676/1", ok=False)
     assert "no archive at" in result.stderr
