@@ -367,6 +367,8 @@ class Fetcher:
             if not gate.given_up:  # a host that cannot be reached at all has said so already
                 gate.given_up = f"{_host(url)}: robots.txt unavailable ({exc.reason}); not crawling it this run"
                 gate.blocked = isinstance(exc, Blocked)
+            # The engine reports a host given up once, as the run's error; this is the detail for -v.
+            logger.debug("%s unavailable (%s): not crawling %s this run", url, exc.reason, origin)
             return RobotsRules.unavailable(url, exc)
         return parse_robots(page.text, source=url)
 
