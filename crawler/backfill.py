@@ -13,13 +13,10 @@ visited release is fetched again.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,12 +26,11 @@ from crawler.engine import Engine, RunReport, SiteReport
 from crawler.errors import FetchError, ParseError
 from crawler.fetchproc import AnyFetcher
 from crawler.http import Policy
+from crawler.progress import LogProgress
 from crawler.raw import RawWriter
 from crawler.sites.base import BackfillRequest, Site, Source
 
 logger = logging.getLogger(__name__)
-
-PROGRESS_EVERY_S = 10.0  # plain log lines (no terminal): one progress line this often
 
 
 @dataclass
@@ -100,9 +96,8 @@ def journal_path(root: Path, site: str, since: date, until: date, collections: t
 class Backfill:
     """Walks a site's history through the same fetcher, parsers and archive as `crawl`."""
 
-    def __init__(self, engine: Engine, *, progress: bool | None = None) -> None:
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.progress = sys.stderr.isatty() if progress is None else progress
 
     async def run(self, site: Site, since: date, until: date, *, refresh: bool = False) -> RunReport:
         """Discover every release of `site` published in [since, until] and archive what is missing."""
@@ -186,47 +181,22 @@ class Backfill:
     ) -> None:
         cfg = self.engine.config.site(site.name)
         todo = [u for u in journal.found if u not in journal.done]
-        with self._progress(len(journal.found), len(journal.found) - len(todo)) as tick:
+        # The CLI gives a bar on a terminal; without one (a library caller), plain log lines.
+        progress = self.engine.progress or LogProgress("backfill")
+        progress.add(len(journal.found), done=len(journal.found) - len(todo))
 
-            def to_visit() -> Iterator[str]:
-                for url in todo:
-                    if not refresh and self.engine.archive.store.versions(site.doc_key(url)):
-                        report.counts["already_archived"] += 1
-                        journal.finish(url, "already_archived")
-                        tick()
-                    else:
-                        yield url
+        def to_visit() -> Iterator[str]:
+            for url in todo:
+                if not refresh and self.engine.archive.store.versions(site.doc_key(url)):
+                    report.counts["already_archived"] += 1
+                    journal.finish(url, "already_archived")
+                    progress.advance()
+                else:
+                    yield url
 
-            def visited(url: str, kind: str) -> None:
-                journal.finish(url, kind)
-                tick()
+        def visited(url: str, kind: str) -> None:
+            journal.finish(url, kind)
+            progress.advance()
 
-            if await self.engine.visit_many(fetcher, site, cfg, policy, to_visit(), report, run_id, done=visited):
-                logger.warning("%s: backfill stopped as asked; run it again to resume", site.name)
-
-    @contextlib.contextmanager
-    def _progress(self, total: int, already: int) -> Iterator[Callable[[], None]]:
-        start, last_log = time.monotonic(), 0.0
-        done = already
-
-        if self.progress:
-            import click
-
-            with click.progressbar(
-                length=total, label="backfill", file=sys.stderr, show_pos=True, show_eta=True
-            ) as bar:
-                bar.update(already)
-                yield lambda: bar.update(1)
-            return
-
-        def tick() -> None:
-            nonlocal done, last_log
-            done += 1
-            now = time.monotonic()
-            if now - last_log >= PROGRESS_EVERY_S or done == total:
-                last_log = now
-                rate = (done - already) / max(now - start, 1e-9)
-                eta = (total - done) / rate if rate else 0.0
-                logger.info("backfill: %d/%d done, %.1f/s, ETA %ds", done, total, rate, eta)
-
-        yield tick
+        if await self.engine.visit_many(fetcher, site, cfg, policy, to_visit(), report, run_id, done=visited):
+            logger.warning("%s: backfill stopped as asked; run it again to resume", site.name)

@@ -17,6 +17,7 @@ from archive.escape import visible
 from archive.recorder import Archive
 from crawler import __version__
 from crawler import config as configuration
+from crawler.cli_term import log_handler
 from crawler.config import Config
 from crawler.errors import ConfigError
 from crawler.sites import SITES, resolve
@@ -127,15 +128,20 @@ def cli(
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.WARNING if quiet else logging.INFO
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    for name in ("crawler", "archive"):
+    """One handler on stderr for pressroom's loggers, at the level asked for: -q warnings, default info,
+    -v debug, -vv also httpx's line per HTTP request (from the fetch process too, which forwards its records
+    to these loggers)."""
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    handler = log_handler(sys.stderr)
+    for name, at in (
+        ("crawler", level),
+        ("archive", level),
+        ("httpx", logging.INFO if verbose > 1 else logging.WARNING),
+    ):
         log = logging.getLogger(name)
         log.handlers[:] = [handler]
-        log.setLevel(logging.DEBUG if verbose else level)
+        log.setLevel(at)
         log.propagate = False
-    logging.getLogger("httpx").setLevel(logging.INFO if verbose > 1 else logging.WARNING)
 
 
 def safe(text: str) -> str:

@@ -18,6 +18,7 @@ from archive.document import Version
 from archive.recorder import check_writable
 from crawler import config as configuration
 from crawler.cli_base import Context, cli, friendly, print_version_file
+from crawler.cli_term import progress_display
 from crawler.engine import Engine, RunReport
 from crawler.sites import SITES, resolve
 from crawler.sites.base import Site
@@ -49,7 +50,7 @@ def crawl(obj: Context, sites: tuple[str, ...], ignore_robots: bool, wait_lock: 
     with archive.writing(wait=wait_lock):
         engine = Engine(archive, config)
         engine.revisit_all = revisit_all
-        with stop_on_signals(engine):
+        with stop_on_signals(engine), progress_display("crawl") as engine.progress:
             report = asyncio.run(engine.crawl(chosen))
     _print_report(report)
     if not report.ok:
@@ -115,7 +116,7 @@ def backfill(
     archive = obj.archive()
     with archive.writing(wait=wait_lock):
         engine = Engine(archive, config)
-        with stop_on_signals(engine):
+        with stop_on_signals(engine), progress_display("backfill") as engine.progress:
             report = asyncio.run(Backfill(engine).run(chosen, first, last, refresh=refresh))
     _print_report(report)
     if not report.ok:

@@ -25,6 +25,7 @@ from crawler.config import Config, SiteConfig
 from crawler.errors import Blocked, Disallowed, FetchError, HostGivenUp, NotFound, ParseError
 from crawler.fetchproc import AnyFetcher, FetchProcess
 from crawler.http import Fetcher, Page, Policy
+from crawler.progress import Progress
 from crawler.raw import BuiltResponse, RawRef, RawWriter
 from crawler.sites.base import ListingItem, Site, host_of
 
@@ -138,6 +139,7 @@ class Engine:
         self.raw: RawWriter | None = None
         # Set from another thread or a signal handler: finish the document in hand, then stop.
         self.stopping = threading.Event()
+        self.progress: Progress | None = None  # told what was found and what is done (the CLI shows it)
 
     def fetcher(self, sites: list[Site]) -> AnyFetcher:
         """A fetcher for these sites (with their CA bundles): in a second process where that is safe."""
@@ -205,8 +207,14 @@ class Engine:
         policy = self.policy(site, cfg)
         items = await self.discover(fetcher, site, cfg, policy, report, run_id)
         urls = [item.url for item in items]
-        urls += self.due_urls(site, cfg, exclude=set(urls))
-        if await self.visit_many(fetcher, site, cfg, policy, urls, report, run_id):
+        due = self.due_urls(site, cfg, exclude=set(urls))
+        logger.debug("%s: %d listed, %d known ones due for a revisit", site.name, len(urls), len(due))
+        urls += due
+        progress = self.progress
+        if progress is not None:
+            progress.add(len(urls))
+        done = (lambda url, kind: progress.advance()) if progress is not None else None
+        if await self.visit_many(fetcher, site, cfg, policy, urls, report, run_id, done=done):
             logger.warning("%s: stopping early, as asked", site.name)
 
     def due_urls(self, site: Site, cfg: SiteConfig, *, exclude: set[str]) -> list[str]:
@@ -240,6 +248,7 @@ class Engine:
                 self.archive.observe(None, url, "failed", run_id=run_id, detail=str(exc))
                 report.problem("failed", str(exc), host_down=host_down(exc))
                 continue
+            logger.debug("%s: %d items on %s", site.name, len(found), url)
             for item in found:
                 if site.in_scope(item.url, cfg):
                     items.setdefault(item.url, item)
@@ -388,6 +397,7 @@ class Engine:
         if page.status == 304:
             self.archive.observe(key, url, "not_modified", run_id=run_id)
             report.counts["not_modified"] += 1
+            logger.debug("not modified %s", key)
             doc = self.archive.catalog.document(key)
             self._keep_raw(site, page, key, "not_modified", doc.current_version if doc else None)
             return "not_modified"
@@ -402,6 +412,8 @@ class Engine:
             report.counts["restored"] += 1
         if outcome.kind != "unchanged":
             logger.info("%s %s v%d  %s", outcome.kind, outcome.key, outcome.version, release.title[:70])
+        else:
+            logger.debug("unchanged %s v%d", outcome.key, outcome.version)
         return outcome.kind
 
     def _failed(
