@@ -1,7 +1,7 @@
 """The SQLite index of the archive: documents, versions, observations and runs.
 
-The version files are the truth; `documents` and `versions` can always be rebuilt from them (`reindex`).
-Observations and runs record visits, which the files cannot tell, and survive a reindex.
+A cache of what the files say: `documents` and `versions` are rebuilt from the version files, `runs` and
+`observations` from the log (archive/log.py), `captures` from the WARC files (`reindex`).
 """
 
 from __future__ import annotations
@@ -135,6 +135,21 @@ class VersionRow:
     title: str
     published: str
     captured: str
+
+
+@dataclass(frozen=True)
+class CaptureRow:
+    """One raw capture (a WARC record) of a document, as `captures` indexes it."""
+
+    key: str | None  # None: a record that does not name its document (written before records did)
+    url: str
+    kind: str  # response | revisit
+    version: int | None
+    warc: str  # relative to the archive root
+    offset: int
+    length: int
+    record_id: str
+    at: str
 
 
 @dataclass(frozen=True)
@@ -282,13 +297,26 @@ class Catalog:
         ).fetchone()
         return (row[0], row[1], row[2], row[3], row[4]) if row else None
 
-    def start_run(self, *, command: str, sites: list[str], started: str) -> int:
-        """Record the start of a run and return its id."""
-        cur = self.db.execute(
-            "INSERT INTO runs (command, sites, started) VALUES (?, ?, ?)", (command, " ".join(sites), started)
+    def last_run_id(self) -> int:
+        """The highest run id recorded (0 if none)."""
+        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0])
+
+    def start_run(
+        self,
+        *,
+        run_id: int,
+        command: str,
+        sites: str,
+        started: str,
+        finished: str | None = None,
+        status: str = "running",
+        counts: dict[str, int] | None = None,
+    ) -> None:
+        """Record a run (at its start; a rebuild gives the whole of it)."""
+        self.db.execute(
+            "INSERT INTO runs (id, command, sites, started, finished, status, counts) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (run_id, command, sites, started, finished, status, json.dumps(counts or {}, sort_keys=True)),
         )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
 
     def finish_run(self, run_id: int, *, finished: str, status: str, counts: dict[str, int]) -> None:
         """Record the end of a run."""
@@ -306,11 +334,19 @@ class Catalog:
         keys = ("id", "command", "sites", "started", "finished", "status", "counts")
         return [dict(zip(keys, r[:6] + (json.loads(r[6]),), strict=True)) for r in rows]
 
-    def clear_index(self) -> None:
-        """Forget every document and version (observations and runs are kept)."""
-        self.db.execute("DELETE FROM documents")
-        self.db.execute("DELETE FROM versions")
-        self.db.execute("DELETE FROM search")
+    def all_observations(self) -> list[ObservationRow]:
+        """Every observation, in the order recorded."""
+        return [ObservationRow(*r) for r in self.db.execute(f"SELECT {_cols(ObservationRow)} FROM observations")]
+
+    def capture_owners(self) -> dict[tuple[str, int], tuple[str, int | None]]:
+        """(warc, offset) -> (key, version) of every indexed capture."""
+        rows = self.db.execute("SELECT warc, offset, key, version FROM captures")
+        return {(warc, offset): (key, version) for warc, offset, key, version in rows}
+
+    def clear(self, *, captures: bool) -> None:
+        """Forget everything but the raw captures' index (with `captures`, that too), before a rebuild."""
+        for table in ("documents", "versions", "search", "observations", "runs", *(["captures"] if captures else [])):
+            self.db.execute(f"DELETE FROM {table}")
 
 
 class _Transaction:

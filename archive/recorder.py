@@ -1,7 +1,7 @@
-"""The archive as the crawler sees it: record a release, record a visit, rebuild the index.
+"""The archive as the crawler sees it: runs, record a release, record a visit, rebuild the index.
 
-Writes go file first, catalog second, so a crash leaves at most an unindexed file, which the next
-`record` of that document or a `reindex` picks up.
+Writes go file first, log second, catalog third, so a crash leaves at most an unindexed file or a logged
+visit the catalog does not know, which the next `record` of that document or a `reindex` picks up.
 """
 
 from __future__ import annotations
@@ -9,16 +9,17 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archive import search
-from archive.catalog import CATALOG_NAME, Catalog, DocumentRow, VersionRow
+from archive import log, search
+from archive.catalog import CATALOG_NAME, CaptureRow, Catalog, DocumentRow, VersionRow
 from archive.document import Release, Version, format_captured, format_published
-from archive.errors import ArchiveError, CorruptVersion, UnknownDocument
+from archive.errors import ArchiveError, UnknownDocument
+from archive.runs import RunLog
 from archive.store import Store, StoredVersion, split_key
 
 logger = logging.getLogger(__name__)
@@ -54,14 +55,15 @@ class ReindexReport:
     problems: list[str] = field(default_factory=list)
 
 
-class Archive:
-    """One archive root: its version files, its catalog and its writer lock."""
+class Archive(RunLog):
+    """One archive root: its version files, its catalog, its log and its writer lock."""
 
     def __init__(self, root: Path, *, clock: Callable[[], datetime] = utcnow, store: Store | None = None) -> None:
         self.root = root
         self.clock = clock
         self.store = store or Store(root)
         self._catalog: Catalog | None = None
+        self._logs: dict[int | None, log.LogFile] = {}  # open log files by run id (None: outside runs)
 
     @property
     def catalog(self) -> Catalog:
@@ -71,7 +73,10 @@ class Archive:
         return self._catalog
 
     def close(self) -> None:
-        """Close the catalog."""
+        """Close the catalog and any open log file."""
+        for logfile in self._logs.values():
+            logfile.close()
+        self._logs.clear()
         if self._catalog is not None:
             self._catalog.close()
             self._catalog = None
@@ -130,9 +135,9 @@ class Archive:
         restored = doc is not None and doc.status == "withdrawn"
         with self.catalog.transaction():
             if kind in ("new", "changed"):
-                self.catalog.add_version(self._version_row(stored[-1], release, digest, now))
+                self.catalog.add_version(self.version_row(stored[-1], release, digest, now))
             self.catalog.upsert_document(
-                _document_row(
+                document_row(
                     release,
                     current_version=number,
                     latest_version=stored[-1].number,
@@ -152,11 +157,19 @@ class Archive:
             if restored and kind == "unchanged":
                 kind = "restored"
             elif restored:
-                self.catalog.observe(
+                self._observe(
                     key=key, url=release.url, run_id=run_id, at=now, kind="restored", version=number, touch=False
                 )
-            self.catalog.observe(
-                key=key, url=release.url, run_id=run_id, at=now, kind=kind, version=number, touch=False
+            self._observe(
+                key=key,
+                url=release.url,
+                run_id=run_id,
+                at=now,
+                kind=kind,
+                version=number,
+                touch=False,
+                etag=etag,
+                last_modified=last_modified,
             )
         return Outcome(key, kind, number, restored)
 
@@ -175,7 +188,7 @@ class Archive:
             return Outcome(release.key, kind, number)
         with self.catalog.transaction():
             if kind in ("new", "changed"):
-                self.catalog.add_version(self._version_row(stored[-1], release, digest, now))
+                self.catalog.add_version(self.version_row(stored[-1], release, digest, now))
             self.catalog.update_document(
                 release.key,
                 current_version=number,
@@ -184,7 +197,7 @@ class Archive:
                 published=format_published(release.published),
             )
             search.update(self.catalog.db, release.key, release)
-            self.catalog.observe(
+            self._observe(
                 key=release.key,
                 url=release.url,
                 run_id=run_id,
@@ -200,7 +213,7 @@ class Archive:
         doc = self.catalog.document(key) if key else None
         now = self.now()
         with self.catalog.transaction():
-            self.catalog.observe(
+            self._observe(
                 key=key if doc else None,
                 url=url,
                 run_id=run_id,
@@ -228,12 +241,13 @@ class Archive:
         with self.catalog.transaction():
             status = "withdrawn" if kind == "withdrawn" else doc.status
             self.catalog.update_document(key, misses=misses, status=status)
-            self.catalog.observe(
+            self._observe(
                 key=key, url=url, run_id=run_id, at=self.now(), kind=kind, version=doc.current_version, detail=detail
             )
         return kind
 
-    def _version_row(self, stored: StoredVersion, release: Release, digest: str, captured: str) -> VersionRow:
+    def version_row(self, stored: StoredVersion, release: Release, digest: str, captured: str) -> VersionRow:
+        """The catalog row of a stored version."""
         return VersionRow(
             key=stored.key,
             number=stored.number,
@@ -254,7 +268,7 @@ class Archive:
                 version = self.store.read(sv)
                 logger.warning("indexing %s, left unindexed by an interrupted run", sv.path)
                 self.catalog.add_version(
-                    self._version_row(sv, version.release, version.release.sha256(), format_captured(version.captured))
+                    self.version_row(sv, version.release, version.release.sha256(), format_captured(version.captured))
                 )
 
     # reading ----------------------------------------------------------------------------------------
@@ -276,58 +290,15 @@ class Archive:
 
     # rebuilding -------------------------------------------------------------------------------------
 
-    def reindex(self) -> ReindexReport:
-        """Rebuild documents and versions from the files alone; keep observations and runs."""
-        report = ReindexReport()
-        for path in self.store.remove_temporary():
-            logger.warning("removed %s, left by an interrupted write", path)
-        previous = {row.key: row for row in self.catalog.documents()}
-        with self.catalog.transaction():
-            self.catalog.clear_index()
-            for key in self.store.document_keys():
-                good: list[tuple[StoredVersion, Version]] = []
-                for sv in self.store.versions(key):
-                    try:
-                        good.append((sv, self.store.read(sv)))
-                    except CorruptVersion as exc:
-                        report.problems.append(str(exc))
-                if not good:
-                    continue
-                for sv, version in good:
-                    r = version.release
-                    self.catalog.add_version(self._version_row(sv, r, r.sha256(), format_captured(version.captured)))
-                self._reindex_document(key, good, previous.get(key))
-                report.documents += 1
-                report.versions += len(good)
-        return report
+    def reindex(self, captures: Iterable[CaptureRow] | None = None) -> ReindexReport:
+        """Rebuild the whole catalog from the files: versions, the log's runs and visits, and `captures` (the
+        WARC files' records, read by the caller) if given; without them the captures' index is kept."""
+        from archive.rebuild import rebuild
 
-    def _reindex_document(
-        self, key: str, good: list[tuple[StoredVersion, Version]], before: DocumentRow | None
-    ) -> None:
-        observations = self.catalog.observations(key)
-        numbers = {sv.number for sv, _ in good}
-        current = next((o.version for o in reversed(observations) if o.version in numbers), good[-1][0].number)
-        release = next(v.release for sv, v in good if sv.number == current)
-        search.update(self.catalog.db, key, release)
-        seen = [o.at for o in observations if o.kind in SEEN_KINDS]
-        last_seen = max([format_captured(good[-1][1].captured), *seen])
-        self.catalog.upsert_document(
-            _document_row(
-                release,
-                current_version=current,
-                latest_version=good[-1][0].number,
-                status=before.status if before else "active",
-                misses=before.misses if before else 0,
-                etag=before.etag if before else None,
-                last_modified=before.last_modified if before else None,
-                first_seen=format_captured(good[0][1].captured),
-                last_seen=last_seen,
-                last_visit=max([last_seen, *(o.at for o in observations)]),
-            )
-        )
+        return rebuild(self, captures)
 
 
-def _document_row(release: Release, **state: Any) -> DocumentRow:
+def document_row(release: Release, **state: Any) -> DocumentRow:
     """A catalog row: what the release says, plus the visit state given."""
     return DocumentRow(
         key=release.key,

@@ -195,7 +195,8 @@ def write(root: Path, count: int, now: datetime, *, workers: int = 2) -> int:
     jobs = [(root, start, min(count, start + CHUNK), count, now) for start in range(0, count, CHUNK)]
     try:
         catalog.db.execute("BEGIN")
-        run_id = catalog.start_run(command="backfill", sites=["mofa.go.kr", "mid.ru"], started=format_captured(now))
+        run_id = catalog.last_run_id() + 1
+        catalog.start_run(run_id=run_id, command="backfill", sites="mofa.go.kr mid.ru", started=format_captured(now))
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for size, rows in pool.imap(_write_chunk, jobs):
                 written += size
@@ -233,7 +234,7 @@ def _add(root: Path, doc: Doc, rows: Rows) -> int:
     rows["observations"].append((r.key, r.url, doc.last_visit, last_kind, len(doc.versions), ""))
     state = DocumentRow(
         r.key, r.site, r.collection, r.doc_id, r.language, r.url, r.title, format_published(r.published),
-        len(doc.versions), len(doc.versions), doc.status, 0, None, None,
+        len(doc.versions), len(doc.versions), doc.status, int(doc.status == "withdrawn"), None, None,
         format_captured(first.captured), last_seen, doc.last_visit,
     )  # fmt: skip
     rows["documents"].append(tuple(vars(state).values()))

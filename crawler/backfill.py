@@ -123,7 +123,7 @@ class Backfill:
                 len(journal.found),
                 len(journal.done),
             )
-        run_id = archive.catalog.start_run(command="backfill", sites=[site.name], started=archive.now())
+        run_id = archive.start_run("backfill", [site.name])
         report = SiteReport(site.name)
         status = "failed"
         self.engine.raw = RawWriter(archive.root, run_id, archive.clock())
@@ -138,7 +138,7 @@ class Backfill:
             return run
         finally:
             self.engine.close_raw()
-            archive.catalog.finish_run(run_id, finished=archive.now(), status=status, counts=dict(report.counts))
+            archive.finish_run(run_id, status=status, counts=dict(report.counts))
 
     async def _discover(
         self, fetcher: AnyFetcher, site: Site, sources: list[Source], journal: Journal, report: SiteReport, run_id: int

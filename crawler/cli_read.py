@@ -284,10 +284,12 @@ def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
 @click.pass_obj
 @friendly
 def reindex(obj: Context) -> None:
-    """Rebuild the catalog from the version files alone (keeps the record of visits and runs)."""
+    """Rebuild the catalog from the files: versions, the log of runs and visits, and the WARC captures."""
+    from crawler.raw import scan_captures
+
     archive = obj.reading()
     with archive.writing():
-        report = archive.reindex()
+        report = archive.reindex(scan_captures(archive.root))
     for problem in report.problems:
         click.echo(f"problem: {problem}", err=True)
     click.echo(f"{report.documents} documents, {report.versions} versions indexed", err=True)

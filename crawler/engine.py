@@ -177,9 +177,7 @@ class Engine:
 
     async def crawl(self, sites: list[Site], *, command: str = "crawl") -> RunReport:
         """Read each site's newest items and archive what is new or changed."""
-        run_id = self.archive.catalog.start_run(
-            command=command, sites=[s.name for s in sites], started=self.archive.now()
-        )
+        run_id = self.archive.start_run(command, [s.name for s in sites])
         reports = [SiteReport(site.name) for site in sites]
         status = "failed"
         self.raw = RawWriter(self.archive.root, run_id, self.archive.clock())
@@ -200,7 +198,7 @@ class Engine:
             totals: Counter[str] = Counter()
             for report in reports:
                 totals.update(report.counts)
-            self.archive.catalog.finish_run(run_id, finished=self.archive.now(), status=status, counts=dict(totals))
+            self.archive.finish_run(run_id, status=status, counts=dict(totals))
 
     async def _crawl_site(self, fetcher: AnyFetcher, site: Site, report: SiteReport, run_id: int) -> None:
         cfg = self.config.site(site.name)
@@ -361,11 +359,11 @@ class Engine:
             return
         try:
             if kind in ("new", "changed", "reverted"):
-                ref, record = self.raw.response(site.name, page, built), "response"
+                ref, record = self.raw.response(site.name, page, key, version or 1, built), "response"
             else:
                 last = self.archive.catalog.latest_response(key)
                 refers = RawRef(last[0], last[1], last[2], last[3], last[4]) if last else None
-                ref, record = self.raw.revisit(site.name, page, refers), "revisit"
+                ref, record = self.raw.revisit(site.name, page, refers, key, version), "revisit"
             self.archive.catalog.add_capture(
                 key=key,
                 url=page.final_url,
@@ -393,7 +391,7 @@ class Engine:
         parsed: Future[Release] | None = None,
     ) -> str:
         # A new document's response will be kept: build its WARC records while the version file is synced.
-        built = self.raw.prepare(page) if self.raw is not None and not known and page.status == 200 else None
+        built = self.raw.prepare(page, key) if self.raw is not None and not known and page.status == 200 else None
         if page.status == 304:
             self.archive.observe(key, url, "not_modified", run_id=run_id)
             report.counts["not_modified"] += 1

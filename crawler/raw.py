@@ -5,13 +5,19 @@ confirmed the current version is a revisit record pointing at the capture that h
 body is stored as the parser saw it, after content decoding: the Content-Encoding and Transfer-Encoding
 headers are renamed so a WARC reader does not decode it twice. One file per site and run; every record
 is its own gzip member, so a file cut short by a crash still reads up to its last whole record.
+
+Each response and revisit record names the document and version it belongs to (`Pressroom-Document`,
+`Pressroom-Version`, WARC extension fields), so `reindex` rebuilds the index of captures from the files alone.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
+import re
 import zlib
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,15 +25,21 @@ from pathlib import Path
 from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from archive.catalog import CaptureRow
 from crawler import __version__
 from crawler.http import Page
+
+logger = logging.getLogger(__name__)
 
 # WARC 1.1 allows other revisit profiles: ours says the page differed only in parts we do not keep.
 SAME_CONTENT_PROFILE = "https://pressroom.invalid/warc/revisit/identical-extracted-content"
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+DOCUMENT_FIELD = "Pressroom-Document"
+VERSION_FIELD = "Pressroom-Version"
 GZIP_LEVEL = 1
 _RENAMED = {
     "content-encoding": "X-Pressroom-Original-Content-Encoding",
@@ -55,6 +67,8 @@ class BuiltResponse:
     response: bytes
     record_id: str
     date: str
+    key: str
+    version: int
 
 
 class RawWriter:
@@ -85,13 +99,17 @@ class RawWriter:
                 handle.write(_member(writer, info))
         return self._files[site], rel
 
-    def prepare(self, page: Page) -> Future[BuiltResponse]:
-        """Start building the records `response` would write for this page."""
-        return self._builder.submit(build_response, page)
+    def prepare(self, page: Page, key: str, version: int = 1) -> Future[BuiltResponse]:
+        """Start building the records `response` would write for this page (of a new document: version 1)."""
+        return self._builder.submit(build_response, page, key, version)
 
-    def response(self, site: str, page: Page, built: Future[BuiltResponse] | None = None) -> RawRef:
+    def response(
+        self, site: str, page: Page, key: str, version: int, built: Future[BuiltResponse] | None = None
+    ) -> RawRef:
         """Write the request and the whole response; return where the response record is."""
-        records = built.result() if built is not None else build_response(page)
+        records = built.result() if built is not None else None
+        if records is None or (records.key, records.version) != (key, version):
+            records = build_response(page, key, version)
         handle, rel = self._file(site)
         handle.write(records.request)
         start = handle.tell()
@@ -99,11 +117,14 @@ class RawWriter:
         handle.flush()
         return RawRef(rel, start, len(records.response), records.record_id, records.date)
 
-    def revisit(self, site: str, page: Page, refers_to: RawRef | None) -> RawRef:
+    def revisit(self, site: str, page: Page, refers_to: RawRef | None, key: str, version: int | None) -> RawRef:
         """Write a revisit record: a 304, or a 200 whose extracted content equals the current version."""
         handle, rel = self._file(site)
         profile = NOT_MODIFIED_PROFILE if page.status == 304 else SAME_CONTENT_PROFILE
         headers: dict[str, str] = {"WARC-Date": _warc_date(page.fetched_at), "WARC-Profile": profile}
+        headers[DOCUMENT_FIELD] = key
+        if version is not None:
+            headers[VERSION_FIELD] = str(version)
         if refers_to is not None:
             headers["WARC-Refers-To"] = refers_to.record_id
             headers["WARC-Refers-To-Date"] = refers_to.date
@@ -127,7 +148,7 @@ class RawWriter:
         self._files.clear()
 
 
-def build_response(page: Page) -> BuiltResponse:
+def build_response(page: Page, key: str, version: int) -> BuiltResponse:
     """The request and response records of a page, each its own gzip member (safe in any thread)."""
     writer = _writer()
     request = writer.create_warc_record(page.final_url, "request", http_headers=_request_headers(page))
@@ -137,7 +158,11 @@ def build_response(page: Page) -> BuiltResponse:
         payload=io.BytesIO(page.content),
         length=len(page.content),  # known: warcio then reads the body in place instead of copying it to a temp file
         http_headers=_response_headers(page),
-        warc_headers_dict={"WARC-Date": _warc_date(page.fetched_at)},
+        warc_headers_dict={
+            "WARC-Date": _warc_date(page.fetched_at),
+            DOCUMENT_FIELD: key,
+            VERSION_FIELD: str(version),
+        },
     )
     response.rec_headers.add_header("WARC-Concurrent-To", request.rec_headers.get_header("WARC-Record-ID"))
     return BuiltResponse(
@@ -145,6 +170,8 @@ def build_response(page: Page) -> BuiltResponse:
         _member(writer, response),
         response.rec_headers.get_header("WARC-Record-ID"),
         _warc_date(page.fetched_at),
+        key,
+        version,
     )
 
 
@@ -189,6 +216,42 @@ def read_response(root: Path, ref_path: str, offset: int) -> RawResponse:
                 body=record.raw_stream.read(),
             )
     raise ValueError(f"{ref_path}@{offset}: no record there")
+
+
+def scan_captures(root: Path) -> Iterator[CaptureRow]:
+    """Every response and revisit record under <root>/raw/, run by run, in the order written (for `reindex`).
+
+    A file cut short by a kill ends at its last whole record.
+    """
+    for path in sorted((root / "raw").glob("*/*.warc.gz"), key=_run_order):
+        rel = path.relative_to(root).as_posix()
+        with path.open("rb") as handle:
+            records = ArchiveIterator(handle)
+            try:
+                for record in records:
+                    if record.rec_type not in ("response", "revisit"):
+                        continue
+                    headers = record.rec_headers
+                    records.read_to_end(record)
+                    version = headers.get_header(VERSION_FIELD)
+                    yield CaptureRow(
+                        key=headers.get_header(DOCUMENT_FIELD),
+                        url=headers.get_header("WARC-Target-URI") or "",
+                        kind=record.rec_type,
+                        version=int(version) if version and version.isdigit() else None,
+                        warc=rel,
+                        offset=records.get_record_offset(),
+                        length=records.get_record_length(),
+                        record_id=headers.get_header("WARC-Record-ID") or "",
+                        at=headers.get_header("WARC-Date") or "",
+                    )
+            except (ArchiveLoadFailed, EOFError, OSError, zlib.error) as exc:
+                logger.warning("%s: read up to a broken or cut record (%s)", rel, exc)
+
+
+def _run_order(path: Path) -> tuple[int, str]:
+    match = re.search(r"-run([0-9]+)\.warc\.gz$", path.name)
+    return (int(match[1]) if match else 0, path.as_posix())
 
 
 def _warc_date(when: datetime) -> str:

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 def reextract(archive: Archive, sites: list[Site]) -> Counter[str]:
     """Parse the newest whole capture of every document of `sites` again; count what happened."""
     counts: Counter[str] = Counter()
-    run_id = archive.catalog.start_run(command="reextract", sites=[s.name for s in sites], started=archive.now())
+    run_id = archive.start_run("reextract", [s.name for s in sites])
     for site in sites:
         for doc in archive.catalog.documents(site=site.name):
             found = archive.catalog.latest_response(doc.key)
@@ -38,7 +38,5 @@ def reextract(archive: Archive, sites: list[Site]) -> Counter[str]:
             counts[outcome.kind] += 1
             if outcome.kind != "unchanged":
                 logger.info("reextracted %s v%d", doc.key, outcome.version)
-    archive.catalog.finish_run(
-        run_id, finished=archive.now(), status="partial" if counts["failed"] else "ok", counts=dict(counts)
-    )
+    archive.finish_run(run_id, status="partial" if counts["failed"] else "ok", counts=dict(counts))
     return counts

@@ -1,0 +1,161 @@
+"""`reindex`: the whole catalog rebuilt from the files, as if every run had been recorded again.
+
+Versions come from the version files, runs and visits from the log (archive/log.py), raw captures from the
+WARC files (read by the caller, which knows the WARC format); a document's visit state (current version,
+withdrawn or not, misses, validators, last visit) is replayed from its observations in the order they happened,
+the same rules `Archive.record` and `Archive.miss` apply as they go.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from archive import log, search
+from archive.catalog import CaptureRow
+from archive.document import Version, format_captured
+from archive.errors import CorruptVersion
+from archive.recorder import SEEN_KINDS, Archive, ReindexReport, document_row
+from archive.store import StoredVersion
+
+logger = logging.getLogger(__name__)
+
+# Outcomes of Archive.record: the page was there, so the document is active again.
+RECORD_KINDS = frozenset({"new", "unchanged", "changed", "reverted", "restored"})
+MISS_KINDS = frozenset({"missing", "withdrawn", "gone"})
+
+
+def rebuild(archive: Archive, captures: Iterable[CaptureRow] | None) -> ReindexReport:
+    """Rebuild the catalog in one transaction; what cannot be read is reported and left alone."""
+    report = ReindexReport()
+    for path in archive.store.remove_temporary():
+        logger.warning("removed %s, left by an interrupted write", path)
+    archive.ensure_log()
+    runs, outside = log.read_runs(archive.root, report.problems)
+    catalog = archive.catalog
+    owners = catalog.capture_owners() if captures is not None else {}
+    visits: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    with catalog.transaction():
+        catalog.clear(captures=captures is not None)
+        for run in runs:
+            catalog.start_run(
+                run_id=run.id,
+                command=run.command,
+                sites=run.sites,
+                started=run.started,
+                finished=run.finished,
+                status=run.status,
+                counts=run.counts,
+            )
+        # Runs never overlap (one writer at a time): merging by time keeps each run's own order.
+        for o in heapq.merge(*(r.observations for r in runs), outside, key=lambda o: str(o.get("at", ""))):
+            try:
+                catalog.observe(
+                    key=o.get("key"),
+                    url=o["url"],
+                    run_id=o.get("run"),
+                    at=o["at"],
+                    kind=o["kind"],
+                    version=o.get("version"),
+                    detail=o.get("detail", ""),
+                    touch=False,
+                )
+            except (KeyError, ValueError) as exc:
+                report.problems.append(f"log: a visit that cannot be recorded ({exc}): {o}")
+                continue
+            if o.get("key"):
+                visits[o["key"]].append(o)
+        if captures is not None:
+            _index_captures(archive, captures, owners, report)
+        for key in archive.store.document_keys():
+            good: list[tuple[StoredVersion, Version]] = []
+            for sv in archive.store.versions(key):
+                try:
+                    good.append((sv, archive.store.read(sv)))
+                except CorruptVersion as exc:
+                    report.problems.append(str(exc))
+            if good:
+                _index_document(archive, key, good, visits.get(key, []))
+                report.documents += 1
+                report.versions += len(good)
+    return report
+
+
+def _index_captures(
+    archive: Archive,
+    captures: Iterable[CaptureRow],
+    owners: dict[tuple[str, int], tuple[str, int | None]],
+    report: ReindexReport,
+) -> None:
+    """Index the WARC records; one that does not name its document keeps what the old index said of it."""
+    unnamed = 0
+    for c in captures:
+        key, version = c.key, c.version
+        if key is None:
+            key, version = owners.get((c.warc, c.offset), (None, None))
+        if key is None:
+            unnamed += 1
+            continue
+        archive.catalog.add_capture(
+            key=key,
+            url=c.url,
+            kind=c.kind,
+            version=version,
+            warc=c.warc,
+            offset=c.offset,
+            length=c.length,
+            record_id=c.record_id,
+            at=c.at,
+        )
+    if unnamed:
+        logger.warning("%d WARC records name no document and were not indexed before: left out", unnamed)
+
+
+def _index_document(
+    archive: Archive, key: str, good: list[tuple[StoredVersion, Version]], visits: list[dict[str, Any]]
+) -> None:
+    for sv, version in good:
+        r = version.release
+        archive.catalog.add_version(archive.version_row(sv, r, r.sha256(), format_captured(version.captured)))
+    state = replay(visits, {sv.number for sv, _ in good}, good[-1][0].number)
+    release = next(v.release for sv, v in good if sv.number == state["current_version"])
+    search.update(archive.catalog.db, key, release)
+    state["first_seen"] = state["first_seen"] or format_captured(good[0][1].captured)
+    state["last_seen"] = state["last_seen"] or format_captured(good[-1][1].captured)
+    state["last_visit"] = state["last_visit"] or state["last_seen"]
+    archive.catalog.upsert_document(document_row(release, latest_version=good[-1][0].number, **state))
+
+
+def replay(visits: list[dict[str, Any]], numbers: set[int], latest: int) -> dict[str, Any]:
+    """A document's visit state after its observations, oldest first (the rules of record, observe, miss)."""
+    state: dict[str, Any] = {
+        "current_version": latest,
+        "status": "active",
+        "misses": 0,
+        "etag": None,
+        "last_modified": None,
+        "first_seen": None,
+        "last_seen": None,
+        "last_visit": None,
+    }
+    for o in visits:
+        kind, at = o["kind"], o["at"]
+        if o.get("version") in numbers:
+            state["current_version"] = o["version"]
+        state["last_visit"] = at
+        if kind in SEEN_KINDS:
+            state["misses"] = 0
+            state["last_seen"] = at
+            state["first_seen"] = state["first_seen"] or at
+        if kind in RECORD_KINDS:
+            state["status"] = "active"
+        elif kind in MISS_KINDS:
+            state["misses"] += 1
+            state["status"] = "withdrawn" if kind == "withdrawn" else state["status"]
+        for validator in ("etag", "last_modified"):
+            if o.get(validator) is not None:
+                state[validator] = o[validator]
+    return state

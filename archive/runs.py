@@ -1,0 +1,86 @@
+"""Runs and the log: every run and every visit outcome is appended to <archive>/log/ as it happens (archive/log.py),
+then recorded in the catalog, so `reindex` can rebuild the catalog's record of runs and visits from the files."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from archive import log
+from archive.catalog import CATALOG_NAME, Catalog
+from archive.errors import ArchiveError
+
+logger = logging.getLogger(__name__)
+
+
+class RunLog:
+    """The runs-and-log half of `Archive` (which provides the root, the clock and the catalog)."""
+
+    root: Path
+    clock: Callable[[], datetime]
+    _logs: dict[int | None, log.LogFile]
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog (see Archive)."""
+        raise NotImplementedError
+
+    def now(self) -> str:
+        """The clock's time as written in the catalog (see Archive)."""
+        raise NotImplementedError
+
+    def start_run(self, command: str, sites: list[str]) -> int:
+        """Record the start of a run (log first, then catalog) and return its id."""
+        self.ensure_log()
+        started = self.now()
+        # The log's ids count too: after a lost catalog, a run must not reuse an id the log already has.
+        run_id = max(self.catalog.last_run_id(), log.last_run_id(self.root)) + 1
+        try:
+            logfile = log.LogFile(self.root / log.LOG_DIR / log.run_file_name(started, run_id))
+            logfile.append({"event": "run", "run": run_id, "command": command, "sites": sites, "started": started})
+        except OSError as exc:
+            raise ArchiveError(f"cannot write the log of run {run_id} under {self.root / log.LOG_DIR}: {exc}") from None
+        self._logs[run_id] = logfile
+        self.catalog.start_run(run_id=run_id, command=command, sites=" ".join(sites), started=started)
+        return run_id
+
+    def finish_run(self, run_id: int, *, status: str, counts: dict[str, int]) -> None:
+        """Record the end of a run, and fsync its log."""
+        finished = self.now()
+        logfile = self._logs.pop(run_id, None)
+        try:
+            if logfile is not None:
+                logfile.append(
+                    {"event": "end", "run": run_id, "finished": finished, "status": status, "counts": counts}
+                )
+                logfile.close()
+        except OSError as exc:
+            logger.error("cannot finish the log of run %d: %s", run_id, exc)
+        self.catalog.finish_run(run_id, finished=finished, status=status, counts=counts)
+
+    def ensure_log(self) -> None:
+        """Create the log folder; an archive from before the log existed first gets its history written to it."""
+        folder = self.root / log.LOG_DIR
+        if folder.is_dir():
+            return
+        if (self.root / CATALOG_NAME).exists():
+            log.write_history(self.root, self.catalog.runs(limit=-1), self.catalog.all_observations())
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _observe(self, *, run_id: int | None, touch: bool = True, **seen: Any) -> None:
+        """Log one visit's outcome, then record it in the catalog (inside the caller's transaction)."""
+        event = {"event": "observation", "run": run_id, **{k: v for k, v in seen.items() if v is not None}}
+        try:
+            logfile = self._logs.get(run_id) or self._logs.get(None)
+            if logfile is None:  # a visit outside the runs this archive started (library use)
+                self.ensure_log()
+                logfile = self._logs[None] = log.LogFile(self.root / log.LOG_DIR / log.OUTSIDE_RUNS)
+            logfile.append(event)
+        except OSError as exc:
+            raise ArchiveError(f"cannot write the log under {self.root / log.LOG_DIR}: {exc}") from None
+        seen.pop("etag", None)
+        seen.pop("last_modified", None)
+        self.catalog.observe(run_id=run_id, touch=touch, **seen)
