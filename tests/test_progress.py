@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FAST_CONFIG
-from tests.ptyrun import run_pty
+from tests.ptyrun import PtyProcess, run_pty
 from tests.sim_mofa import MofaSim, make_releases
 from tests.simserver import SimServer
 
@@ -131,3 +132,29 @@ def test_v_adds_detail_and_default_does_not(tmp_path: Path, mofa_sim: tuple[Mofa
     assert len(unchanged) == 12, verbose.screen
     assert any(re.match(r"mofa\.go\.kr: \d+ items on http", line) for line in verbose.screen)
     assert not any(line.startswith("HTTP Request") for line in verbose.screen)
+
+
+def test_bar_fits_a_narrow_terminal(tmp_path: Path, slow_sim: tuple[MofaSim, SimServer]) -> None:
+    _, server = slow_sim
+    result = run_pty(args(tmp_path, server, "crawl", "mofa"), columns=40)
+    assert result.returncode == 0, result.text
+    screen = result.screen
+    bars = [line for line in screen if line.startswith("crawl [")]
+    assert len(bars) == 1 and len(bars[0]) < 40, "a wrapped bar would leave a copy per redraw:\n" + "\n".join(screen)
+
+
+def test_ctrl_c_message_lands_above_the_bar(tmp_path: Path, slow_sim: tuple[MofaSim, SimServer]) -> None:
+    sim, server = slow_sim
+    sim.delay = 0.2  # long enough a crawl to be interrupted in the middle
+    run = PtyProcess(args(tmp_path, server, "crawl", "mofa"))
+    try:
+        run.expect(rb"crawl \[#+-+\] [1-9]/20 ")
+        run.send_signal(signal.SIGINT)
+        result = run.wait()
+    finally:
+        run.close()
+    screen = result.screen
+    assert "SIGINT: finishing the document in hand, then stopping" in screen, screen
+    assert len(bar_lines(screen, "crawl")) == 1, screen
+    stopped = screen.index("mofa.go.kr: stopping early, as asked")
+    assert screen[stopped + 1].startswith("crawl [") and not screen[stopped + 1].endswith(" 20/20  ETA 0:00")
