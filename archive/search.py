@@ -92,7 +92,31 @@ def search(
     limit: int = 20,
 ) -> list[Hit]:
     """The best-ranked documents matching `query` (title matches weigh more than body matches)."""
-    sql = "SELECT key, published, bm25(search, 0, 0, 0, 0, 5.0, 1.0) AS rank FROM search WHERE search MATCH ?"
+    where, args = _where(query, site=site, language=language, since=since, until=until)
+    sql = f"SELECT key, published, bm25(search, 0, 0, 0, 0, 5.0, 1.0) AS rank FROM search WHERE {where}"
+    sql += " ORDER BY rank LIMIT ?"
+    return [Hit(key, published, -rank) for key, published, rank in db.execute(sql, [*args, limit])]
+
+
+def count(
+    db: sqlite3.Connection,
+    query: str,
+    *,
+    site: str | None = None,
+    language: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> int:
+    """How many documents match `query` and the filters, all of them, not only the shown ones."""
+    where, args = _where(query, site=site, language=language, since=since, until=until)
+    return int(db.execute(f"SELECT count(*) FROM search WHERE {where}", args).fetchone()[0])
+
+
+def _where(
+    query: str, *, site: str | None, language: str | None, since: str | None, until: str | None
+) -> tuple[str, list[object]]:
+    """The WHERE clause (and its arguments) of a query and its filters."""
+    sql = "search MATCH ?"
     args: list[object] = [match_expression(query)]
     for column, value, op in (
         ("site", site, "="),
@@ -103,9 +127,7 @@ def search(
         if value:
             sql += f" AND {column} {op} ?"
             args.append(value)
-    sql += " ORDER BY rank LIMIT ?"
-    args.append(limit)
-    return [Hit(key, published, -rank) for key, published, rank in db.execute(sql, args)]
+    return sql, args
 
 
 def snippet(paragraphs: tuple[str, ...], query: str, *, width: int = 180) -> tuple[str, list[tuple[int, int]]]:

@@ -29,6 +29,7 @@ from crawler.http import Policy
 from crawler.progress import LogProgress
 from crawler.raw import RawWriter
 from crawler.sites.base import BackfillRequest, Site, Source
+from crawler.wording import count
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ class Backfill:
                 journal.page(source.key, [i.url for i in items], next_url)
                 logger.debug("%s: %d items on %s", source.key, len(items), url)
                 url = next_url
-        logger.info("%s: %d releases found", site.name, len(journal.found))
+        logger.info("%s: %s found", site.name, count(len(journal.found), "release"))
 
     def _discovery_policy(self, site: Site, url: str) -> Policy:
         cfg = self.engine.config.site(site.name)

@@ -16,6 +16,8 @@ from archive.store import split_key
 from crawler.cli_base import Context, cli, friendly, output_option, print_version_file, safe
 from crawler.outfile import output_file, write_output
 from crawler.sites import SITES, resolve, site_for_url
+from crawler.wording import count as count_of
+from crawler.wording import table
 
 # Observations that say which text the site showed (a re-extraction stands for the page it re-read).
 SHOWN_KINDS = SEEN_KINDS | {"reextracted"}
@@ -185,7 +187,7 @@ def export(
     else:
         with output_file(output) as out:
             count = writer(rows, out)
-    click.echo(f"{count} records", err=True)
+    click.echo(count_of(count, "record"), err=True)
 
 
 def _day(value: str | None, option: str) -> str | None:
@@ -207,8 +209,12 @@ def changes(obj: Context, since: str | None, site: str | None) -> None:
     from archive.changes import changes as find
 
     archive = obj.reading()
-    for event in find(archive, since=_day(since, "--since"), site=resolve(site).name if site else None):
+    events = find(archive, since=_day(since, "--since"), site=resolve(site).name if site else None)
+    for event in events:
         click.echo(safe(event.summary()))
+    if not events:
+        scope = (f" since {since}" if since else "") + (f" on {resolve(site).name}" if site else "")
+        click.echo(f"no changed, reverted, withdrawn or restored documents{scope}", err=True)
 
 
 @cli.command()
@@ -229,7 +235,7 @@ def feed(obj: Context, since: str | None, site: str | None, output: Path | None)
         click.echo(text, nl=False)
     else:
         write_output(output, text)
-        click.echo(f"wrote {len(events)} entries to {output}", err=True)
+        click.echo(f"wrote {count_of(len(events), 'entry', 'entries')} to {output}", err=True)
 
 
 @cli.command()
@@ -238,7 +244,7 @@ def feed(obj: Context, since: str | None, site: str | None, output: Path | None)
 @click.option("--lang", default=None, help="Only documents in this language.")
 @click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only releases published on or after this day.")
 @click.option("--until", default=None, metavar="YYYY-MM-DD", help="Only releases published on or before this day.")
-@click.option("--limit", type=int, default=20, show_default=True, help="How many results.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many results.")
 @click.pass_obj
 @friendly
 def search(
@@ -248,16 +254,15 @@ def search(
     from archive import search as fts
 
     archive = obj.reading()
+    filters = {
+        "site": resolve(site).name if site else None,
+        "language": lang,
+        "since": _day(since, "--since"),
+        "until": _day(until, "--until"),
+    }
     try:
-        hits = fts.search(
-            archive.catalog.db,
-            query,
-            site=resolve(site).name if site else None,
-            language=lang,
-            since=_day(since, "--since"),
-            until=_day(until, "--until"),
-            limit=limit,
-        )
+        hits = fts.search(archive.catalog.db, query, limit=limit, **filters)
+        total = fts.count(archive.catalog.db, query, **filters)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     bold = sys.stdout.isatty()
@@ -266,7 +271,8 @@ def search(
         text, spans = fts.snippet(version.release.body, query)
         click.echo(safe(f"{hit.key}  {hit.published[:10]}  {version.release.title}"))
         click.echo(f"    {_highlight(text, spans if bold else [])}")
-    click.echo(f"{len(hits)} results", err=True)
+    shown = count_of(total, "result") if len(hits) == total else f"{len(hits)} of {count_of(total, 'result')}"
+    click.echo(shown + (" (--limit to see more)" if len(hits) < total else ""), err=True)
 
 
 def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
@@ -292,25 +298,29 @@ def reindex(obj: Context) -> None:
         report = archive.reindex(scan_captures(archive.root))
     for problem in report.problems:
         click.echo(f"problem: {problem}", err=True)
-    click.echo(f"{report.documents} documents, {report.versions} versions indexed", err=True)
+    click.echo(f"{count_of(report.documents, 'document')}, {count_of(report.versions, 'version')} indexed", err=True)
     if report.problems:
         sys.exit(1)
 
 
 @cli.command()
-@click.option("--limit", type=int, default=20, show_default=True, help="How many runs to list.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many runs to list.")
 @click.pass_obj
 @friendly
 def runs(obj: Context, limit: int) -> None:
     """List the most recent runs with their counts."""
     archive = obj.reading()
+    rows = []
     for run in archive.catalog.runs(limit):
         counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(run["counts"].items()) if v) or "-"
         finished = run["finished"] or "(running or killed)"
-        click.echo(
-            f"{run['id']:>5}  {run['started']}  {finished}  {run['status']:<8} {run['command']:<9} "
-            f"{run['sites']}: {counts}"
-        )
+        rows.append((str(run["id"]), run["started"], finished, run["status"], run["command"], run["sites"], counts))
+    if not rows:
+        click.echo(f"no runs yet in the archive at {archive.root}", err=True)
+        return
+    headers = ("RUN", "STARTED", "FINISHED", "STATUS", "COMMAND", "SITES", "COUNTS")
+    for line in table(headers, rows, right=frozenset({0})):
+        click.echo(line)
 
 
 @cli.command()
@@ -336,6 +346,6 @@ def status(obj: Context) -> None:
         withdrawn = sum(d.status == "withdrawn" for d in docs)
         started, state = last_any.get(name, ("never", "-"))
         click.echo(
-            f"{name}: {len(docs)} documents ({withdrawn} withdrawn), {len(due(docs, now, None))} due now; "
+            f"{name}: {count_of(len(docs), 'document')} ({withdrawn} withdrawn), {len(due(docs, now, None))} due now; "
             f"last success {last_ok.get(name, 'never')}; last run {started} ({state})"
         )

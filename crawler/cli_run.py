@@ -22,6 +22,7 @@ from crawler.cli_term import progress_display
 from crawler.engine import Engine, RunReport
 from crawler.sites import SITES, resolve
 from crawler.sites.base import Site
+from crawler.wording import count as count_of
 
 logger = logging.getLogger("crawler.cli")
 
@@ -126,7 +127,7 @@ def backfill(
 def _print_report(report: RunReport) -> None:
     for site in report.sites:
         click.echo(site.summary(), err=True)
-    click.echo(f"run {report.run_id}: {report.requests} requests", err=True)
+    click.echo(f"run {report.run_id}: {count_of(report.requests, 'request')}", err=True)
 
 
 @cli.command()
@@ -201,7 +202,7 @@ def schedule(obj: Context, sites: tuple[str, ...], duration: float | None) -> No
     check_writable(obj.root)
     scheduler = Scheduler(obj.root, config, chosen)
     scheduler.serve(duration=duration)
-    click.echo(f"scheduler stopped after {scheduler.runs} runs", err=True)
+    click.echo(f"scheduler stopped after {count_of(scheduler.runs, 'run')}", err=True)
 
 
 @cli.command()

@@ -28,6 +28,7 @@ from crawler.http import Fetcher, Page, Policy
 from crawler.progress import Progress
 from crawler.raw import BuiltResponse, RawRef, RawWriter
 from crawler.sites.base import ListingItem, Site, host_of
+from crawler.wording import clip
 
 logger = logging.getLogger(__name__)
 
@@ -409,7 +410,7 @@ class Engine:
         if outcome.restored and outcome.kind != "restored":  # came back edited: both are news
             report.counts["restored"] += 1
         if outcome.kind != "unchanged":
-            logger.info("%s %s v%d  %s", outcome.kind, outcome.key, outcome.version, release.title[:70])
+            logger.info("%s %s v%d  %s", outcome.kind, outcome.key, outcome.version, clip(release.title, 70))
         else:
             logger.debug("unchanged %s v%d", outcome.key, outcome.version)
         return outcome.kind

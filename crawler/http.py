@@ -32,6 +32,7 @@ from crawler.charset import decode_html
 from crawler.config import Config
 from crawler.errors import Blocked, Disallowed, FetchError, HostBlocked, HostGivenUp, NotFound, RetryExhausted
 from crawler.robots import RobotsRules, parse_robots
+from crawler.wording import count
 
 logger = logging.getLogger(__name__)
 
@@ -226,11 +227,11 @@ class Fetcher:
     def _exhausted(self, url: str, gate: _HostGate, failures: list[_Transient], last: _Transient) -> FetchError:
         tries = len(failures)
         if failures and all(f.kind == "reset" for f in failures):
-            return Blocked(url, f"connection reset on every try ({tries} tries)")
+            return Blocked(url, f"connection reset on every try ({count(tries, 'try', 'tries')})")
         if failures and all(f.kind == "connect" for f in failures):
             gate.given_up = f"{_host(url)}: unreachable ({last.reason}); not crawling it this run"
             return HostGivenUp(url, gate.given_up)
-        return RetryExhausted(url, f"{last.reason} (after {tries} tries)", status=last.status)
+        return RetryExhausted(url, f"{last.reason} (after {count(tries, 'try', 'tries')})", status=last.status)
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

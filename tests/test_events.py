@@ -61,9 +61,12 @@ def test_transient_failures_are_not_withdrawals(
 def test_runs_and_status(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
     pressroom("crawl", "mofa")
     pressroom("crawl", "mofa")
-    lines = pressroom("runs").stdout.splitlines()
+    header, *lines = pressroom("runs").stdout.splitlines()
+    assert header.split() == ["RUN", "STARTED", "FINISHED", "STATUS", "COMMAND", "SITES", "COUNTS"]
     assert len(lines) == 2 and "12 unchanged" in lines[0] and "12 new" in lines[1]
     assert all(" ok " in line for line in lines)
+    for column in ("STARTED", "STATUS", "COUNTS"):  # aligned: each column starts where its header does
+        assert {line.index(line.split()[header.split().index(column)]) for line in lines} == {header.index(column)}
     status = pressroom("status").stdout
     assert status.startswith("mofa.go.kr: 12 documents (0 withdrawn), 0 due now; last success 20")
 
@@ -143,7 +146,7 @@ def test_a_withdrawn_document_is_news_once(pressroom: Pressroom, mofa_sim: tuple
         assert "missing" not in later and "withdrawn" not in later and KEY not in later
         assert "mofa.go.kr: 11 unchanged\n" in later
     assert kinds(pressroom) == ["new", "missing", "withdrawn", "gone", "gone"]
-    assert pressroom("runs", "--limit", "1").stdout.split(": ")[-1].startswith("1 gone, 11 unchanged")
+    assert pressroom("runs", "--limit", "1").stdout.splitlines()[-1].endswith("  1 gone, 11 unchanged")
     changes = pressroom("changes").stdout.splitlines()
     assert [line.split()[1] for line in changes] == ["withdrawn"], "a withdrawal is one event"
     sim.restore(320033)
