@@ -210,6 +210,14 @@ class Fetcher:
                     except _Transient as exc:
                         failures.append(exc)
                         self._give_up_if_asked(url, gate, exc)
+                        if len(failures) < self.config.attempts:  # -v shows why a request takes long
+                            logger.debug(
+                                "%s: %s; trying again (try %d of %d)",
+                                url,
+                                exc.reason,
+                                len(failures) + 1,
+                                self.config.attempts,
+                            )
                         raise
         except _Transient as exc:
             raise self._exhausted(url, gate, failures, exc) from None

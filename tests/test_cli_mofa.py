@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -193,8 +194,11 @@ def test_transient_503_is_retried(pressroom: Pressroom, mofa_sim: tuple[MofaSim,
     sim.fail_next(
         "/eng/brd/m_5676/view.do?seq=320033", Reply(503, "busy", {"Retry-After": "0"}), Reply(0, action="reset")
     )
-    result = pressroom("crawl", "mofa")
+    result = pressroom("-v", "crawl", "mofa")
     assert "12 new" in result.stderr
+    view = "/eng/brd/m_5676/view.do?seq=320033"
+    assert f"{view}: HTTP 503; trying again (try 2 of 3)" in result.stderr, "-v says why a request takes long"
+    assert re.search(rf"{re.escape(view)}: connection broken: .*; trying again \(try 3 of 3\)", result.stderr)
 
 
 def test_user_errors_are_one_line(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:

@@ -158,3 +158,11 @@ def test_ctrl_c_message_lands_above_the_bar(tmp_path: Path, slow_sim: tuple[Mofa
     assert len(bar_lines(screen, "crawl")) == 1, screen
     stopped = screen.index("mofa.go.kr: stopping early, as asked")
     assert screen[stopped + 1].startswith("crawl [") and not screen[stopped + 1].endswith(" 20/20  ETA 0:00")
+
+
+def test_quiet_crawl_draws_no_bar(tmp_path: Path, mofa_sim: tuple[MofaSim, SimServer]) -> None:
+    _, server = mofa_sim
+    result = run_pty(args(tmp_path, server, "-q", "crawl", "mofa"))
+    assert result.returncode == 0, result.text
+    assert b"\r\x1b[K" not in result.output and not bar_lines(result.screen, "crawl")
+    assert result.screen == ["mofa.go.kr: 12 new", "run 1: 16 requests"]
