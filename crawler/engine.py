@@ -151,7 +151,7 @@ class Engine:
                 for host in self.policy(site, cfg).hosts:
                     bundles[host] = cfg.ca_bundle
         if self.use_fetch_process():
-            return FetchProcess(self.config, ca_bundles=bundles, close_fd=self.archive.store.lock_fd)
+            return FetchProcess(self.config, ca_bundles=bundles)
         return Fetcher(
             self.config, transport=self.transport, ca_bundles=bundles, sleep=self.sleep, monotonic=self.monotonic
         )
@@ -159,8 +159,9 @@ class Engine:
     def use_fetch_process(self) -> bool:
         """Whether to fetch in a child process: `fork_fetcher` if set, else when the config allows and it is safe.
 
-        fork() is only safe in a single-threaded process (the scheduler runs crawls in its threads), and an
-        injected transport, sleeper or clock lives in this process.
+        fork() is only safe in a single-threaded process (the scheduler runs crawls in its threads; and the
+        kernel's parent-death signal that ties the fetch process to this one follows the thread that started
+        it); an injected transport, sleeper or clock lives in this process.
         """
         if self.fork_fetcher is not None:
             return self.fork_fetcher

@@ -4,12 +4,10 @@ run reports and that every version archived before it is byte-identical afterwar
 from __future__ import annotations
 
 import random
-import signal
 import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from hypothesis import strategies as st
 from archive.recorder import Archive
 from crawler.sites import mofa
 from tests.conftest import FAST_CONFIG, Pressroom
+from tests.procs import assert_nothing_left, kill_run, wait_for
 from tests.sim_mofa import MofaSim, make_releases
 from tests.simserver import Reply, SimServer
 from tests.sitegen.mid import CHALLENGE
@@ -152,10 +151,18 @@ def test_kill_9_at_many_points_then_reindex(tmp_path: Path) -> None:
 
         def killed_rounds(count: int) -> None:
             for _ in range(count):
+                # Killed after a random number of release pages served: at a random point of its writing.
+                target = sum(sim.views.values()) + rng.randint(1, 90)
                 proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL, cwd=ROOT)
-                time.sleep(rng.uniform(0.3, 1.6))
-                proc.send_signal(signal.SIGKILL)
-                proc.wait(10)
+                try:
+                    wait_for(
+                        lambda t=target, p=proc: sum(sim.views.values()) >= t or p.poll() is not None,
+                        "the crawl to reach its kill point",
+                    )
+                    started = kill_run(proc)
+                finally:
+                    proc.kill()
+                assert_nothing_left(started)
 
         killed_rounds(3)  # killed while writing first versions
         assert subprocess.run(cmd, capture_output=True, timeout=120, cwd=ROOT).returncode == 0
@@ -208,7 +215,7 @@ def test_two_crawls_at_once(tmp_path: Path, mofa_sim: tuple[MofaSim, SimServer])
         "mofa",
     ]
     first = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    time.sleep(0.5)
+    wait_for(lambda: server.log, "the first crawl's first request: it holds the writer lock by then")
     second = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=ROOT)
     _, first_err = first.communicate(timeout=60)
     assert first.returncode == 0, first_err

@@ -7,6 +7,8 @@ import asyncio
 import logging
 import os
 import signal
+import subprocess
+import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -17,12 +19,26 @@ import pytest
 from archive.recorder import Archive
 from crawler.config import Config, SiteConfig
 from crawler.engine import Engine, SiteReport
+from crawler.errors import FetchError
 from crawler.fetchproc import FetchProcess
+from crawler.http import Policy
 from crawler.sites import SITES
+from tests.conftest import FAST_CONFIG
+from tests.procs import (
+    GONE_TIMEOUT_S,
+    alive,
+    assert_nothing_left,
+    descendants,
+    kill_run,
+    open_files,
+    process_name,
+    wait_for,
+)
 from tests.sim_mofa import MofaSim, make_releases
 from tests.simserver import Reply, SimServer
 
 SITE = SITES["mofa.go.kr"]
+ROOT = Path(__file__).parent.parent
 
 
 def config(base_url: str, **site: object) -> Config:
@@ -148,22 +164,94 @@ def test_a_dead_fetch_process_fails_the_urls_and_never_the_archive(tmp_path: Pat
     assert {k: v for k, v in after.items() if k in before} == before  # nothing archived was touched
 
 
-def test_the_fetch_process_does_not_hold_the_archive_lock(tmp_path: Path) -> None:
+def test_the_fetch_process_holds_nothing_of_the_archive(tmp_path: Path) -> None:
     archive = Archive(tmp_path)
     with archive.writing():
-        lock_fd = archive.store.lock_fd
-        assert lock_fd is not None
-        lock_path = os.readlink(f"/proc/self/fd/{lock_fd}")
+        archive.start_run("test", [])  # the WAL and the run log exist
+        held = {os.path.realpath(p) for p in open_files(os.getpid())}
+        archive_files = {p for p in held if p.startswith(str(tmp_path.resolve()))}
+        assert {Path(p).name for p in archive_files} >= {".pressroom.lock", "catalog.sqlite", "catalog.sqlite-wal"}
 
         async def child_fds() -> list[str]:
-            async with FetchProcess(config("http://127.0.0.1:9"), close_fd=lock_fd) as fetcher:
-                await asyncio.sleep(0.2)
-                pid = fetcher._process.pid
-                return [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+            async with FetchProcess(config("http://127.0.0.1:9")) as fetcher:
+                with pytest.raises(FetchError):  # answered: the child is up and serving
+                    await fetcher.get("http://127.0.0.1:9/", Policy(frozenset({"127.0.0.1"}), 0.0, False))
+                return open_files(fetcher._process.pid)
 
         links = asyncio.run(child_fds())
     archive.close()
-    assert links and lock_path not in links
+    assert links and not archive_files & {os.path.realpath(p) for p in links}
+
+
+def _run_cmd(root: Path, base_url: str) -> list[str]:
+    cfg = root / "pressroom.toml"
+    cfg.write_text(FAST_CONFIG, encoding="utf-8")
+    return [sys.executable, "-m", "crawler", "--archive", str(root / "a"), "--config", str(cfg),
+            "--base-url", f"mofa={base_url}", "crawl", "mofa"]  # fmt: skip
+
+
+def _fetch_process_of(pid: int) -> int:
+    """The fetch process of the run `pid`, once it has one."""
+    found: list[int] = []
+    wait_for(lambda: found.extend(p for p in descendants(pid) if process_name(p) == "pressroom-fetch") or found,
+             "the fetch process to start")  # fmt: skip
+    return found[0]
+
+
+def test_kill_9_of_a_crawl_leaves_no_fetch_process(tmp_path: Path) -> None:
+    sim = MofaSim(make_releases(40, start_year=2024, years=1))
+    sim.delay = 0.05  # a crawl of several seconds: killed in the middle of it
+    with SimServer(sim) as server:
+        proc = subprocess.Popen(_run_cmd(tmp_path, server.base_url), stderr=subprocess.DEVNULL, cwd=ROOT)
+        try:
+            child = _fetch_process_of(proc.pid)
+            wait_for(lambda: sum(sim.views.values()) >= 3, "the crawl to fetch releases")
+            catalog = str((tmp_path / "a" / "catalog.sqlite").resolve())
+            assert not [p for p in open_files(child) if p.startswith(catalog)], "the child holds the catalog"
+            started = kill_run(proc)
+        finally:
+            proc.kill()
+        assert child in started
+        assert_nothing_left(started)
+
+
+def test_sigterm_ends_the_fetch_process_and_the_run_reports_it(tmp_path: Path) -> None:
+    sim = MofaSim(make_releases(40, start_year=2024, years=1))
+    sim.delay = 0.05
+    with SimServer(sim) as server:
+        proc = subprocess.Popen(_run_cmd(tmp_path, server.base_url), stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        try:
+            child = _fetch_process_of(proc.pid)
+            wait_for(lambda: sum(sim.views.values()) >= 3, "the crawl to fetch releases")
+            os.kill(child, signal.SIGTERM)
+            assert_nothing_left({child})
+            _, stderr = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+    assert proc.returncode == 1, stderr
+    assert "the fetch process exited unexpectedly (exit code -15)" in stderr
+    assert "Traceback" not in stderr
+    assert stderr.rstrip().splitlines()[-2].startswith("mofa.go.kr: "), "the summary is printed"
+
+
+def test_the_fetch_process_exits_when_its_pipe_closes(tmp_path: Path) -> None:
+    async def run() -> tuple[int, int | None]:
+        fetcher = await FetchProcess(config("http://127.0.0.1:9")).__aenter__()
+        with pytest.raises(FetchError):  # answered: the child is up and serving
+            await fetcher.get("http://127.0.0.1:9/", Policy(frozenset({"127.0.0.1"}), 0.0, False))
+        assert fetcher._conn is not None and fetcher._loop is not None
+        fetcher._loop.remove_reader(fetcher._conn.fileno())
+        fetcher._conn.close()  # what a parent's death does on any system, without PR_SET_PDEATHSIG
+        try:
+            fetcher._process.join(GONE_TIMEOUT_S)
+            return fetcher._process.pid, fetcher._process.exitcode
+        finally:
+            if fetcher._process.is_alive():  # only if the test failed: never leave it behind
+                fetcher._process.kill()
+
+    pid, code = asyncio.run(run())
+    assert code == 0, "a clean exit of its own, not a kill"
+    assert not alive(pid)
 
 
 def test_a_stop_drops_the_pages_fetched_ahead(tmp_path: Path) -> None:
