@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 from archive import search
 from archive.errors import ArchiveError
+from archive.readonly import open_readonly
 
 CATALOG_NAME = "catalog.sqlite"
 
@@ -169,8 +171,16 @@ class ObservationRow:
 class Catalog:
     """A connection to the archive's SQLite index."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
+        self.readonly = readonly
+        self._copy: tempfile.TemporaryDirectory[str] | None = None
+        if readonly:
+            try:
+                self.db, self._copy = open_readonly(path)
+            except (sqlite3.Error, OSError) as exc:
+                raise ArchiveError(f"cannot read the catalog {path}: {exc}") from None
+            return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
@@ -182,8 +192,11 @@ class Catalog:
             raise ArchiveError(f"cannot open the catalog {path}: {exc}") from None
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (and remove the private copy a read-only catalog may have needed)."""
         self.db.close()
+        if self._copy is not None:
+            self._copy.cleanup()
+            self._copy = None
 
     def transaction(self) -> _Transaction:
         """A write transaction (BEGIN IMMEDIATE ... COMMIT, rolled back on error)."""

@@ -19,6 +19,7 @@ from archive import log, search
 from archive.catalog import CATALOG_NAME, CaptureRow, Catalog, DocumentRow, VersionRow
 from archive.document import Release, Version, format_captured, format_published
 from archive.errors import ArchiveError, UnknownDocument
+from archive.readonly import writable
 from archive.runs import RunLog
 from archive.store import Store, StoredVersion, split_key
 
@@ -67,9 +68,18 @@ class Archive(RunLog):
 
     @property
     def catalog(self) -> Catalog:
-        """The catalog, opened on first use."""
+        """The catalog, opened on first use (read-only when the archive cannot be written)."""
         if self._catalog is None:
-            self._catalog = Catalog(self.root / CATALOG_NAME)
+            path = self.root / CATALOG_NAME
+            if writable(self.root, path):
+                self._catalog = Catalog(path)
+            elif path.exists():
+                self._catalog = Catalog(path, readonly=True)
+            else:
+                raise ArchiveError(
+                    f"the archive at {self.root} has no catalog and cannot be written: "
+                    "run `pressroom reindex` on a writable copy"
+                )
         return self._catalog
 
     def close(self) -> None:
