@@ -60,6 +60,11 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.05, help="politeness: per-host spacing, seconds")
     parser.add_argument("--backfill-releases", type=int, default=20000, help="backfill: releases to backfill")
     parser.add_argument("--sizes", default="10000,100000,1000000", help="scale: archive sizes, comma-separated")
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="scale: write the archives into --scratch and stop; a later run there reuses them",
+    )
     parser.add_argument("--scratch", help="where the runs' archives go (default: a temporary folder, removed after)")
     parser.add_argument("--quiet-machine", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -90,7 +95,7 @@ def main() -> None:
         if "backfill" in chosen:
             crawl.scale(args.backfill_releases, scratch)
         if "scale" in chosen:
-            scale.run(sizes(args.sizes), scratch)
+            scale.run(sizes(args.sizes), scratch, prepare_only=args.prepare_only)
 
 
 def sizes(text: str) -> list[int]:

@@ -89,14 +89,16 @@ def prepare(root: Path, size: int, base_url: str) -> float:
     now = synth.utc_now()
     start = time.perf_counter()
     synth.write(root, size - SIM_RELEASES, now)
-    took = time.perf_counter() - start
-    # The crawled releases were visited long ago: they are the revisits the timed crawl will choose.
+    return time.perf_counter() - start
+
+
+def make_overdue(root: Path) -> None:
+    """Date the crawled releases' last visit long ago: they are the revisits the timed crawl will choose."""
     db = sqlite3.connect(root / "catalog.sqlite")
     with db:
         db.execute("UPDATE documents SET last_visit = ? WHERE CAST(doc_id AS INTEGER) < ?", (
-            synth.format_captured(now - timedelta(days=400)), synth.FIRST_ID))  # fmt: skip
+            synth.format_captured(synth.utc_now() - timedelta(days=400)), synth.FIRST_ID))  # fmt: skip
     db.close()
-    return took
 
 
 def one_document(root: Path) -> str:
@@ -109,14 +111,28 @@ def one_document(root: Path) -> str:
     return str(row[0])
 
 
-def measure(size: int, scratch: Path, rows: dict[str, Row]) -> None:
-    """Build an archive of `size` documents and time every command on it."""
+READY = "bench-ready"  # written into an archive once it is complete: a later run may reuse it
+
+
+def build(size: int, scratch: Path, base_url: str) -> Path:
+    """The archive of `size` documents in `scratch`: one a previous `--prepare-only` run left, or a new one."""
     root = scratch / f"scale-{size}"
+    if (root / READY).exists():
+        print(f"scale {size:,}: reusing the archive prepared in {root} (kept afterwards)", flush=True)
+        return root
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
+    took = prepare(root, size, base_url)
+    (root / READY).write_text(f"{size}\n", encoding="utf-8")
+    print(f"scale {size:,}: synthetic archive written in {took:.0f} s", flush=True)
+    return root
+
+
+def measure(size: int, scratch: Path, rows: dict[str, Row]) -> None:
+    """Build an archive of `size` documents (or reuse a prepared one) and time every command on it."""
     with serving(mofa_app(SIM_RELEASES, prerender=True)) as base_url:
-        took = prepare(root, size, base_url)
-        print(f"scale {size:,}: synthetic archive written in {took:.0f} s", flush=True)
+        reused = (scratch / f"scale-{size}" / READY).exists()
+        root = build(size, scratch, base_url)
         base = ["--archive", str(root)]
         key = one_document(root)
         since = synth.format_captured(synth.utc_now() - timedelta(days=30))[:10]
@@ -142,6 +158,7 @@ def measure(size: int, scratch: Path, rows: dict[str, Row]) -> None:
         export = root.parent / f"export-{size}.jsonl"
         record("export, everything", ["export", "--output", str(export)])
         export.unlink()
+        make_overdue(root)
         crawl_config = write_config(root.parent / f"crawl-{size}.toml", 2)
         record("crawl, nothing new", ["--config", str(crawl_config), "--base-url", f"mofa.go.kr={base_url}",
                                       "crawl", "mofa.go.kr"])  # fmt: skip
@@ -152,7 +169,8 @@ def measure(size: int, scratch: Path, rows: dict[str, Row]) -> None:
     disk.seconds[size] = int(du) * 1024 / 1e9
     disk.note[size] = f"catalog {catalog / 1e9:.2f}"
     print(f"  archive on disk {disk.seconds[size]:.2f} GB (catalog {catalog / 1e9:.2f} GB)", flush=True)
-    shutil.rmtree(root)
+    if not reused:
+        shutil.rmtree(root)
 
 
 def growth(figures: dict[int, float]) -> str:
@@ -178,9 +196,14 @@ def table(rows: dict[str, Row], sizes: list[int]) -> str:
     return "\n".join(lines)
 
 
-def run(sizes: list[int], scratch: Path) -> str:
-    """Measure every size, print the table and return it."""
+def run(sizes: list[int], scratch: Path, *, prepare_only: bool = False) -> str:
+    """Measure every size, print the table and return it (with `prepare_only`, write the archives and stop)."""
     rows: dict[str, Row] = {}
+    if prepare_only:
+        for size in sizes:
+            with serving(mofa_app(SIM_RELEASES, prerender=True)) as base_url:
+                build(size, scratch, base_url)
+        return ""
     for size in sizes:
         measure(size, scratch, rows)
     text = table(rows, sizes)
