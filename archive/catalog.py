@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS documents (
     last_visit TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
+-- Revisit selection and `status`: a site's documents by last visit (the old ones, most overdue first)
+-- and by publication (the young ones, revisited more often), without reading the table.
+CREATE INDEX IF NOT EXISTS documents_site_visit ON documents (site, last_visit, published, status);
+CREATE INDEX IF NOT EXISTS documents_site_published ON documents (site, published, last_visit, status);
 CREATE TABLE IF NOT EXISTS versions (
     key TEXT NOT NULL,
     number INTEGER NOT NULL,
@@ -62,6 +66,8 @@ CREATE TABLE IF NOT EXISTS observations (
     detail TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS observations_key ON observations (key, id);
+-- `changes` and `feed` look for a few kinds of event among every visit ever recorded.
+CREATE INDEX IF NOT EXISTS observations_kind ON observations (kind, at);
 CREATE TABLE IF NOT EXISTS captures (
     id INTEGER PRIMARY KEY,
     key TEXT NOT NULL,

@@ -328,7 +328,8 @@ def runs(obj: Context, limit: int) -> None:
 @friendly
 def status(obj: Context) -> None:
     """Per site: when a run last succeeded, how many documents are archived, withdrawn, and due."""
-    from crawler.revisit import due
+    from archive.revisits import count_documents
+    from crawler.revisit import due_in
 
     archive = obj.reading()
     now = archive.clock()
@@ -340,12 +341,12 @@ def status(obj: Context) -> None:
             if run["status"] == "ok":
                 last_ok[site] = run["finished"] or run["started"]
     for name in SITES:
-        docs = list(archive.catalog.documents(site=name))
-        if not docs and name not in last_any:
+        total, withdrawn = count_documents(archive.catalog, name)
+        if not total and name not in last_any:
             continue
-        withdrawn = sum(d.status == "withdrawn" for d in docs)
         started, state = last_any.get(name, ("never", "-"))
+        due, _ = due_in(archive.catalog, name, now, 0)
         click.echo(
-            f"{name}: {count_of(len(docs), 'document')} ({withdrawn} withdrawn), {len(due(docs, now, None))} due now; "
+            f"{name}: {count_of(total, 'document')} ({withdrawn} withdrawn), {due} due now; "
             f"last success {last_ok.get(name, 'never')}; last run {started} ({state})"
         )

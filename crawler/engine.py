@@ -219,10 +219,12 @@ class Engine:
 
     def due_urls(self, site: Site, cfg: SiteConfig, *, exclude: set[str]) -> list[str]:
         """Known documents of the site due for a revisit (all of them with `revisit_all`)."""
-        known = [d for d in self.archive.catalog.documents(site=site.name) if d.url not in exclude]
         if self.revisit_all:
-            return [d.url for d in known]
-        return [d.url for d in revisit.due(known, self.archive.clock(), cfg.revisit_limit)]
+            return [d.url for d in self.archive.catalog.documents(site=site.name) if d.url not in exclude]
+        # Ask for as many more as could be excluded, rather than reading every document of the site.
+        limit = cfg.revisit_limit + len(exclude)
+        _, due = revisit.due_in(self.archive.catalog, site.name, self.archive.clock(), limit)
+        return [d.url for d in due if d.url not in exclude][: cfg.revisit_limit]
 
     async def discover(
         self, fetcher: AnyFetcher, site: Site, cfg: SiteConfig, policy: Policy, report: SiteReport, run_id: int
