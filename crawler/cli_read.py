@@ -10,35 +10,16 @@ import click
 
 from archive import diff as difflib_
 from archive import export as exporting
-from archive.errors import UnknownDocument
 from archive.recorder import SEEN_KINDS, Archive
-from archive.store import split_key
 from crawler.cli_base import Context, cli, friendly, output_option, print_version_file, safe
+from crawler.dockey import resolve_doc
 from crawler.outfile import output_file, write_output
-from crawler.sites import SITES, resolve, site_for_url
+from crawler.sites import SITES, resolve
 from crawler.wording import count as count_of
 from crawler.wording import table
 
 # Observations that say which text the site showed (a re-extraction stands for the page it re-read).
 SHOWN_KINDS = SEEN_KINDS | {"reextracted"}
-
-
-def resolve_doc(archive: Archive, doc: str) -> str:
-    """A document key from a key or any form of its URL."""
-    if "://" in doc:
-        site = site_for_url(doc)
-        if site is not None:
-            key = site.doc_key(doc)
-        else:
-            rows = archive.catalog.documents_by_url(doc)
-            if not rows:
-                raise UnknownDocument(f"no document with URL {doc}")
-            key = rows[0].key
-    else:
-        key = "/".join(split_key(doc))
-    if not archive.store.versions(key):
-        raise UnknownDocument(f"no document {key} in the archive at {archive.root}")
-    return key
 
 
 @cli.command()

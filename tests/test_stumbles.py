@@ -103,3 +103,29 @@ def test_runs_without_runs_says_so(pressroom: Pressroom) -> None:
     (pressroom.archive / "catalog.sqlite").touch()
     result = pressroom("runs")
     assert result.stdout == "" and result.stderr == f"no runs yet in the archive at {pressroom.archive}\n"
+
+
+def test_a_key_may_name_the_site_by_its_alias(pressroom: Pressroom) -> None:
+    pressroom("crawl", "mofa")
+    shown = pressroom("show", KEY).stdout
+    assert pressroom("show", "mofa/m_5676/320033").stdout == shown
+    assert pressroom("history", "MOFA/m_5676/320033/").stdout.splitlines()[0] == KEY
+    result = pressroom("show", f"{KEY}/en", ok=False)
+    assert result.stderr == f"Error: no document {KEY}/en: {KEY} has no language part\n"
+    result = pressroom("show", "mofax/m_5676/320033", ok=False)
+    assert result.stderr.startswith("Error: no document mofax/m_5676/320033: unknown site 'mofax'; known sites:")
+
+
+def test_a_key_without_its_language(mid_pressroom: Pressroom) -> None:
+    mid_pressroom("crawl", "mid.ru")
+    both = "mid.ru/foreign_policy.news/1899422"
+    result = mid_pressroom("history", both, ok=False)
+    assert result.stderr == (f"Error: {both} is archived in 2 languages: name one ({both}/en, {both}/ru)\n")
+    assert (
+        mid_pressroom("show", "mid/foreign_policy.news/1792011").stdout
+        == mid_pressroom("show", "mid.ru/foreign_policy.news/1792011/en").stdout
+    ), "the only language is taken"
+    result = mid_pressroom("show", "mid.ru/foreign_policy.news/1", ok=False)
+    assert (
+        result.stderr == f"Error: no document mid.ru/foreign_policy.news/1 in the archive at {mid_pressroom.archive}\n"
+    )

@@ -1,0 +1,61 @@
+"""DOC arguments as people type them: a key, a key with the site's alias, a key without its language, a URL."""
+
+from __future__ import annotations
+
+from archive.document import LANG_RE
+from archive.errors import PressroomError, UnknownDocument
+from archive.recorder import Archive
+from archive.store import split_key
+from crawler.sites import resolve, site_for_url
+
+
+def resolve_doc(archive: Archive, doc: str) -> str:
+    """The key of an archived document from a key (the site by host or alias, the language optional where
+    there is only one) or any form of its URL; UnknownDocument with a hint otherwise."""
+    if "://" in doc:
+        site = site_for_url(doc)
+        if site is not None:
+            key = site.doc_key(doc)
+        else:
+            rows = archive.catalog.documents_by_url(doc)
+            if not rows:
+                raise UnknownDocument(f"no document with URL {doc}")
+            key = rows[0].key
+    else:
+        key = "/".join(split_key(_site_by_host(doc)))
+    if archive.store.versions(key):
+        return key
+    return _with_language(archive, key)
+
+
+def _site_by_host(doc: str) -> str:
+    """`doc` with its first part, the site, named by host (`mofa/m_5676/1` -> `mofa.go.kr/m_5676/1`)."""
+    site, sep, rest = doc.strip("/").partition("/")
+    try:
+        return resolve(site).name + sep + rest
+    except PressroomError:
+        return doc  # split_key will say what is wrong with it
+
+
+def _with_language(archive: Archive, key: str) -> str:
+    """The key of a document given without its language, if it has one language; else a hint."""
+    parts = split_key(key)
+    languages = []
+    if len(parts) == 3:
+        folder = archive.store.doc_dir(key)
+        if folder.is_dir():
+            languages = sorted(
+                p.name for p in folder.iterdir() if LANG_RE.match(p.name) and archive.store.versions(f"{key}/{p.name}")
+            )
+    if len(languages) == 1:
+        return f"{key}/{languages[0]}"
+    if languages:
+        options = ", ".join(f"{key}/{lang}" for lang in languages)
+        raise UnknownDocument(f"{key} is archived in {len(languages)} languages: name one ({options})")
+    if len(parts) == 4 and archive.store.versions("/".join(parts[:3])):
+        raise UnknownDocument(f"no document {key}: {'/'.join(parts[:3])} has no language part")
+    try:
+        resolve(parts[0])
+    except PressroomError as exc:
+        raise UnknownDocument(f"no document {key}: {exc}") from None
+    raise UnknownDocument(f"no document {key} in the archive at {archive.root}")
