@@ -218,10 +218,15 @@ class Archive(RunLog):
             )
         return Outcome(release.key, "reextracted", number)
 
-    def observe(self, key: str | None, url: str, kind: str, *, run_id: int | None = None, detail: str = "") -> None:
-        """Record a visit that produced no release (not modified, blocked, failed)."""
+    def observe(self, key: str | None, url: str, kind: str, *, run_id: int | None = None, detail: str = "") -> str:
+        """Record a visit that produced no release (not modified, blocked, failed); return the kind recorded.
+
+        A withdrawn document found again (an HTTP 304 says the page is there) is `restored`, as in `record`.
+        """
         doc = self.catalog.document(key) if key else None
         now = self.now()
+        if doc is not None and kind in SEEN_KINDS and doc.status == "withdrawn":
+            kind = "restored"
         with self.catalog.transaction():
             self._observe(
                 key=key if doc else None,
@@ -233,7 +238,8 @@ class Archive(RunLog):
                 detail=detail,
             )
             if doc is not None and kind in SEEN_KINDS:
-                self.catalog.update_document(doc.key, last_seen=now, misses=0)
+                self.catalog.update_document(doc.key, last_seen=now, misses=0, status="active")
+        return kind
 
     def miss(self, key: str, url: str, *, run_id: int | None = None, detail: str = "") -> str:
         """Record that a known document's page is gone (404/410); returns `missing`, `withdrawn` or `gone`.

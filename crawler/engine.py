@@ -397,8 +397,7 @@ class Engine:
         # A new document's response will be kept: build its WARC records while the version file is synced.
         built = self.raw.prepare(page, key) if self.raw is not None and not known and page.status == 200 else None
         if page.status == 304:
-            self.archive.observe(key, url, "not_modified", run_id=run_id)
-            report.counts["not_modified"] += 1
+            report.counts[self.archive.observe(key, url, "not_modified", run_id=run_id)] += 1
             logger.debug("not modified %s", key)
             doc = self.archive.catalog.document(key)
             self._keep_raw(site, page, key, "not_modified", doc.current_version if doc else None)

@@ -139,6 +139,22 @@ def test_withdrawn_after_two_misses_then_restored(tmp_path: Path) -> None:
     assert len(list((tmp_path / key).iterdir())) == 1
 
 
+def test_a_304_for_a_withdrawn_document_restores_it(tmp_path: Path) -> None:
+    archive = Archive(tmp_path, clock=Clock())
+    key = archive.record(release()).key
+    archive.miss(key, release().url)
+    archive.miss(key, release().url)
+    assert archive.observe(key, release().url, "not_modified") == "restored", "the page is there again"
+    assert archive.catalog.document(key).status == "active"  # type: ignore[union-attr]
+    assert archive.observe(key, release().url, "not_modified") == "not_modified"
+    assert archive.miss(key, release().url) == "missing", "a new withdrawal starts over"
+    kinds = [o.kind for o in archive.catalog.observations(key)]
+    assert kinds == ["new", "missing", "withdrawn", "restored", "not_modified", "missing"]
+    state = archive.catalog.document(key)
+    archive.reindex()
+    assert archive.catalog.document(key) == state, "the log replays to the same state"
+
+
 def test_restored_with_another_text_is_restored_and_changed(tmp_path: Path) -> None:
     archive = Archive(tmp_path, clock=Clock())
     key = archive.record(release()).key
