@@ -6,6 +6,7 @@ A cache of what the files say: `documents` and `versions` are rebuilt from the v
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import tempfile
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import search
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, CatalogError
 from archive.readonly import open_readonly
 
 CATALOG_NAME = "catalog.sqlite"
@@ -189,7 +190,9 @@ class Catalog:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            db = sqlite3.connect(path, isolation_level=None, timeout=30, factory=_Connection)
+            db.path = str(path)
+            self.db = db
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
@@ -368,6 +371,29 @@ class Catalog:
             self.db.execute(f"DELETE FROM {table}")
 
 
+class _Connection(sqlite3.Connection):
+    """A connection whose errors are `CatalogError`s naming the file: one line for a user, and an
+    `ArchiveError` that a run reports for the document in hand before going on."""
+
+    path = ""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        """`sqlite3.Connection.execute`, its errors naming the catalog."""
+        try:
+            return super().execute(sql, parameters)
+        except CatalogError:
+            raise
+        except sqlite3.Error as exc:
+            raise CatalogError(f"{self.path}: {exc}") from exc
+
+    def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
+        """`sqlite3.Connection.executescript`, its errors naming the catalog."""
+        try:
+            return super().executescript(sql_script)
+        except sqlite3.Error as exc:
+            raise CatalogError(f"{self.path}: {exc}") from exc
+
+
 class _Transaction:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
@@ -376,7 +402,21 @@ class _Transaction:
         self.db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        if exc_type is None:
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.Error:
+                self._rollback()  # a COMMIT that failed (a full disk) leaves the transaction open
+                raise
+        else:
+            self._rollback()
+
+    def _rollback(self) -> None:
+        # SQLite may have rolled back already (it does after some errors); then there is nothing to undo, and
+        # a failing ROLLBACK must not hide the error that caused it.
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
 
 
 def _cols(cls: type) -> str:

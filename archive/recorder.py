@@ -125,7 +125,7 @@ class Archive(RunLog):
         key = release.key
         digest = release.sha256()
         stored = self.store.versions(key)
-        self._index_missing(key, stored)
+        recovered = self._index_missing(key, stored)
         doc = self.catalog.document(key)
         captured = self.clock()
         now = format_captured(captured)
@@ -140,11 +140,13 @@ class Archive(RunLog):
             kind = "changed" if stored else "new"
             written = self.store.write(key, number, Version(release, captured, origin))
             stored.append(written)
+        if number in recovered:  # the text an interrupted run wrote but could not record: record it now
+            kind = "changed" if doc is not None else "new"
         if origin:
             return self._reextracted(release, doc, kind, number, stored, digest, now, run_id)
         restored = doc is not None and doc.status == "withdrawn"
         with self.catalog.transaction():
-            if kind in ("new", "changed"):
+            if kind in ("new", "changed") and number not in recovered:
                 self.catalog.add_version(self.version_row(stored[-1], release, digest, now))
             self.catalog.upsert_document(
                 document_row(
@@ -274,18 +276,22 @@ class Archive(RunLog):
             captured=captured,
         )
 
-    def _index_missing(self, key: str, stored: list[StoredVersion]) -> None:
-        """Index version files a crash left on disk before the catalog learned of them."""
+    def _index_missing(self, key: str, stored: list[StoredVersion]) -> set[int]:
+        """Index version files a crash (or a catalog that refused the write) left on disk before the catalog
+        learned of them; return their numbers."""
         if not stored:
-            return
+            return set()
         known = {row.number for row in self.catalog.versions(key)}
+        recovered = set()
         for sv in stored:
             if sv.number not in known:
+                recovered.add(sv.number)
                 version = self.store.read(sv)
                 logger.warning("indexing %s, left unindexed by an interrupted run", sv.path)
                 self.catalog.add_version(
                     self.version_row(sv, version.release, version.release.sha256(), format_captured(version.captured))
                 )
+        return recovered
 
     # reading ----------------------------------------------------------------------------------------
 

@@ -27,7 +27,6 @@ from crawler.errors import FetchError, ParseError
 from crawler.fetchproc import AnyFetcher
 from crawler.http import Policy
 from crawler.progress import LogProgress
-from crawler.raw import RawWriter
 from crawler.sites.base import BackfillRequest, Site, Source
 from crawler.wording import count
 
@@ -65,11 +64,20 @@ class Journal:
         return journal
 
     def _append(self, lines: list[str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as out:
-            out.write("".join(line + "\n" for line in lines))
-            out.flush()
-            os.fsync(out.fileno())
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("ab", buffering=0) as out:  # unbuffered: nothing left to write at close
+                end = out.seek(0, os.SEEK_END)
+                try:
+                    data = memoryview("".join(line + "\n" for line in lines).encode("utf-8"))
+                    while data:
+                        data = data[out.write(data) or 0 :]
+                    os.fsync(out.fileno())
+                except OSError:
+                    os.ftruncate(out.fileno(), end)  # no torn line in the middle of the journal
+                    raise
+        except OSError as exc:  # a full disk: the work is done, only a resume would repeat it
+            logger.error("cannot write the backfill journal %s: %s", self.path, exc.strerror or exc)
 
     def page(self, source: str, items: list[str], next_url: str | None) -> None:
         """Record a completed list page and what it listed."""
@@ -92,6 +100,18 @@ def journal_path(root: Path, site: str, since: date, until: date, collections: t
     scope = hashlib.sha256("|".join(collections).encode()).hexdigest()[:8]
     mode = "_refresh" if refresh else ""
     return root / ".backfill" / f"{site}_{since:%Y%m%d}_{until:%Y%m%d}_{scope}{mode}.journal"
+
+
+def interruption_note(reason: str, journal: Journal, sources: list[Source]) -> str:
+    """One line for the summary of a backfill that a signal stopped: how far it got, and how to go on."""
+    found, done = len(journal.found), sum(1 for url in journal.found if url in journal.done)
+    resume = "run the same command again to resume where it stopped"
+    if not all(journal.next_url.get(s.key) == "" for s in sources):
+        where = "while reading the list pages"
+        return (
+            f"backfill interrupted by {reason} {where}: {count(found, 'release')} found so far, {done} done; {resume}"
+        )
+    return f"backfill interrupted by {reason}: {done} of the {count(found, 'release')} found are done; {resume}"
 
 
 class Backfill:
@@ -124,22 +144,21 @@ class Backfill:
                 len(journal.found),
                 len(journal.done),
             )
-        run_id = archive.start_run("backfill", [site.name])
-        report = SiteReport(site.name)
-        status = "failed"
-        self.engine.raw = RawWriter(archive.root, run_id, archive.clock())
+        run = self.engine.start_run("backfill", [site.name])
+        report, run_id = run.sites[0], run.run_id
+        completed = False
         try:
             async with self.engine.fetcher([site]) as fetcher:
                 policy = self.engine.policy(site, cfg)
                 await self._discover(fetcher, site, sources, journal, report, run_id)
                 await self._fetch(fetcher, site, policy, journal, report, run_id, refresh)
-                requests = fetcher.requests
-            run = RunReport(run_id, [report], requests)
-            status = "ok" if run.ok else "partial"
-            return run
+                run.requests = fetcher.requests
+            completed = True
         finally:
-            self.engine.close_raw()
-            archive.finish_run(run_id, status=status, counts=dict(report.counts))
+            self.engine.end_run(run, completed=completed)
+        if run.stopped_by:
+            run.notes.append(interruption_note(run.stopped_by, journal, sources))
+        return run
 
     async def _discover(
         self, fetcher: AnyFetcher, site: Site, sources: list[Source], journal: Journal, report: SiteReport, run_id: int
@@ -152,7 +171,7 @@ class Backfill:
                     page = await fetcher.get(url, policy)
                     items, next_url = source.parse_page(page.text, url)
                 except (FetchError, ParseError) as exc:
-                    self.engine.archive.observe(None, url, "failed", run_id=run_id, detail=str(exc))
+                    self.engine.record_visit(None, url, "failed", run_id, str(exc))
                     report.problem("failed", f"{exc} (the backfill can be resumed)")
                     break
                 fresh = [i.url for i in items if i.url not in journal.found]
@@ -161,6 +180,10 @@ class Backfill:
                 journal.page(source.key, [i.url for i in items], next_url)
                 logger.debug("%s: %d items on %s", source.key, len(items), url)
                 url = next_url
+            if url and self.engine.stopping.is_set():
+                self.engine.cut_short = True
+                logger.info("%s: %s found before the stop", site.name, count(len(journal.found), "release"))
+                return
         logger.info("%s: %s found", site.name, count(len(journal.found), "release"))
 
     def _discovery_policy(self, site: Site, url: str) -> Policy:
@@ -200,4 +223,4 @@ class Backfill:
             progress.advance()
 
         if await self.engine.visit_many(fetcher, site, cfg, policy, to_visit(), report, run_id, done=visited):
-            logger.warning("%s: backfill stopped as asked; run it again to resume", site.name)
+            self.engine.cut_short = True

@@ -54,8 +54,7 @@ def crawl(obj: Context, sites: tuple[str, ...], ignore_robots: bool, wait_lock: 
         with stop_on_signals(engine), progress_display("crawl") as engine.progress:
             report = asyncio.run(engine.crawl(chosen))
     _print_report(report)
-    if not report.ok:
-        sys.exit(1)
+    sys.exit(exit_status(report))
 
 
 def _robots_override(config: configuration.Config, sites: list[Site], ignore: bool) -> configuration.Config:
@@ -76,6 +75,7 @@ def stop_on_signals(engine: Engine) -> Iterator[None]:
 
     def stop(signum: int, frame: object) -> None:
         logger.warning("%s: finishing the document in hand, then stopping", signal.Signals(signum).name)
+        engine.stop_reason = signal.Signals(signum).name
         engine.stopping.set()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -120,14 +120,25 @@ def backfill(
         with stop_on_signals(engine), progress_display("backfill") as engine.progress:
             report = asyncio.run(Backfill(engine).run(chosen, first, last, refresh=refresh))
     _print_report(report)
-    if not report.ok:
-        sys.exit(1)
+    sys.exit(exit_status(report))
 
 
 def _print_report(report: RunReport) -> None:
     for site in report.sites:
-        click.echo(site.summary(), err=True)
-    click.echo(f"run {report.run_id}: {count_of(report.requests, 'request')}", err=True)
+        click.echo(site.summary(interrupted=report.stopped_by is not None), err=True)
+    for note in report.notes:
+        click.echo(note, err=True)
+    problems = f"; {count_of(len(report.errors), 'problem')} of the run itself (above)" if report.errors else ""
+    click.echo(f"run {report.run_id}: {count_of(report.requests, 'request')}{problems}", err=True)
+
+
+def exit_status(report: RunReport) -> int:
+    """0 when all went well; 128 + the signal's number when a signal stopped the run early (as shells
+    report a command killed by it: 130 for SIGINT, 143 for SIGTERM); otherwise 1 when anything failed."""
+    name = report.stopped_by
+    if name is not None and name in signal.Signals.__members__:
+        return 128 + signal.Signals[name]
+    return 0 if report.ok else 1
 
 
 @cli.command()

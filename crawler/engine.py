@@ -10,10 +10,10 @@ import asyncio
 import logging
 import threading
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import httpx
 
@@ -27,56 +27,15 @@ from crawler.fetchproc import AnyFetcher, FetchProcess
 from crawler.http import Fetcher, Page, Policy
 from crawler.progress import Progress
 from crawler.raw import BuiltResponse, RawRef, RawWriter
+from crawler.report import RunReport, SiteReport
 from crawler.sites.base import ListingItem, Site, host_of
 from crawler.wording import clip
 
 logger = logging.getLogger(__name__)
 
-# Outcomes that make a run unsuccessful.
-PROBLEM_KINDS = ("blocked", "failed")
 # Releases fetched ahead of the one being archived. One request per host is still in flight at a time;
 # a stop or a kill -9 drops at most this many fetched pages, which the next run fetches again.
 LOOKAHEAD = 2
-
-
-@dataclass
-class SiteReport:
-    """What a run did on one site."""
-
-    site: str
-    counts: Counter[str] = field(default_factory=Counter)
-    problems: list[str] = field(default_factory=list)
-    hosts_down: set[str] = field(default_factory=set)  # the reasons of hosts given up, each said once
-
-    def problem(self, kind: str, message: str, *, host_down: str | None = None) -> None:
-        """Count and log one failed or blocked URL; for a host given up (`host_down`: its reason, the same
-        for every URL of the host), log the reason once instead of every URL."""
-        self.counts[kind] += 1
-        self.problems.append(f"{kind}: {message}")
-        if host_down is None:
-            logger.error("%s %s", kind, message)
-        elif host_down not in self.hosts_down:
-            self.hosts_down.add(host_down)
-            logger.error("%s %s: %s", kind, self.site, host_down)
-
-    def summary(self) -> str:
-        """One line: the counts of this site's run."""
-        order = (
-            "new",
-            "changed",
-            "reverted",
-            "restored",
-            "unchanged",
-            "not_modified",
-            "already_archived",
-            "missing",
-            "withdrawn",
-            "skipped",
-            "blocked",
-            "failed",
-        )
-        parts = [f"{self.counts[k]} {k.replace('_', ' ')}" for k in order if self.counts[k]]
-        return f"{self.site}: {', '.join(parts) or 'nothing found'}"
 
 
 def host_down(exc: BaseException) -> str | None:
@@ -92,29 +51,8 @@ class _Fetch:
     key: str
     known: bool  # the archive already has this document
     page: Page | None = None
-    error: FetchError | None = None
+    error: FetchError | ArchiveError | None = None
     parsed: Future[Release] | None = None  # the page's release, being parsed in a thread
-
-
-@dataclass
-class RunReport:
-    """What a whole run did."""
-
-    run_id: int
-    sites: list[SiteReport]
-    requests: int = 0
-
-    @property
-    def ok(self) -> bool:
-        """Whether every URL of the run was fetched and understood."""
-        return not any(r.counts[k] for r in self.sites for k in PROBLEM_KINDS)
-
-    def totals(self) -> dict[str, int]:
-        """Counts summed over sites."""
-        total: Counter[str] = Counter()
-        for report in self.sites:
-            total.update(report.counts)
-        return dict(sorted(total.items()))
 
 
 class Engine:
@@ -140,6 +78,8 @@ class Engine:
         self.raw: RawWriter | None = None
         # Set from another thread or a signal handler: finish the document in hand, then stop.
         self.stopping = threading.Event()
+        self.stop_reason: str | None = None  # what set `stopping` (a signal's name), for the run's report
+        self.cut_short = False  # a stop left URLs of this run unvisited
         self.progress: Progress | None = None  # told what was found and what is done (the CLI shows it)
 
     def fetcher(self, sites: list[Site]) -> AnyFetcher:
@@ -179,35 +119,54 @@ class Engine:
 
     async def crawl(self, sites: list[Site], *, command: str = "crawl") -> RunReport:
         """Read each site's newest items and archive what is new or changed."""
-        run_id = self.archive.start_run(command, [s.name for s in sites])
-        reports = [SiteReport(site.name) for site in sites]
-        status = "failed"
-        self.raw = RawWriter(self.archive.root, run_id, self.archive.clock())
+        run = self.start_run(command, [site.name for site in sites])
+        completed = False
         try:
             async with self.fetcher(sites) as fetcher:
                 await asyncio.gather(
                     *(
-                        self._crawl_site(fetcher, site, report, run_id)
-                        for site, report in zip(sites, reports, strict=True)
+                        self._crawl_site(fetcher, site, report, run.run_id)
+                        for site, report in zip(sites, run.sites, strict=True)
                     )
                 )
-                requests = fetcher.requests
-            run = RunReport(run_id, reports, requests)
-            status = "ok" if run.ok else "partial"
-            return run
+                run.requests = fetcher.requests
+            completed = True
         finally:
+            self.end_run(run, completed=completed)
+        return run
+
+    def start_run(self, command: str, sites: list[str]) -> RunReport:
+        """Record the start of a run and open its WARC files."""
+        self.cut_short = False
+        run_id = self.archive.start_run(command, sites)
+        self.raw = RawWriter(self.archive.root, run_id, self.archive.clock())
+        return RunReport(run_id, [SiteReport(site) for site in sites])
+
+    def end_run(self, run: RunReport, *, completed: bool) -> None:
+        """Close the run's WARC files and record how it ended; a failure of either is a problem of the run
+        (reported, and the run not ok), never a reason to lose its summary."""
+        try:
             self.close_raw()
-            totals: Counter[str] = Counter()
-            for report in reports:
-                totals.update(report.counts)
-            self.archive.finish_run(run_id, status=status, counts=dict(totals))
+        except OSError as exc:
+            run.error(f"raw captures of run {run.run_id} may be incomplete: {exc}")
+        if self.cut_short:
+            run.stopped_by = self.stop_reason or "stop"
+        try:
+            status = run.status if completed else "failed"
+            self.archive.finish_run(run.run_id, status=status, counts=run.totals())
+        except ArchiveError as exc:
+            run.error(f"cannot record the end of run {run.run_id}: {exc}")
 
     async def _crawl_site(self, fetcher: AnyFetcher, site: Site, report: SiteReport, run_id: int) -> None:
         cfg = self.config.site(site.name)
         policy = self.policy(site, cfg)
         items = await self.discover(fetcher, site, cfg, policy, report, run_id)
         urls = [item.url for item in items]
-        due = self.due_urls(site, cfg, exclude=set(urls))
+        try:
+            due = self.due_urls(site, cfg, exclude=set(urls))
+        except ArchiveError as exc:
+            report.problem("failed", f"{site.name}: cannot list the documents due for a revisit: {exc}")
+            due = []
         logger.debug("%s: %d listed, %d known ones due for a revisit", site.name, len(urls), len(due))
         urls += due
         progress = self.progress
@@ -216,6 +175,7 @@ class Engine:
         done = (lambda url, kind: progress.advance()) if progress is not None else None
         if await self.visit_many(fetcher, site, cfg, policy, urls, report, run_id, done=done):
             logger.warning("%s: stopping early, as asked", site.name)
+            self.cut_short = True
 
     def due_urls(self, site: Site, cfg: SiteConfig, *, exclude: set[str]) -> list[str]:
         """Known documents of the site due for a revisit (all of them with `revisit_all`)."""
@@ -243,11 +203,11 @@ class Engine:
                 logger.warning("skipped %s", exc)
                 continue
             except Blocked as exc:
-                self.archive.observe(None, url, "blocked", run_id=run_id, detail=exc.reason)
+                self.record_visit(None, url, "blocked", run_id, exc.reason)
                 report.problem("blocked", str(exc), host_down=host_down(exc))
                 continue
             except (FetchError, ParseError) as exc:
-                self.archive.observe(None, url, "failed", run_id=run_id, detail=str(exc))
+                self.record_visit(None, url, "failed", run_id, str(exc))
                 report.problem("failed", str(exc), host_down=host_down(exc))
                 continue
             logger.debug("%s: %d items on %s", site.name, len(found), url)
@@ -289,7 +249,10 @@ class Engine:
                 if not ahead:
                     return False
                 fetched = await ahead.popleft()
-                kind = self._settle(site, fetched, report, run_id)
+                try:
+                    kind = self._settle(site, fetched, report, run_id)
+                except ArchiveError as exc:  # the catalog or the log failed (a full disk): this document only
+                    kind = self._failed(report, fetched.key, fetched.url, run_id, f"{fetched.url}: {exc}")
                 if done is not None:
                     done(fetched.url, kind)
         finally:
@@ -309,7 +272,10 @@ class Engine:
         parser: ThreadPoolExecutor | None = None,
     ) -> _Fetch:
         key = site.doc_key(url)
-        doc = self.archive.catalog.document(key)
+        try:
+            doc = self.archive.catalog.document(key)
+        except ArchiveError as exc:
+            return _Fetch(url, key, False, error=exc)
         etag, modified = (doc.etag, doc.last_modified) if doc else (None, None)
         target = site.fetch_url(url, cfg)
         try:
@@ -331,7 +297,7 @@ class Engine:
                 logger.warning("%s %s (%s)", kind, key, exc.reason)
             return kind
         if isinstance(exc, Blocked):
-            self.archive.observe(key, url, "blocked", run_id=run_id, detail=exc.reason)
+            self.record_visit(key, url, "blocked", run_id, exc.reason)
             report.problem("blocked", str(exc), host_down=host_down(exc))
             return "blocked"
         if isinstance(exc, Disallowed):
@@ -356,9 +322,11 @@ class Engine:
         key: str,
         kind: str,
         version: int | None,
+        report: SiteReport,
         built: Future[BuiltResponse] | None = None,
     ) -> None:
-        """Write the capture that produced (a whole response) or confirmed (a revisit) a version."""
+        """Write the capture that produced (a whole response) or confirmed (a revisit) a version; a capture
+        that cannot be kept is a problem of the run, though the version itself is safe."""
         if self.raw is None:
             return
         try:
@@ -379,8 +347,8 @@ class Engine:
                 record_id=ref.record_id,
                 at=ref.date,
             )
-        except OSError as exc:  # the version is safe; say the evidence is missing
-            logger.error("cannot write the raw capture of %s: %s", page.url, exc)
+        except (OSError, ArchiveError) as exc:
+            report.problem("captures_lost", f"{page.url}: the raw capture was not kept: {exc}")
 
     def _archive_page(
         self,
@@ -397,17 +365,19 @@ class Engine:
         # A new document's response will be kept: build its WARC records while the version file is synced.
         built = self.raw.prepare(page, key) if self.raw is not None and not known and page.status == 200 else None
         if page.status == 304:
+            doc = self.archive.catalog.document(key)
             report.counts[self.archive.observe(key, url, "not_modified", run_id=run_id)] += 1
             logger.debug("not modified %s", key)
-            doc = self.archive.catalog.document(key)
-            self._keep_raw(site, page, key, "not_modified", doc.current_version if doc else None)
+            self._keep_raw(site, page, key, "not_modified", doc.current_version if doc else None, report)
             return "not_modified"
         try:
             release = parsed.result() if parsed is not None else site.parse_release(page.text, url)
             outcome = self.archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
-        except (ParseError, ArchiveError) as exc:
+        except ParseError as exc:
             return self._failed(report, key, url, run_id, str(exc))
-        self._keep_raw(site, page, outcome.key, outcome.kind, outcome.version, built)
+        except ArchiveError as exc:
+            return self._failed(report, key, url, run_id, f"{url}: {exc}")
+        self._keep_raw(site, page, outcome.key, outcome.kind, outcome.version, report, built)
         report.counts[outcome.kind] += 1
         if outcome.restored and outcome.kind != "restored":  # came back edited: both are news
             report.counts["restored"] += 1
@@ -422,7 +392,17 @@ class Engine:
     ) -> str:
         try:
             self.archive.observe(key, url, "failed", run_id=run_id, detail=message)
-        except ArchiveError as exc:  # a broken catalog must not hide the original failure
-            logger.error("cannot record the failure of %s: %s", url, exc)
+        except ArchiveError as exc:  # one line all the same: the failure, then why it is not recorded
+            message = f"{message} (not recorded: {exc})"
         report.problem("failed", message, host_down=host)
         return "failed"
+
+    def record_visit(self, key: str | None, url: str, kind: str, run_id: int, detail: str) -> None:
+        """Record a visit that archived nothing; a broken catalog must not hide the failure being recorded."""
+        try:
+            self.archive.observe(key, url, kind, run_id=run_id, detail=detail)
+        except ArchiveError as exc:
+            logger.error("cannot record the %s visit of %s: %s", kind, url, exc)
+
+
+__all__ = ["LOOKAHEAD", "Engine", "RunReport", "SiteReport", "host_down"]  # the reports live in crawler.report

@@ -12,6 +12,7 @@ Each response and revisit record names the document and version it belongs to (`
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -89,14 +90,19 @@ class RawWriter:
         if site not in self._files:
             path = self.root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle: IO[bytes] = path.open("ab")
+            # Unbuffered: every record is one write, so a failed one can be cut off again (see _append).
+            handle: IO[bytes] = path.open("ab", buffering=0)
+            try:
+                if handle.seek(0, os.SEEK_END) == 0:
+                    writer = _writer()
+                    info = writer.create_warcinfo_record(
+                        path.name, {"software": f"pressroom/{__version__}", "format": "WARC File Format 1.1"}
+                    )
+                    _append(handle, [_member(writer, info)])
+            except OSError:
+                handle.close()
+                raise
             self._files[site] = handle
-            if handle.tell() == 0:
-                writer = _writer()
-                info = writer.create_warcinfo_record(
-                    path.name, {"software": f"pressroom/{__version__}", "format": "WARC File Format 1.1"}
-                )
-                handle.write(_member(writer, info))
         return self._files[site], rel
 
     def prepare(self, page: Page, key: str, version: int = 1) -> Future[BuiltResponse]:
@@ -111,10 +117,7 @@ class RawWriter:
         if records is None or (records.key, records.version) != (key, version):
             records = build_response(page, key, version)
         handle, rel = self._file(site)
-        handle.write(records.request)
-        start = handle.tell()
-        handle.write(records.response)
-        handle.flush()
+        start = _append(handle, [records.request, records.response]) + len(records.request)
         return RawRef(rel, start, len(records.response), records.record_id, records.date)
 
     def revisit(self, site: str, page: Page, refers_to: RawRef | None, key: str, version: int | None) -> RawRef:
@@ -133,19 +136,40 @@ class RawWriter:
             page.final_url, "revisit", http_headers=_response_headers(page), warc_headers_dict=headers
         )
         member = _member(writer, record)
-        start = handle.tell()
-        handle.write(member)
-        handle.flush()
+        start = _append(handle, [member])
         return RawRef(rel, start, len(member), record.rec_headers.get_header("WARC-Record-ID"), headers["WARC-Date"])
 
     def close(self) -> None:
-        """Flush, fsync and close every file."""
+        """Fsync and close every file; raise the first OSError once all are closed."""
         self._builder.shutdown(wait=True)
+        failure: OSError | None = None
         for handle in self._files.values():
-            handle.flush()
-            os.fsync(handle.fileno())
-            handle.close()
+            try:
+                os.fsync(handle.fileno())
+            except OSError as exc:
+                failure = failure or exc
+            finally:
+                handle.close()
         self._files.clear()
+        if failure is not None:
+            raise failure
+
+
+def _append(handle: IO[bytes], members: list[bytes]) -> int:
+    """Append whole records at the end of a WARC file and return where they start. If a write fails (a
+    full disk), cut the file back to that point: it then still reads to its last whole record."""
+    start = handle.seek(0, os.SEEK_END)
+    try:
+        for member in members:
+            view = memoryview(member)
+            while view:
+                written = handle.write(view)
+                view = view[written or 0 :]
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.ftruncate(handle.fileno(), start)
+        raise
+    return start
 
 
 def build_response(page: Page, key: str, version: int) -> BuiltResponse:
