@@ -146,7 +146,7 @@ def documents(start: int, stop: int, count: int, now: datetime, seed: int = 19) 
     span = timedelta(days=365 * YEARS)
     for i in range(start, stop):
         kind = _kind_of(i)
-        published_at = now - span + span * (i + rng.random()) / count
+        published_at = now - span + timedelta(seconds=span.total_seconds() * (i + rng.random()) / count)
         published = published_at.astimezone(kind.zone).replace(second=0, microsecond=0) if kind.zone else None
         doc_id = str(FIRST_ID + i)
         release = Release(
