@@ -87,3 +87,10 @@ def test_synthetic_archive_is_what_reindex_rebuilds(tmp_path: Path, monkeypatch:
 )
 def test_growth_names_the_exponent(figures: dict[int, float], expected: str) -> None:
     assert scale.growth(figures).split(" (")[0] == expected
+
+
+def test_growth_is_measured_above_the_start_up() -> None:
+    """A command whose time is Python's start-up at every size is constant, whatever the noise in it."""
+    start = {10_000: 0.30, 1_000_000: 0.25}
+    assert scale.growth({10_000: 0.35, 1_000_000: 0.31}, start).startswith("constant")
+    assert scale.growth({10_000: 0.40, 1_000_000: 10.25}, start).startswith("linear")
