@@ -28,7 +28,7 @@ from crawler.http import Fetcher, Page, Policy
 from crawler.progress import Progress
 from crawler.raw import BuiltResponse, RawRef, RawWriter
 from crawler.report import RunReport, SiteReport
-from crawler.sites.base import ListingItem, Site, host_of
+from crawler.sites.base import Listing, ListingItem, Site, host_of
 from crawler.wording import clip
 
 logger = logging.getLogger(__name__)
@@ -197,7 +197,17 @@ class Engine:
                 page = await fetcher.get(url, policy)
                 found = site.parse_listing(page.text, url)
                 if not found and listing.expect_items:
-                    raise Blocked(url, "a list page that always has items came back empty")
+                    # Not a block (a challenge page is caught by its markers before this): the newest page of a
+                    # real section always has items, so the likeliest cause is a collection id that is wrong.
+                    self._no_such_collection(site, listing, "the list page has no items", report, run_id)
+                    continue
+            except NotFound as exc:
+                if listing.collection and listing.expect_items:
+                    self._no_such_collection(site, listing, f"the list page is gone ({exc.reason})", report, run_id)
+                else:
+                    self.archive.observe(None, url, "failed", run_id=run_id, detail=str(exc))
+                    report.problem("failed", str(exc))
+                continue
             except Disallowed as exc:
                 report.counts["skipped"] += 1
                 logger.warning("skipped %s", exc)
@@ -215,6 +225,13 @@ class Engine:
                 if site.in_scope(item.url, cfg):
                     items.setdefault(item.url, item)
         return list(items.values())
+
+    def _no_such_collection(self, site: Site, listing: Listing, what: str, report: SiteReport, run_id: int) -> None:
+        """Record and report a configured collection whose list page is empty or gone, naming the likely mistake."""
+        where = f"collection {listing.collection}" if listing.collection else listing.url
+        message = f"{site.name}: {where}: {what}; is the collection id right? ({listing.url})"
+        self.archive.observe(None, listing.url, "failed", run_id=run_id, detail=message)
+        report.problem("failed", message)
 
     async def visit_many(
         self,

@@ -5,7 +5,7 @@ PressroomError
  +-- ConfigError                    bad configuration or command-line value
  +-- ParseError                     a page lacks the structure of a release or listing
  +-- FetchError                     a URL could not be fetched
-      +-- Blocked                   an anti-bot challenge, a reset on every try, an empty list
+      +-- Blocked                   an anti-bot challenge, a reset on every try
       +-- NotFound                  404 / 410: the page is gone
       +-- RetryExhausted            transient failures (timeouts, resets, 429, 5xx) on every try
       +-- HostGivenUp               the host is skipped for the rest of the run: it asked us to wait longer
@@ -52,7 +52,7 @@ class FetchError(PressroomError):
 
 
 class Blocked(FetchError):
-    """The site refused us: a challenge page, a reset on every try, an empty list where items belong."""
+    """The site refused us: a challenge page, a reset on every try."""
 
 
 class NotFound(FetchError):

@@ -85,10 +85,15 @@ def test_resets_on_every_try_are_blocked(mid_pressroom: Pressroom, mid_sims: Sim
     assert not list(mid_pressroom.archive.rglob("*.txt"))
 
 
-def test_empty_list_where_items_belong_is_blocked(mid_pressroom: Pressroom, mid_sims: Sims) -> None:
+def test_empty_list_where_items_belong_names_the_collection(mid_pressroom: Pressroom, mid_sims: Sims) -> None:
     mid_sims[0].empty_lists = True
     result = mid_pressroom("crawl", "mid.ru", ok=False)
-    assert "blocked" in result.stderr and "came back empty" in result.stderr
+    url = f"{mid_sims[2].base_url}/en/foreign_policy/news/"
+    assert (
+        f"failed mid.ru: collection foreign_policy/news: the list page has no items; is the collection id right? "
+        f"({url})"
+    ) in result.stderr.splitlines()
+    assert "blocked" not in result.stderr
 
 
 def test_extract_both_sites(mid_pressroom: Pressroom) -> None:

@@ -129,3 +129,18 @@ def test_a_key_without_its_language(mid_pressroom: Pressroom) -> None:
     assert (
         result.stderr == f"Error: no document mid.ru/foreign_policy.news/1 in the archive at {mid_pressroom.archive}\n"
     )
+
+
+def test_a_wrong_collection_id_is_named(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
+    config = pressroom.config.read_text(encoding="utf-8")
+    pressroom.config.write_text(config + 'collections = ["m_5676", "m_9999"]\n', encoding="utf-8")
+    result = pressroom("crawl", "mofa", ok=False)
+    assert result.exit_code == 1
+    url = f"{mofa_sim[1].base_url}/eng/brd/m_9999/list.do?page=1"
+    problems = [line for line in result.stderr.splitlines() if line.startswith(("failed", "blocked"))]
+    assert problems == [
+        f"failed mofa.go.kr: collection m_9999: the list page has no items; is the collection id right? ({url})"
+    ]
+    assert "mofa.go.kr: 12 new, 1 failed" in result.stderr, "the right board is archived all the same"
+    history = pressroom("runs").stdout.splitlines()[1]
+    assert "partial" in history and "blocked" not in history

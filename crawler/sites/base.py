@@ -28,7 +28,8 @@ class Listing:
     """A list page or feed to read for discovery."""
 
     url: str
-    expect_items: bool  # an empty answer here means we are blocked (the newest page of a section is never empty)
+    expect_items: bool  # the newest page of a section is never empty: empty means a wrong collection id
+    collection: str = ""  # the configured collection (board, section) it lists; "" for a feed
 
 
 @dataclass(frozen=True)

@@ -108,8 +108,9 @@ def listing_urls(config: SiteConfig) -> list[Listing]:
     for lang in config.languages or ("en",):
         for section in config.collections:
             path = f"{base}/{lang}/{section.strip('/')}/"
-            out.append(Listing(path, expect_items=True))
-            out += [Listing(f"{path}?PAGEN_1={n}", expect_items=False) for n in range(2, config.list_pages + 1)]
+            out.append(Listing(path, expect_items=True, collection=section))
+            pages = range(2, config.list_pages + 1)
+            out += [Listing(f"{path}?PAGEN_1={n}", expect_items=False, collection=section) for n in pages]
         out.append(Listing(f"{base}/{lang}/rss.php", expect_items=False))
     return out
 

@@ -72,7 +72,7 @@ def listing_urls(config: SiteConfig) -> list[Listing]:
     """The first list page of each configured section in each language."""
     base = config.base_url.rstrip("/")
     return [
-        Listing(f"{base}/{lang}/{section.strip('/')}/", expect_items=True)
+        Listing(f"{base}/{lang}/{section.strip('/')}/", expect_items=True, collection=section)
         for lang in config.languages or ("en",)
         for section in config.collections
     ]

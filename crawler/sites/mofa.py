@@ -97,7 +97,7 @@ def listing_urls(config: SiteConfig) -> list[Listing]:
     """The newest list pages of every configured board."""
     base = config.base_url.rstrip("/")
     return [
-        Listing(f"{base}/{_prefix(board)}/brd/{board}/list.do?page={page}", expect_items=page == 1)
+        Listing(f"{base}/{_prefix(board)}/brd/{board}/list.do?page={page}", expect_items=page == 1, collection=board)
         for board in config.collections
         for page in range(1, config.list_pages + 1)
     ]
