@@ -221,23 +221,26 @@ def test_reindex_reports_a_hand_edited_file_and_leaves_it(tmp_path: Path) -> Non
     assert path.read_text(encoding="utf-8") == tampered
 
 
-def _hold_lock(root: str, ready: multiprocessing.synchronize.Event, seconds: float) -> None:
+def _hold_lock(
+    root: str, ready: multiprocessing.synchronize.Event, releasing: multiprocessing.synchronize.Event, seconds: float
+) -> None:
     with Store(Path(root)).lock():
         ready.set()
-        time.sleep(seconds)
+        time.sleep(seconds)  # how long this writer's run lasts
+        releasing.set()  # from here on the lock may be free
 
 
 def test_one_writer_at_a_time(tmp_path: Path) -> None:
     ctx = multiprocessing.get_context("fork")
-    ready = ctx.Event()
-    holder = ctx.Process(target=_hold_lock, args=(str(tmp_path), ready, 1.0))
+    ready, releasing = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_lock, args=(str(tmp_path), ready, releasing, 1.0))
     holder.start()
     try:
         assert ready.wait(10)
         with pytest.raises(ArchiveLocked, match=f"pid {holder.pid}"), Store(tmp_path).lock():
             pass
         with Store(tmp_path).lock(wait=10):  # waits until the other writer is done
-            assert not holder.is_alive() or holder.join(0) is None
+            assert releasing.is_set(), "the lock was taken while the other writer still held it"
     finally:
         holder.join(10)
     assert holder.exitcode == 0

@@ -7,10 +7,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.conftest import FAST_CONFIG, Pressroom
+from tests.procs import wait_for
 from tests.sim_mofa import MofaSim
 from tests.simserver import SimServer
 
@@ -46,13 +46,6 @@ def runs(archive: Path) -> list[tuple[str, str | None, str]]:
         con.close()
 
 
-def _safe_runs(archive: Path) -> list[tuple[str, str | None, str]]:
-    try:
-        return runs(archive)
-    except sqlite3.Error:
-        return []  # not created yet
-
-
 def assert_no_overlap(rows: list[tuple[str, str | None, str]]) -> None:
     for (_, finished, _), (started, _, _) in zip(rows, rows[1:], strict=False):
         assert finished is not None and started >= finished, rows
@@ -62,11 +55,9 @@ def test_sigterm_stops_cleanly_after_recording_the_run(tmp_path: Path, mofa_sim:
     sim, server = mofa_sim
     sim.delay = 0.05
     proc = start(tmp_path, server.base_url)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and len(_safe_runs(tmp_path / "a")) < 2:
-        time.sleep(0.05)
-    time.sleep(0.2)  # in the middle of the second run, most likely
-    proc.send_signal(signal.SIGTERM)
+    # The first run fetches the 12 releases once each: the 13th release page asked for is the second run's first.
+    wait_for(lambda: sum(sim.views.values()) >= 13, "the second run's first release", timeout=30)
+    proc.send_signal(signal.SIGTERM)  # in the middle of the second run: 11 releases of 50 ms each are left
     _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 0, stderr
     assert "SIGTERM: finishing the runs in hand, then exiting" in stderr
@@ -74,6 +65,7 @@ def test_sigterm_stops_cleanly_after_recording_the_run(tmp_path: Path, mofa_sim:
     rows = runs(tmp_path / "a")
     assert len(rows) >= 2
     assert all(finished is not None for _, finished, _ in rows), "every run recorded its end"
+    assert rows[-1][2] == "interrupted", rows
     assert_no_overlap(rows)
     assert len(list((tmp_path / "a").rglob("*.txt"))) == 12
 
@@ -96,9 +88,7 @@ def test_cron_crawl_meets_the_lock_with_a_clear_message(
     sim.delay = 0.3  # a long run holds the writer lock
     proc = start(tmp_path, server.base_url, "--duration", "8")
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not any(r.path.endswith("view.do") for r in server.log):
-            time.sleep(0.05)
+        wait_for(lambda: any(r.path.endswith("view.do") for r in server.log), "the first release", timeout=30)
         cron = Pressroom(tmp_path / "a", config_file, {"mofa": server.base_url})
         result = cron("crawl", "mofa", ok=False)
         assert "is being written by another pressroom process (pid" in result.stderr
