@@ -272,7 +272,7 @@ def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
 @friendly
 def reindex(obj: Context) -> None:
     """Rebuild the catalog from the files: versions, the log of runs and visits, and the WARC captures."""
-    from crawler.raw import scan_captures
+    from crawler.warcscan import scan_captures
 
     archive = obj.reading()
     with archive.writing():

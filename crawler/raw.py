@@ -16,9 +16,7 @@ import contextlib
 import io
 import logging
 import os
-import re
 import zlib
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,11 +24,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.catalog import CaptureRow
 from crawler import __version__
 from crawler.http import Page
 
@@ -240,42 +236,6 @@ def read_response(root: Path, ref_path: str, offset: int) -> RawResponse:
                 body=record.raw_stream.read(),
             )
     raise ValueError(f"{ref_path}@{offset}: no record there")
-
-
-def scan_captures(root: Path) -> Iterator[CaptureRow]:
-    """Every response and revisit record under <root>/raw/, run by run, in the order written (for `reindex`).
-
-    A file cut short by a kill ends at its last whole record.
-    """
-    for path in sorted((root / "raw").glob("*/*.warc.gz"), key=_run_order):
-        rel = path.relative_to(root).as_posix()
-        with path.open("rb") as handle:
-            records = ArchiveIterator(handle)
-            try:
-                for record in records:
-                    if record.rec_type not in ("response", "revisit"):
-                        continue
-                    headers = record.rec_headers
-                    records.read_to_end(record)
-                    version = headers.get_header(VERSION_FIELD)
-                    yield CaptureRow(
-                        key=headers.get_header(DOCUMENT_FIELD),
-                        url=headers.get_header("WARC-Target-URI") or "",
-                        kind=record.rec_type,
-                        version=int(version) if version and version.isdigit() else None,
-                        warc=rel,
-                        offset=records.get_record_offset(),
-                        length=records.get_record_length(),
-                        record_id=headers.get_header("WARC-Record-ID") or "",
-                        at=headers.get_header("WARC-Date") or "",
-                    )
-            except (ArchiveLoadFailed, EOFError, OSError, zlib.error) as exc:
-                logger.warning("%s: read up to a broken or cut record (%s)", rel, exc)
-
-
-def _run_order(path: Path) -> tuple[int, str]:
-    match = re.search(r"-run([0-9]+)\.warc\.gz$", path.name)
-    return (int(match[1]) if match else 0, path.as_posix())
 
 
 def _warc_date(when: datetime) -> str:

@@ -106,3 +106,25 @@ def test_reextract_and_extract_decode_legacy_charsets_as_the_crawl_does(
     url = "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=320033"
     out = pressroom("extract", "mofa", str(saved), "--url", url).stdout
     assert out.endswith("\nIssued in 서울.\n")
+
+
+def test_the_scan_for_reindex_finds_every_record_and_stops_at_a_cut_one(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]
+) -> None:
+    from crawler.raw import read_response
+    from crawler.warcscan import scan_captures
+
+    pressroom("crawl", "mofa")
+    pressroom("crawl", "mofa")
+    rows = list(scan_captures(pressroom.archive))
+    expected = [(kind, rid) for kind, _, rid, _ in records(pressroom.archive) if kind in ("response", "revisit")]
+    assert [(r.kind, r.record_id) for r in rows] == expected
+    assert {r.key for r in rows} == {f"mofa.go.kr/m_5676/{320000 + 3 * i}" for i in range(12)}
+    assert {r.version for r in rows} == {1}
+    for row in rows:
+        if row.kind == "response":
+            assert read_response(pressroom.archive, row.warc, row.offset).url == row.url
+    last = pressroom.archive / rows[-1].warc
+    with last.open("r+b") as handle:
+        handle.truncate(rows[-1].offset + rows[-1].length // 2)  # a kill in the middle of the last record
+    assert list(scan_captures(pressroom.archive)) == rows[:-1]
