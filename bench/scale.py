@@ -47,11 +47,14 @@ class Row:
     label: str
     seconds: dict[int, float] = field(default_factory=dict)
     rss_mb: dict[int, float] = field(default_factory=dict)
+    cpu: dict[int, float] = field(default_factory=dict)
     note: dict[int, str] = field(default_factory=dict)
 
 
-def timed(args: list[str], *, output: Path | None = None) -> tuple[float, float, str]:
-    """Run `pressroom ARGS`; return wall seconds, peak RSS in MB and the last line on stderr.
+def timed(args: list[str], *, output: Path | None = None) -> tuple[float, float, float, str]:
+    """Run `pressroom ARGS`; return wall seconds, peak RSS in MB, CPU seconds and the last line on stderr.
+
+    CPU time (user + system) is given beside wall time because the machine may be shared.
 
     The peak RSS comes from GNU time, a small process: Linux carries a process's high-water mark over
     exec(), so a child forked from this (large) process would report this process's size as its own.
@@ -60,15 +63,17 @@ def timed(args: list[str], *, output: Path | None = None) -> tuple[float, float,
         with open(output or os.devnull, "wb") as out:
             start = time.perf_counter()
             proc = subprocess.run(
-                [GNU_TIME, "-f", "%M", "-o", rss_file.name, PRESSROOM, *args], stdout=out, stderr=subprocess.PIPE
+                [GNU_TIME, "-f", "%M %U %S", "-o", rss_file.name, PRESSROOM, *args], stdout=out, stderr=subprocess.PIPE
             )
             wall = time.perf_counter() - start
-        rss_kb = int(rss_file.read().split()[-1])
+        rss, user, system = rss_file.read().split()[-3:]
+        rss_kb = int(rss)
+
     err = proc.stderr.decode(errors="replace").strip()
     last = err.splitlines()[-1] if err else ""
     if proc.returncode not in (0, 1):
         raise SystemExit(f"pressroom {' '.join(args)} failed ({proc.returncode}): {last}")
-    return wall, rss_kb / 1024, last
+    return wall, rss_kb / 1024, float(user) + float(system), last
 
 
 def write_config(path: Path, list_pages: int) -> Path:
@@ -138,10 +143,10 @@ def measure(size: int, scratch: Path, rows: dict[str, Row]) -> None:
         since = synth.format_captured(synth.utc_now() - timedelta(days=30))[:10]
 
         def record(label: str, args: list[str], output: Path | None = None) -> str:
-            wall, rss, last = timed(base + args, output=output)
+            wall, rss, cpu, last = timed(base + args, output=output)
             row = rows.setdefault(label, Row(label))
-            row.seconds[size], row.rss_mb[size] = wall, rss
-            print(f"  {label:<28} {wall:8.2f} s  {rss:6.0f} MB  {last[:70]}", flush=True)
+            row.seconds[size], row.rss_mb[size], row.cpu[size] = wall, rss, cpu
+            print(f"  {label:<28} {wall:8.2f} s  cpu {cpu:7.2f} s  {rss:6.0f} MB  {last[:70]}", flush=True)
             return last
 
         record("start-up (pressroom --version)", ["--version"])
@@ -149,9 +154,13 @@ def measure(size: int, scratch: Path, rows: dict[str, Row]) -> None:
         searches = [timed(base + ["search", q]) for q in QUERIES]
         for label, pick in (("search, median of 9 queries", statistics.median), ("search, worst of 9", max)):
             row = rows.setdefault(label, Row(label))
-            row.seconds[size] = pick(s for s, _, _ in searches)
-            row.rss_mb[size] = max(r for _, r, _ in searches)
-            print(f"  {label:<28} {row.seconds[size]:8.2f} s  {row.rss_mb[size]:6.0f} MB", flush=True)
+            row.seconds[size] = pick(s for s, _, _, _ in searches)
+            row.rss_mb[size] = max(r for _, r, _, _ in searches)
+            row.cpu[size] = pick(c for _, _, c, _ in searches)
+            print(
+                f"  {label:<28} {row.seconds[size]:8.2f} s  cpu {row.cpu[size]:7.2f} s  {row.rss_mb[size]:6.0f} MB",
+                flush=True,
+            )
         record("history (one document)", ["history", key])
         record("diff (one document)", ["diff", key])
         record("changes, last 30 days", ["changes", "--since", since])
@@ -194,12 +203,15 @@ def table(rows: dict[str, Row], sizes: list[int]) -> str:
     lines = [head, "|---|" + "---|" * (len(sizes) + 1)]
     start = rows.get("start-up (pressroom --version)")
     for row in rows.values():
-        base = start.seconds if start and row is not start and not row.label.startswith("archive") else None
+        # CPU time, when there is one: wall time on a shared machine also counts the other users' work.
+        base = (
+            (start.cpu or start.seconds) if start and row is not start and not row.label.startswith("archive") else None
+        )
         if row.label.startswith("archive"):
             cells = [f"{row.seconds[n]:.2f} GB ({row.note[n]})" for n in sizes]
         else:
-            cells = [f"{row.seconds[n]:.2f} s, {row.rss_mb[n]:.0f} MB" for n in sizes]
-        lines.append(f"| {row.label} | " + " | ".join(cells) + f" | {growth(row.seconds, base)} |")
+            cells = [f"{row.seconds[n]:.2f} s (CPU {row.cpu.get(n, 0):.2f} s), {row.rss_mb[n]:.0f} MB" for n in sizes]
+        lines.append(f"| {row.label} | " + " | ".join(cells) + f" | {growth(row.cpu or row.seconds, base)} |")
     return "\n".join(lines)
 
 
