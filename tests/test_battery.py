@@ -194,6 +194,30 @@ def test_kill_9_at_many_points_then_reindex(tmp_path: Path) -> None:
     assert len({k for k, _ in files}) == 110
     assert sorted(k for k, n in files if n == 2) == sorted(f"mofa.go.kr/m_5676/{s}" for s in first_edits + second_edits)
     assert not [k for k, n in files if n > 2], "an interrupted write never makes a spurious extra version"
+    # The killed runs are in the log without an end; the catalog rebuilt from the files alone is the same.
+    dump = (
+        "SELECT * FROM runs ORDER BY id; SELECT * FROM observations ORDER BY id; SELECT * FROM documents ORDER BY key"
+    )
+
+    def catalog_rows() -> list[list[tuple[object, ...]]]:
+        con = sqlite3.connect(archive / "catalog.sqlite")
+        try:
+            return [con.execute(sql).fetchall() for sql in dump.split("; ")]
+        finally:
+            con.close()
+
+    rows = catalog_rows()
+    assert [run[5] for run in rows[0]] == ["running"] * 3 + ["ok"] + ["running"] * 6 + ["ok"]
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{archive / 'catalog.sqlite'}{suffix}").unlink(missing_ok=True)
+    again = subprocess.run(
+        [sys.executable, "-m", "crawler", "--archive", str(archive), "reindex"],
+        capture_output=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert again.returncode == 0, again.stderr
+    assert catalog_rows() == rows
 
 
 def test_two_crawls_at_once(tmp_path: Path, mofa_sim: tuple[MofaSim, SimServer]) -> None:

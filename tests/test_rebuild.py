@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Pressroom
 from tests.sim_mofa import MofaSim
 from tests.simserver import SimServer
@@ -126,3 +128,28 @@ def test_an_archive_from_before_the_log_keeps_its_history(
     lose_the_catalog(pressroom.archive)
     pressroom("reindex")
     assert tables(pressroom.archive) == rows, "and now the log alone tells it"
+
+
+def test_a_re_extraction_is_rebuilt_as_such(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A better parser's versions stay current, and stay out of `changes`, after the catalog is rebuilt."""
+    import dataclasses
+
+    from crawler import sites
+
+    pressroom("crawl", "mofa")
+    site = sites.SITES["mofa.go.kr"]
+
+    def improved(html: str, url: str):  # type: ignore[no-untyped-def]
+        release = site.parse_release(html, url)
+        return dataclasses.replace(release, body=(*release.body, "(a paragraph the old parser missed)"))
+
+    monkeypatch.setitem(sites.SITES, "mofa.go.kr", dataclasses.replace(site, parse_release=improved))
+    pressroom("reextract", "mofa")
+    before, rows = outputs(pressroom), tables(pressroom.archive)
+    assert "reextracted v2" in before["history " + EDITED]
+    lose_the_catalog(pressroom.archive)
+    pressroom("reindex")
+    assert outputs(pressroom) == before
+    assert tables(pressroom.archive) == rows
