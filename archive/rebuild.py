@@ -9,6 +9,7 @@ the same rules `Archive.record` and `Archive.miss` apply as they go.
 from __future__ import annotations
 
 import heapq
+import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -50,8 +51,10 @@ def rebuild(archive: Archive, captures: Iterable[CaptureRow] | None) -> ReindexR
                 status=run.status,
                 counts=run.counts,
             )
-        # Runs never overlap (one writer at a time): merging by time keeps each run's own order.
-        for o in heapq.merge(*(r.observations for r in runs), outside, key=lambda o: str(o.get("at", ""))):
+        # Runs never overlap (one writer at a time) and keep their order, even if the clock stepped back;
+        # visits outside runs (library use) go in between by their time.
+        in_runs = itertools.chain.from_iterable(r.observations for r in runs)
+        for o in heapq.merge(in_runs, outside, key=lambda o: str(o.get("at", ""))):
             try:
                 catalog.observe(
                     key=o.get("key"),

@@ -245,3 +245,20 @@ def test_one_writer_at_a_time(tmp_path: Path) -> None:
         holder.join(10)
     assert holder.exitcode == 0
     assert os.path.exists(tmp_path / ".pressroom.lock")
+
+
+def test_reindex_keeps_the_order_of_runs_when_the_clock_stepped_back(tmp_path: Path) -> None:
+    clock = Clock()
+    archive = Archive(tmp_path, clock=clock)
+    first = archive.start_run("crawl", ["mofa.go.kr"])
+    key = archive.record(release(), run_id=first).key
+    archive.finish_run(first, status="ok", counts={"new": 1})
+    clock.now -= timedelta(hours=1)  # the machine's clock was set back between two runs
+    second = archive.start_run("crawl", ["mofa.go.kr"])
+    archive.record(release(body=("Edited.",)), run_id=second)
+    archive.observe(key, release().url, "failed", run_id=second, detail="HTTP 503")
+    archive.finish_run(second, status="ok", counts={"changed": 1})
+    before = archive.catalog.all_observations()
+    archive.reindex()
+    assert archive.catalog.all_observations() == before
+    assert [o.kind for o in before] == ["new", "changed", "failed"]
