@@ -22,7 +22,7 @@ from archive.errors import ArchiveError
 from archive.recorder import Archive
 from crawler import revisit
 from crawler.config import Config, SiteConfig
-from crawler.errors import Blocked, Disallowed, FetchError, HostGivenUp, NotFound, ParseError
+from crawler.errors import Blocked, Disallowed, FetcherGone, FetchError, HostGivenUp, NotFound, ParseError
 from crawler.fetchproc import AnyFetcher, FetchProcess
 from crawler.http import Fetcher, Page, Policy
 from crawler.progress import Progress
@@ -266,6 +266,10 @@ class Engine:
                 if not ahead:
                     return False
                 fetched = await ahead.popleft()
+                if self.stopping.is_set() and isinstance(fetched.error, FetcherGone):
+                    # The stop reached the fetch process too (systemd signals the whole group): this URL was
+                    # not visited, it did not fail; the next run fetches it.
+                    return True
                 try:
                     kind = self._settle(site, fetched, report, run_id)
                 except ArchiveError as exc:  # the catalog or the log failed (a full disk): this document only

@@ -13,6 +13,7 @@ PressroomError
       |    |                        robots.txt is unavailable
       |    +-- HostBlocked          (also a Blocked) its robots.txt is itself a challenge page
       +-- Disallowed                robots.txt forbids the URL
+      +-- FetcherGone               the fetch process ended before it answered
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ class RetryExhausted(FetchError):
 
 class Disallowed(FetchError):
     """robots.txt forbids this URL (and the operator did not override it)."""
+
+
+class FetcherGone(FetchError):
+    """The fetch process ended (killed, or stopped with the run) before it answered."""
 
 
 class HostGivenUp(FetchError):

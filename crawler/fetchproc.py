@@ -31,7 +31,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from crawler.config import Config
-from crawler.errors import FetchError
+from crawler.errors import FetcherGone, FetchError
 from crawler.http import Fetcher, Page, Policy
 
 logger = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ class FetchProcess:
     async def get(self, url: str, policy: Policy, *, etag: str | None = None, last_modified: str | None = None) -> Page:
         """What `Fetcher.get` does, in the child."""
         if self._dead is not None:
-            raise FetchError(url, self._dead)
+            raise FetcherGone(url, self._dead)
         assert self._conn is not None
         number = next(self._ids)
         reply = self._expect(number, url)
@@ -111,7 +111,7 @@ class FetchProcess:
         except OSError as exc:
             self._pending.pop(number, None)
             self._urls.pop(number, None)
-            raise FetchError(url, f"cannot reach the fetch process: {exc}") from None
+            raise FetcherGone(url, f"cannot reach the fetch process: {exc}") from None
         page: Page = await reply
         return page
 
@@ -157,7 +157,7 @@ class FetchProcess:
         pending, urls, self._pending, self._urls = self._pending, self._urls, {}, {}
         for number, future in pending.items():
             if not future.done():
-                future.set_exception(FetchError(urls.get(number, "?"), reason))
+                future.set_exception(FetcherGone(urls.get(number, "?"), reason))
 
 
 AnyFetcher = Fetcher | FetchProcess  # what a run fetches with: in this process or in a child

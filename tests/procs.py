@@ -7,9 +7,11 @@ Linux only (/proc and pidfd_open), as CI is; the kill tests name their dependenc
 from __future__ import annotations
 
 import os
+import queue
 import select
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -120,3 +122,25 @@ def wait_for(condition: Callable[[], object], what: str, timeout: float = 60.0) 
     while not condition():
         assert time.monotonic() < deadline, f"timed out after {timeout:.0f} s waiting for {what}"
         time.sleep(0.005)
+
+
+def stderr_lines(stream: object) -> tuple[queue.Queue[str], threading.Thread]:
+    """Every line of a process's stderr, as it comes, from a reader thread (which ends at EOF)."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            lines.put(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return lines, reader
+
+
+def wait_line(lines: queue.Queue[str], prefix: str, count: int, seen: list[str]) -> None:
+    """Wait (bounded) until `count` lines starting with `prefix` have come."""
+    while sum(1 for line in seen if line.startswith(prefix)) < count:
+        try:
+            seen.append(lines.get(timeout=60))
+        except queue.Empty:
+            raise AssertionError(f"no {count} lines starting {prefix!r} within 60 s: {seen}") from None

@@ -5,7 +5,6 @@ line per problem, exits non-zero, and leaves every archived version as it was.""
 from __future__ import annotations
 
 import errno
-import queue
 import re
 import signal
 import sqlite3
@@ -18,7 +17,7 @@ import pytest
 
 from crawler.raw import RawWriter
 from tests.conftest import FAST_CONFIG, Pressroom
-from tests.procs import assert_nothing_left, descendants
+from tests.procs import assert_nothing_left, descendants, stderr_lines, wait_line
 from tests.sim_mofa import MofaSim, make_releases
 from tests.simserver import Reply, Request, SimServer
 
@@ -109,28 +108,6 @@ def test_a_capture_that_cannot_be_written_makes_the_run_fail(
     assert sql(pressroom.archive, "SELECT count(*) FROM captures") == [(11,)]
 
 
-def _lines(stream: object) -> tuple[queue.Queue[str], threading.Thread]:
-    """Every line of a process's stderr, as it comes, from a reader thread (which ends at EOF)."""
-    lines: queue.Queue[str] = queue.Queue()
-
-    def read() -> None:
-        for line in stream:  # type: ignore[attr-defined]
-            lines.put(line)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    return lines, reader
-
-
-def _wait_line(lines: queue.Queue[str], prefix: str, count: int, seen: list[str]) -> None:
-    """Wait (bounded) until `count` lines starting with `prefix` have come."""
-    while sum(1 for line in seen if line.startswith(prefix)) < count:
-        try:
-            seen.append(lines.get(timeout=60))
-        except queue.Empty:
-            raise AssertionError(f"no {count} lines starting {prefix!r} within 60 s: {seen}") from None
-
-
 @pytest.mark.parametrize("phase", ["reading the list pages", "visiting the releases"])
 def test_sigint_stops_a_backfill_which_says_so_and_resumes(tmp_path: Path, phase: str) -> None:
     config = tmp_path / "pressroom.toml"
@@ -152,13 +129,13 @@ def test_sigint_stops_a_backfill_which_says_so_and_resumes(tmp_path: Path, phase
         if phase != "reading the list pages":
             release.set()
         proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-        lines, reader = _lines(proc.stderr)
+        lines, reader = stderr_lines(proc.stderr)
         seen: list[str] = []
         try:
             if phase == "reading the list pages":
                 assert reached.wait(60), "the backfill never asked for its second list page"
             else:
-                _wait_line(lines, "new mofa.go.kr/", 5, seen)
+                wait_line(lines, "new mofa.go.kr/", 5, seen)
             children = descendants(proc.pid)
             proc.send_signal(signal.SIGINT)
             release.set()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -32,10 +33,12 @@ from tests.procs import (
     kill_run,
     open_files,
     process_name,
+    stderr_lines,
     wait_for,
+    wait_line,
 )
 from tests.sim_mofa import MofaSim, make_releases
-from tests.simserver import Reply, SimServer
+from tests.simserver import Reply, Request, SimServer
 
 SITE = SITES["mofa.go.kr"]
 ROOT = Path(__file__).parent.parent
@@ -232,6 +235,54 @@ def test_sigterm_ends_the_fetch_process_and_the_run_reports_it(tmp_path: Path) -
     assert "the fetch process exited unexpectedly (exit code -15)" in stderr
     assert "Traceback" not in stderr
     assert stderr.rstrip().splitlines()[-2].startswith("mofa.go.kr: "), "the summary is printed"
+
+
+def test_sigterm_to_the_whole_group_stops_the_run_without_failures(tmp_path: Path) -> None:
+    """As systemd stops a service: every process of the group gets SIGTERM, the fetch process dies at once,
+    with a release page in flight that the run was waiting for."""
+    sim = MofaSim(make_releases(40, start_year=2024, years=1))
+    in_flight, release = threading.Event(), threading.Event()
+    views = []
+
+    def app(request: Request) -> Reply:
+        if request.path.endswith("view.do"):
+            views.append(request)
+            if len(views) == 3:
+                in_flight.set()  # the run has archived two releases and waits for this one
+                release.wait(30)
+        return sim(request)
+
+    with SimServer(app) as server:
+        proc = subprocess.Popen(
+            _run_cmd(tmp_path, server.base_url), stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True
+        )
+        lines, reader = stderr_lines(proc.stderr)
+        seen: list[str] = []
+        try:
+            child = _fetch_process_of(proc.pid)
+            assert in_flight.wait(60), "the crawl never asked for its third release"
+            wait_line(lines, "new mofa.go.kr/", 2, seen)  # the two before it are archived: the run waits for it
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(60)
+            reader.join(60)
+        finally:
+            release.set()
+            proc.kill()
+        while not lines.empty():
+            seen.append(lines.get())
+        stderr = "".join(seen)
+    assert_nothing_left({child})
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr
+    assert re.search(r"^mofa\.go\.kr: 2 new$", stderr, re.MULTILINE), stderr
+    assert "failed" not in stderr, stderr
+    archive = Archive(tmp_path / "a")
+    try:
+        assert [run["status"] for run in archive.catalog.runs()] == ["interrupted"]
+        kinds = {o.kind for d in archive.catalog.documents() for o in archive.catalog.observations(d.key)}
+        assert kinds == {"new"}, "no URL is recorded as failed because the stop took the fetch process too"
+    finally:
+        archive.close()
 
 
 def test_the_fetch_process_exits_when_its_pipe_closes(tmp_path: Path) -> None:
