@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from crawler.sites import mofa
 from tests.conftest import FAST_CONFIG, Pressroom
 from tests.procs import assert_nothing_left, kill_run, wait_for
 from tests.sim_mofa import MofaSim, make_releases
-from tests.simserver import Reply, SimServer
+from tests.simserver import Reply, Request, SimServer
 from tests.sitegen.mid import CHALLENGE
 from tests.sitegen.mofa import view_page
 
@@ -220,28 +221,28 @@ def test_kill_9_at_many_points_then_reindex(tmp_path: Path) -> None:
     assert catalog_rows() == rows
 
 
-def test_two_crawls_at_once(tmp_path: Path, mofa_sim: tuple[MofaSim, SimServer]) -> None:
-    sim, server = mofa_sim
-    sim.delay = 0.05
+def test_two_crawls_at_once(tmp_path: Path) -> None:
+    sim = MofaSim(make_releases(12, start_year=2024, years=2))
+    holding, release = threading.Event(), threading.Event()
+
+    def app(request: Request) -> Reply:
+        if request.path.endswith("view.do") and not release.is_set():
+            holding.set()  # the first crawl is writing: it waits here until the second has tried
+            release.wait(60)
+        return sim(request)
+
     config = tmp_path / "pressroom.toml"
     config.write_text(FAST_CONFIG, encoding="utf-8")
-    cmd = [
-        sys.executable,
-        "-m",
-        "crawler",
-        "--archive",
-        str(tmp_path / "a"),
-        "--config",
-        str(config),
-        "--base-url",
-        f"mofa={server.base_url}",
-        "crawl",
-        "mofa",
-    ]
-    first = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    wait_for(lambda: server.log, "the first crawl's first request: it holds the writer lock by then")
-    second = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=ROOT)
-    _, first_err = first.communicate(timeout=60)
+    with SimServer(app) as server:
+        cmd = [sys.executable, "-m", "crawler", "--archive", str(tmp_path / "a"), "--config", str(config),
+               "--base-url", f"mofa={server.base_url}", "crawl", "mofa"]  # fmt: skip
+        first = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        try:
+            assert holding.wait(60), "the first crawl never asked for a release"
+            second = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=ROOT)
+        finally:
+            release.set()
+        _, first_err = first.communicate(timeout=60)
     assert first.returncode == 0, first_err
     assert second.returncode == 1
     assert second.stderr.strip().startswith("Error: archive ") and "another pressroom process" in second.stderr
