@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
 import sys
 import threading
@@ -104,7 +105,9 @@ class Bar:
 
 
 def terminal_handler() -> TerminalHandler | None:
-    """The handler the CLI set up on a terminal's stderr, if it did."""
+    """The handler the CLI set up on a terminal's stderr, if it did (and the terminal can erase a line)."""
+    if os.environ.get("TERM") == "dumb":  # Emacs shell buffers and the like: no cursor control
+        return None
     for handler in logging.getLogger("crawler").handlers:
         if isinstance(handler, TerminalHandler) and handler.stream.isatty():
             return handler

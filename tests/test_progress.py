@@ -166,3 +166,11 @@ def test_quiet_crawl_draws_no_bar(tmp_path: Path, mofa_sim: tuple[MofaSim, SimSe
     assert result.returncode == 0, result.text
     assert b"\r\x1b[K" not in result.output and not bar_lines(result.screen, "crawl")
     assert result.screen == ["mofa.go.kr: 12 new", "run 1: 16 requests"]
+
+
+def test_dumb_terminal_gets_plain_lines(tmp_path: Path, mofa_sim: tuple[MofaSim, SimServer]) -> None:
+    _, server = mofa_sim
+    result = run_pty(args(tmp_path, server, "crawl", "mofa"), env={"TERM": "dumb"})
+    assert result.returncode == 0, result.text
+    assert b"\x1b" not in result.output and not bar_lines(result.screen, "crawl")
+    assert result.screen[-2:] == ["mofa.go.kr: 12 new", "run 1: 16 requests"]
