@@ -13,6 +13,7 @@ import asyncio
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 JITTER_SHARE = 0.1  # runs start up to 10% of the interval late, so sites and machines do not align
 MAX_JITTER_S = 300.0
 MISFIRE_GRACE_S = 600  # a run up to 10 minutes late (a busy machine, a long previous run) still happens
+SIGNAL_POLL_S = 0.5  # the main thread wakes this often to run a signal handler another thread received
 LOCK_WAIT_S = 60.0  # how long a job waits for another writer (e.g. a cron crawl) before skipping a round
 
 
@@ -113,7 +115,14 @@ class Scheduler:
         previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             self.start()
-            wake.wait(duration)
+            deadline = None if duration is None else time.monotonic() + duration
+            # Short waits, not one endless one: the kernel may hand SIGTERM to one of the scheduler's threads,
+            # and Python runs the handler only when this (main) thread wakes up; it never would.
+            while not wake.is_set():
+                left = SIGNAL_POLL_S if deadline is None else min(deadline - time.monotonic(), SIGNAL_POLL_S)
+                if left <= 0:
+                    break
+                wake.wait(left)
         finally:
             self.stop()
             for sig, handler in previous.items():
