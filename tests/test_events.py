@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -71,8 +72,9 @@ def test_runs_and_status(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServe
     assert header.split() == ["RUN", "STARTED", "FINISHED", "STATUS", "COMMAND", "SITES", "COUNTS"]
     assert len(lines) == 2 and "12 unchanged" in lines[0] and "12 new" in lines[1]
     assert all(" ok " in line for line in lines)
-    for column in ("STARTED", "STATUS", "COUNTS"):  # aligned: each column starts where its header does
-        assert {line.index(line.split()[header.split().index(column)]) for line in lines} == {header.index(column)}
+    starts = [match.start() for match in re.finditer(r"\S+", header)][1:]  # RUN is right-aligned
+    for line in lines:  # aligned: every other column's value starts where its header does
+        assert [match.start() for match in re.finditer(r"\S+", line)][1 : len(starts) + 1] == starts
     status = pressroom("status").stdout
     assert status.startswith("mofa.go.kr: 12 documents (0 withdrawn), 0 due now; last success 20")
 
