@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from archive.catalog import CATALOG_NAME
 from archive.errors import PressroomError
 from archive.escape import visible
 from archive.recorder import Archive
@@ -37,11 +38,17 @@ class Context:
         """The archive, for reading or writing."""
         return Archive(self.root)
 
-    def reading(self) -> Archive:
-        """The archive, which must exist."""
+    def reading(self, *, rebuilding: bool = False) -> Archive:
+        """The archive, which must exist, with its catalog (unless the command is the one that rebuilds it)."""
         archive = Archive(self.root)
         if not archive.exists():
             raise click.ClickException(f"no archive at {self.root} (run `pressroom crawl` first, or pass --archive)")
+        if not rebuilding and not (self.root / CATALOG_NAME).exists():
+            # An empty catalog made now would show an archive without history: say how to get it back instead.
+            raise click.ClickException(
+                f"the archive at {self.root} has no catalog ({CATALOG_NAME} is missing): "
+                "`pressroom reindex` rebuilds it from the files"
+            )
         return archive
 
 

@@ -274,7 +274,7 @@ def reindex(obj: Context) -> None:
     """Rebuild the catalog from the files: versions, the log of runs and visits, and the WARC captures."""
     from crawler.warcscan import scan_captures
 
-    archive = obj.reading()
+    archive = obj.reading(rebuilding=True)
     with archive.writing():
         report = archive.reindex(scan_captures(archive.root))
     for problem in report.problems:

@@ -77,6 +77,12 @@ def test_a_lost_catalog_is_rebuilt_whole(pressroom: Pressroom, mofa_sim: tuple[M
     assert "gone" in before["history " + WITHDRAWN]
     assert len(before["runs"].splitlines()) == 1 + 5 and "partial" in before["runs"]  # a header and 5 runs
     lose_the_catalog(pressroom.archive)
+    result = pressroom("status", ok=False)
+    assert result.stderr == (
+        f"Error: the archive at {pressroom.archive} has no catalog (catalog.sqlite is missing): "
+        "`pressroom reindex` rebuilds it from the files\n"
+    )
+    assert not (pressroom.archive / "catalog.sqlite").exists(), "no empty catalog made in its place"
     result = pressroom("reindex")
     assert "12 documents, 13 versions indexed" in result.stderr
     assert outputs(pressroom) == before
