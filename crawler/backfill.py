@@ -178,7 +178,7 @@ class Backfill:
                 if not fresh and next_url:
                     next_url = None  # a page with nothing new: the source is looping or exhausted
                 journal.page(source.key, [i.url for i in items], next_url)
-                logger.debug("%s: %d items on %s", source.key, len(items), url)
+                logger.debug("%s: %s on %s", source.key, count(len(items), "item"), url)
                 url = next_url
             if url and self.engine.stopping.is_set():
                 self.engine.cut_short = True

@@ -181,8 +181,8 @@ def contact_warning(config: Config) -> str | None:
     if config.contact != DEFAULT_CONTACT:
         return None
     return (
-        'warning: contact is not set: sites see "contact: set contact in pressroom.toml" in the User-Agent; '
-        "set contact under [pressroom] in pressroom.toml"
+        'warning: no contact set: add contact = "you@example.org" under [pressroom] in pressroom.toml; '
+        "it goes into every request's User-Agent"
     )
 
 

@@ -29,7 +29,7 @@ from crawler.progress import Progress
 from crawler.raw import BuiltResponse, RawRef, RawWriter
 from crawler.report import RunReport, SiteReport
 from crawler.sites.base import Listing, ListingItem, Site, host_of
-from crawler.wording import clip
+from crawler.wording import clip, count
 
 logger = logging.getLogger(__name__)
 
@@ -220,7 +220,7 @@ class Engine:
                 self.record_visit(None, url, "failed", run_id, str(exc))
                 report.problem("failed", str(exc), host_down=host_down(exc))
                 continue
-            logger.debug("%s: %d items on %s", site.name, len(found), url)
+            logger.debug("%s: %s on %s", site.name, count(len(found), "item"), url)
             for item in found:
                 if site.in_scope(item.url, cfg):
                     items.setdefault(item.url, item)

@@ -97,13 +97,13 @@ def test_unset_contact_is_warned_once_per_run(tmp_path: Path, mofa_sim: tuple[Mo
     path.write_text(FAST_CONFIG.replace('contact = "tests@example.invalid"\n', ""), encoding="utf-8")
     run = Pressroom(tmp_path / "archive", path, {"mofa": mofa_sim[1].base_url})
     result = run("crawl", "mofa")
-    warnings = [line for line in result.stderr.splitlines() if "contact is not set" in line]
+    warnings = [line for line in result.stderr.splitlines() if "no contact set" in line]
     assert len(warnings) == 1
     agents = {r.headers["user-agent"] for r in mofa_sim[1].log}
     assert agents == {
         f"pressroom/{configuration.__version__} (press release archiver; contact: set contact in pressroom.toml)"
     }
-    assert "contact is not set" not in run("status").stderr, "only commands that fetch warn"
+    assert "no contact set" not in run("status").stderr, "only commands that fetch warn"
 
 
 def test_set_contact_gives_no_warning(pressroom: Pressroom) -> None:
