@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.engine import Engine, RunReport, SiteReport
+from crawler.engine import Engine, RunReport, SiteReport, host_down
 from crawler.errors import FetchError, ParseError
 from crawler.fetchproc import AnyFetcher
 from crawler.http import Policy
@@ -172,7 +172,7 @@ class Backfill:
                     items, next_url = source.parse_page(page.text, url)
                 except (FetchError, ParseError) as exc:
                     self.engine.record_visit(None, url, "failed", run_id, str(exc))
-                    report.problem("failed", f"{exc} (the backfill can be resumed)")
+                    report.problem("failed", f"{exc} (the backfill can be resumed)", host_down=host_down(exc))
                     break
                 fresh = [i.url for i in items if i.url not in journal.found]
                 if not fresh and next_url:

@@ -126,3 +126,14 @@ def test_crawl_of_a_closed_port_is_one_line(tmp_path: Path, config_file: Path) -
         "mofa.go.kr: 2 failed",
     ]
     assert requests == 3, "robots.txt tried `attempts` times, then nothing more"
+
+
+def test_backfill_of_a_name_that_does_not_resolve_is_one_line(tmp_path: Path, config_file: Path) -> None:
+    run = Pressroom(tmp_path / "a", config_file, {"mofa": UNRESOLVABLE})
+    result = run("backfill", "mofa", "--since", "2024-01-01", "--until", "2025-12-31", ok=False)
+    problems = [line for line in result.stderr.splitlines() if line.startswith("failed")]
+    assert problems == [
+        "failed mofa.go.kr: www.mofa.invalid: cannot resolve the host name ([Errno -2] Name or service not known); "
+        "not crawling it this run"
+    ]
+    assert result.stderr.splitlines()[-1] == "run 1: 1 request"
