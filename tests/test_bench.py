@@ -94,3 +94,16 @@ def test_growth_is_measured_above_the_start_up() -> None:
     start = {10_000: 0.30, 1_000_000: 0.25}
     assert scale.growth({10_000: 0.35, 1_000_000: 0.31}, start).startswith("constant")
     assert scale.growth({10_000: 0.40, 1_000_000: 10.25}, start).startswith("linear")
+
+
+def test_bench_sections_run_on_a_small_scale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The crawl, politeness and backfill sections run against today's crawler API (a rename there broke the
+    bench once, unnoticed until someone ran it)."""
+    from bench import crawl
+
+    figures = crawl.crawl(30, 1, tmp_path)
+    assert figures["initial_written"] == 30 and figures["recrawl_written"] == 0
+    assert crawl.politeness(10, 0.01, tmp_path) >= 1.0
+    backfill = crawl.scale(40, tmp_path)
+    assert backfill["backfill_docs"] == 40
+    assert "reindex of 40 documents" in capsys.readouterr().out
