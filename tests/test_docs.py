@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 import click
@@ -40,3 +42,18 @@ def test_site_names_are_unique() -> None:
         assert resolve(site.name.upper()) is site
         for alias in site.aliases:
             assert resolve(alias) is site
+
+
+def test_every_reliability_promise_names_tests_that_exist() -> None:
+    section = README.split("## Reliability", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| promise")]
+    assert len(rows) > 20
+    defined: dict[str, set[str]] = {}
+    for row in rows:
+        named = re.findall(r"`(tests/[\w/]+\.py)::(\w+)`", row.rsplit("|", 2)[1])
+        assert named, f"a promise names no test: {row[:80]}"
+        for path, name in named:
+            if path not in defined:
+                tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+                defined[path] = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+            assert name in defined[path], f"README names {path}::{name}, which does not exist"
