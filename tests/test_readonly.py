@@ -34,11 +34,17 @@ READING = (
 )
 WRITING = (("reindex",), ("reextract", "mofa"), ("crawl", "mofa"))
 NOBODY = 65534
-# Run as a user root's powers do not cover: modules are imported first (the interpreter lives under /root).
+# Run as a user root's powers do not cover. Every module of pressroom (some are imported only when a command
+# needs them) and of the standard library it uses is imported first: the interpreter, and the checkout CI
+# clones into a private temporary folder, may be out of that user's reach.
 AS_NOBODY = f"""
-import os, sys
-import click, crawler.cli, crawler.raw, crawler.revisit, archive.changes, archive.rebuild
-import archive.search, archive.export, archive.diff, encodings.idna, json, csv, heapq, xml.etree.ElementTree, _strptime
+import importlib, os, pkgutil, sys
+import archive, crawler
+for package in (archive, crawler):
+    for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if not module.name.endswith(".__main__"):  # that one would run the command, still as root
+            importlib.import_module(module.name)
+import click, encodings.idna, json, csv, heapq, xml.etree.ElementTree, _strptime
 os.setgroups([]); os.setgid({NOBODY}); os.setuid({NOBODY})
 sys.argv[0] = "pressroom"
 crawler.cli.main()
