@@ -57,6 +57,14 @@ class TerminalHandler(logging.StreamHandler):  # type: ignore[type-arg]
             self.stream.write(f"{ERASE_LINE}{text}")
             self.flush()
 
+    def clear(self) -> None:
+        """Erase the status line (a bar with nothing to show at the end)."""
+        with self.lock_:
+            if self.status:
+                self.stream.write(ERASE_LINE)
+                self.flush()
+            self.status = ""
+
     def done(self) -> None:
         """Leave the status line as it stands and end it, so what follows starts on a line of its own."""
         with self.lock_:
@@ -129,8 +137,11 @@ def progress_display(label: str) -> Iterator[Progress | None]:
     try:
         yield bar
     finally:
-        bar.draw(force=True)
-        handler.done()
+        if bar.rate.found:
+            bar.draw(force=True)
+            handler.done()
+        else:  # nothing was found: "looking for items…" would stay on the screen as if it still were
+            handler.clear()
 
 
 def log_handler(stream: TextIO | None = None) -> logging.Handler:

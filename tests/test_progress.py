@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import FAST_CONFIG
 from tests.ptyrun import PtyProcess, run_pty
 from tests.sim_mofa import MofaSim, make_releases
-from tests.simserver import SimServer
+from tests.simserver import Reply, SimServer
 
 ROOT = Path(__file__).parent.parent
 
@@ -63,6 +63,16 @@ def test_crawl_shows_progress_on_a_terminal(tmp_path: Path, slow_sim: tuple[Mofa
     (bar,) = bar_lines(screen, "crawl")
     assert re.match(rf"crawl \[#{{30}}\] {found}/{found}  [0-9.]+/s  ETA 0:00$", bar), bar
     assert screen[-2:] == [f"mofa.go.kr: {found} new", screen[-1]] and screen[-1].startswith("run 1: ")
+
+
+def test_a_crawl_that_finds_nothing_leaves_no_bar(tmp_path: Path) -> None:
+    sim = MofaSim(make_releases(3))
+    sim.fail_next("/robots.txt", *[Reply(503, "down")] * 10)
+    with SimServer(sim) as server:
+        result = run_pty(args(tmp_path, server, "crawl", "mofa"))
+    assert result.returncode == 1, result.text
+    assert not bar_lines(result.screen, "crawl"), "\n".join(result.screen)
+    assert any(line.startswith("failed mofa.go.kr: ") for line in result.screen), result.screen
 
 
 def test_crawl_through_a_pipe_has_no_bar(tmp_path: Path, slow_sim: tuple[MofaSim, SimServer]) -> None:
