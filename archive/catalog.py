@@ -290,24 +290,14 @@ class Catalog:
         rows = self.db.execute(f"SELECT {_cols(ObservationRow)} FROM observations WHERE key = ? ORDER BY id", (key,))
         return [ObservationRow(*r) for r in rows]
 
-    def add_capture(
-        self,
-        *,
-        key: str,
-        url: str,
-        kind: str,
-        version: int | None,
-        warc: str,
-        offset: int,
-        length: int,
-        record_id: str,
-        at: str,
-    ) -> None:
+    def add_capture(self, row: CaptureRow) -> None:
         """Index a raw capture (a WARC record) of a document."""
+        if row.key is None:
+            raise ValueError("a capture is indexed under its document")
         self.db.execute(
             "INSERT INTO captures (key, url, kind, version, warc, offset, length, record_id, at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (key, url, kind, version, warc, offset, length, record_id, at),
+            (row.key, row.url, row.kind, row.version, row.warc, row.offset, row.length, row.record_id, row.at),
         )
 
     def latest_response(self, key: str) -> tuple[str, int, int, str, str] | None:

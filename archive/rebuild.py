@@ -8,6 +8,7 @@ the same rules `Archive.record` and `Archive.miss` apply as they go.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 import logging
@@ -102,17 +103,7 @@ def _index_captures(
         if key is None:
             unnamed += 1
             continue
-        archive.catalog.add_capture(
-            key=key,
-            url=c.url,
-            kind=c.kind,
-            version=version,
-            warc=c.warc,
-            offset=c.offset,
-            length=c.length,
-            record_id=c.record_id,
-            at=c.at,
-        )
+        archive.catalog.add_capture(dataclasses.replace(c, key=key, version=version))
     if unnamed:
         logger.warning("%d WARC records name no document and were not indexed before: left out", unnamed)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from archive.catalog import CaptureRow
 from archive.document import Release
 from archive.errors import ArchiveError
 from archive.recorder import Archive
@@ -357,17 +358,10 @@ class Engine:
                 last = self.archive.catalog.latest_response(key)
                 refers = RawRef(last[0], last[1], last[2], last[3], last[4]) if last else None
                 ref, record = self.raw.revisit(site.name, page, refers, key, version), "revisit"
-            self.archive.catalog.add_capture(
-                key=key,
-                url=page.final_url,
-                kind=record,
-                version=version,
-                warc=ref.path,
-                offset=ref.offset,
-                length=ref.length,
-                record_id=ref.record_id,
-                at=ref.date,
+            capture = CaptureRow(
+                key, page.final_url, record, version, ref.path, ref.offset, ref.length, ref.record_id, ref.date
             )
+            self.archive.catalog.add_capture(capture)
         except (OSError, ArchiveError) as exc:
             report.problem("captures_lost", f"{page.url}: the raw capture was not kept: {exc}")
 
