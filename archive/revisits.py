@@ -1,6 +1,6 @@
 """Questions about many documents at once, answered from the catalog's indexes instead of every row.
 
-The revisit schedule itself belongs to the crawler (`crawler.revisit`), which hands it over as a
+The revisit schedule itself belongs to the crawler (`crawler.pipeline.revisit`), which hands it over as a
 `RevisitPolicy`; this module only knows how to ask SQLite for it cheaply.
 """
 

@@ -15,9 +15,9 @@ from archive import diff
 from archive import search as fts
 from archive.recorder import Archive
 from bench.simproc import serving
-from crawler.backfill import Backfill
 from crawler.config import Config, SiteConfig
-from crawler.engine import Engine
+from crawler.pipeline.backfill import Backfill
+from crawler.pipeline.engine import Engine
 from crawler.sites import SITES
 
 SITE = SITES["mofa.go.kr"]

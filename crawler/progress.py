@@ -1,7 +1,7 @@
 """How far a long run is: a hook the pipeline calls, and its plain form, log lines now and then.
 
 The engine and the backfill only call `add` (more items found) and `advance` (one dealt with); what the
-person sees is decided by the CLI: a bar on a terminal (`crawler/cli_term.py`), these log lines otherwise.
+person sees is decided by the CLI: a bar on a terminal (`crawler/cli/term.py`), these log lines otherwise.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler import __version__
-from crawler.http import Page
+from crawler.net.fetcher import Page
 
 logger = logging.getLogger(__name__)
 

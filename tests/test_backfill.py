@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.backfill import Journal
-from crawler.engine import LOOKAHEAD
+from crawler.pipeline.backfill import Journal
+from crawler.pipeline.engine import LOOKAHEAD
 from tests.conftest import FAST_CONFIG, Pressroom
 from tests.procs import assert_nothing_left, kill_run, wait_for
 from tests.sim_mofa import MofaSim, make_releases

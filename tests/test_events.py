@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from archive.catalog import DocumentRow
-from crawler.revisit import due, revisit_interval
+from crawler.pipeline.revisit import due, revisit_interval
 from tests.conftest import Pressroom
 from tests.sim_mofa import MofaSim
 from tests.simserver import Reply, SimServer

@@ -19,10 +19,10 @@ import pytest
 
 from archive.recorder import Archive
 from crawler.config import Config, SiteConfig
-from crawler.engine import Engine, SiteReport
 from crawler.errors import FetchError
-from crawler.fetchproc import FetchProcess
-from crawler.http import Policy
+from crawler.net.fetcher import Policy
+from crawler.net.process import FetchProcess
+from crawler.pipeline.engine import Engine, SiteReport
 from crawler.sites import SITES
 from tests.conftest import FAST_CONFIG
 from tests.procs import (
@@ -123,7 +123,7 @@ def test_the_fetch_process_log_lines_reach_the_parent(tmp_path: Path, caplog: py
     with SimServer(sim) as server:
         counts, _ = crawl(tmp_path, server.base_url, fork=True)
     assert counts.get("new") is None and counts["failed"] >= 1
-    forwarded = [r for r in caplog.records if r.name == "crawler.http" and "robots.txt" in r.getMessage()]
+    forwarded = [r for r in caplog.records if r.name == "crawler.net.fetcher" and "robots.txt" in r.getMessage()]
     assert forwarded, [r.getMessage() for r in caplog.records]
 
 

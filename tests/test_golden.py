@@ -11,7 +11,7 @@ import pytest
 
 from archive.document import Version, parse_version
 from crawler.errors import ParseError
-from crawler.http import challenge_marker
+from crawler.net.fetcher import challenge_marker
 from crawler.sites import SITES
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from archive.catalog import Catalog, DocumentRow
 from archive.document import format_captured, format_published
-from crawler import revisit
 from crawler.cli import cli
+from crawler.pipeline import revisit
 
 NOW = datetime(2026, 11, 29, 12, 0, 0, tzinfo=UTC)
 AGES = (2, 40, 400, 4000)  # days: one for each step of the revisit schedule

@@ -8,10 +8,10 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from archive.document import normalize_text
-from crawler.charset import decode_html
-from crawler.dates import MOSCOW, SEOUL, parse_when
-from crawler.http import challenge_marker, parse_retry_after
-from crawler.textify import paragraphs
+from crawler.net.charset import decode_html
+from crawler.net.fetcher import challenge_marker, parse_retry_after
+from crawler.parse.dates import MOSCOW, SEOUL, parse_when
+from crawler.parse.textify import paragraphs
 
 KST = timezone(timedelta(hours=9))
 MSK = timezone(timedelta(hours=3))

@@ -1,4 +1,4 @@
-"""crawler.http against real sockets on 127.0.0.1: politeness, retries, limits, block detection."""
+"""crawler.net.fetcher against real sockets on 127.0.0.1: politeness, retries, limits, block detection."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from crawler.config import Config
 from crawler.errors import Blocked, Disallowed, FetchError, HostGivenUp, NotFound, RetryExhausted
-from crawler.http import Fetcher, Page, Policy
+from crawler.net.fetcher import Fetcher, Page, Policy
 from tests.simserver import Reply, Request, SimServer
 
 CONFIG = Config(sites={}, contact="tests@example.invalid", attempts=3, backoff=0.01, timeout=2, deadline=3)

@@ -9,7 +9,7 @@ import pytest
 
 from crawler.config import SiteConfig
 from crawler.errors import ParseError
-from crawler.feeds import FeedError, parse_feed
+from crawler.parse.feeds import FeedError, parse_feed
 from crawler.sites import mid, mid_archive
 from tests.seeds import seed_release
 

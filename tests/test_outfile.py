@@ -86,16 +86,16 @@ def test_output_is_written_whole_and_replaces_the_old_file(edited: Pressroom, tm
 
 @contextlib.contextmanager
 def small_filesystem(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A 64 KB tmpfs as root; otherwise writes through crawler.outfile go to /dev/full (ENOSPC)."""
+    """A 64 KB tmpfs as root; otherwise writes through crawler.cli.outfile go to /dev/full (ENOSPC)."""
     folder.mkdir()
     if os.geteuid() != 0:
-        import crawler.outfile
+        import crawler.cli.outfile
 
         def full(fd: int, *args: Any, **kwargs: Any) -> Any:
             os.close(fd)
             return open("/dev/full", *args, **kwargs)  # noqa: SIM115
 
-        monkeypatch.setattr(crawler.outfile.os, "fdopen", full)
+        monkeypatch.setattr(crawler.cli.outfile.os, "fdopen", full)
         yield folder
         return
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], check=True)

@@ -252,7 +252,7 @@ def test_diff_formats_through_the_cli(
 
 
 def test_titles_cannot_hijack_the_terminal() -> None:
-    from crawler.cli_base import safe
+    from crawler.cli.base import safe
 
     assert safe("evil\x1b[2J\u202etxt.exe") == "evil\\u001b[2J\\u202etxt.exe"
     assert safe("한국어 и русский\n") == "한국어 и русский\n"

@@ -12,7 +12,7 @@ import pytest
 
 from crawler.config import Config
 from crawler.errors import HostBlocked, HostGivenUp
-from crawler.http import Fetcher, Policy
+from crawler.net.fetcher import Fetcher, Policy
 from tests.conftest import FAST_CONFIG, Pressroom
 from tests.sim_mofa import MofaSim
 from tests.simserver import Reply, Request, SimServer

@@ -19,12 +19,12 @@ from selectolax.lexbor import LexborNode
 
 from archive.document import Release, normalize_text
 from crawler.config import SiteConfig
-from crawler.dates import MOSCOW, parse_when
 from crawler.errors import ParseError
-from crawler.feeds import FeedError, parse_feed
+from crawler.parse.dates import MOSCOW, parse_when
+from crawler.parse.feeds import FeedError, parse_feed
+from crawler.parse.textify import paragraphs, text_of
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, first, html_tree
 from crawler.sites.wayback import cdx_sources
-from crawler.textify import paragraphs, text_of
 
 NAME = "mid.ru"
 CANONICAL_ROOT = "https://mid.ru"

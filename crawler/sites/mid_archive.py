@@ -15,12 +15,12 @@ from urllib.parse import urljoin, urlsplit
 
 from archive.document import Release
 from crawler.config import SiteConfig
-from crawler.dates import MOSCOW, parse_when
 from crawler.errors import ParseError
+from crawler.parse.dates import MOSCOW, parse_when
+from crawler.parse.textify import paragraphs, text_of
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, first, html_tree
 from crawler.sites.mid import ministry_release, section_slug
 from crawler.sites.wayback import cdx_sources
-from crawler.textify import paragraphs, text_of
 
 NAME = "archive.mid.ru"
 CANONICAL_ROOT = "https://archive.mid.ru"

@@ -17,10 +17,10 @@ from selectolax.lexbor import LexborNode
 
 from archive.document import Release
 from crawler.config import SiteConfig
-from crawler.dates import SEOUL, parse_when
 from crawler.errors import ParseError
+from crawler.parse.dates import SEOUL, parse_when
+from crawler.parse.textify import paragraphs, text_of
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, first, html_tree
-from crawler.textify import paragraphs, text_of
 
 NAME = "mofa.go.kr"
 CANONICAL_ROOT = "https://www.mofa.go.kr"

@@ -240,7 +240,7 @@ def rss(lang: str, articles: list[MidArticle]) -> str:
 def rfc822(a: MidArticle) -> str:
     from email.utils import format_datetime
 
-    from crawler.dates import MOSCOW, parse_when
+    from crawler.parse.dates import MOSCOW, parse_when
 
     when = parse_when(f"{a.list_date or a.date} {a.time}", MOSCOW)
     return format_datetime(when) if hasattr(when, "hour") else ""

@@ -32,7 +32,7 @@ from typing import Any
 
 from crawler.config import Config
 from crawler.errors import FetcherGone, FetchError
-from crawler.http import Fetcher, Page, Policy
+from crawler.net.fetcher import Fetcher, Page, Policy
 
 logger = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.engine import Engine, RunReport, SiteReport, host_down
 from crawler.errors import FetchError, ParseError
-from crawler.fetchproc import AnyFetcher
-from crawler.http import Policy
+from crawler.net.fetcher import Policy
+from crawler.net.process import AnyFetcher
+from crawler.pipeline.engine import Engine, RunReport, SiteReport, host_down
 from crawler.progress import LogProgress
 from crawler.sites.base import BackfillRequest, Site, Source
 from crawler.wording import count

@@ -17,9 +17,9 @@ import click
 from archive.document import Version
 from archive.recorder import check_writable
 from crawler import config as configuration
-from crawler.cli_base import Context, cli, friendly, print_version_file
-from crawler.cli_term import progress_display
-from crawler.engine import Engine, RunReport
+from crawler.cli.base import Context, cli, friendly, print_version_file
+from crawler.cli.term import progress_display
+from crawler.pipeline.engine import Engine, RunReport
 from crawler.sites import SITES, resolve
 from crawler.sites.base import Site
 from crawler.wording import count as count_of
@@ -106,7 +106,7 @@ def backfill(
 ) -> None:
     """Archive SITE's releases published between --since and --until; resumable: run it again after an
     interruption, with the same arguments, and it continues where it stopped."""
-    from crawler.backfill import Backfill
+    from crawler.pipeline.backfill import Backfill
 
     chosen = resolve(site)
     first, last = since.date(), (until or datetime.now(UTC)).date()
@@ -155,7 +155,7 @@ def exit_status(report: RunReport) -> int:
 @friendly
 def extract(obj: Context, site: str, file: Any, url: str | None, captured: str | None) -> None:
     """Print the version file that a saved HTML page of SITE would produce (offline); escaped on a terminal."""
-    from crawler.charset import decode_html
+    from crawler.net.charset import decode_html
 
     chosen = resolve(site)
     text, _ = decode_html(file.read(), "", chosen.legacy_charsets)  # as the crawl does
@@ -206,7 +206,7 @@ def _captured_time(value: str | None, filename: str) -> datetime:
 @friendly
 def schedule(obj: Context, sites: tuple[str, ...], duration: float | None) -> None:
     """Run unattended: crawl each SITE (default: every enabled site) at its configured interval."""
-    from crawler.schedule import Scheduler
+    from crawler.pipeline.schedule import Scheduler
 
     chosen = [resolve(s) for s in sites] or [s for s in SITES.values() if obj.config.site(s.name).enabled]
     config = _robots_override(obj.config, chosen, False)
@@ -223,7 +223,7 @@ def schedule(obj: Context, sites: tuple[str, ...], duration: float | None) -> No
 def reextract(obj: Context, sites: tuple[str, ...]) -> None:
     """Run the current parsers again over the stored raw captures (offline); record a new version only where
     the text really differs, marked as a re-extraction, never as a ministry edit."""
-    from crawler.reextract import reextract as run
+    from crawler.pipeline.reextract import reextract as run
 
     archive = obj.reading()
     chosen = [resolve(s) for s in sites] or list(SITES.values())

@@ -6,7 +6,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-logger = logging.getLogger("crawler.engine")
+logger = logging.getLogger("crawler.pipeline.engine")
 
 # Outcomes that make a run unsuccessful. A lost capture is one: the version is safe, but the evidence of
 # where its text came from is missing.

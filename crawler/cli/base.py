@@ -18,7 +18,7 @@ from archive.escape import visible
 from archive.recorder import Archive
 from crawler import __version__
 from crawler import config as configuration
-from crawler.cli_term import log_handler
+from crawler.cli.term import log_handler
 from crawler.config import Config
 from crawler.errors import ConfigError
 from crawler.sites import SITES, resolve

@@ -21,14 +21,14 @@ from archive.catalog import CaptureRow
 from archive.document import Release
 from archive.errors import ArchiveError
 from archive.recorder import Archive
-from crawler import revisit
 from crawler.config import Config, SiteConfig
 from crawler.errors import Blocked, Disallowed, FetcherGone, FetchError, HostGivenUp, NotFound, ParseError
-from crawler.fetchproc import AnyFetcher, FetchProcess
-from crawler.http import Fetcher, Page, Policy
+from crawler.net.fetcher import Fetcher, Page, Policy
+from crawler.net.process import AnyFetcher, FetchProcess
+from crawler.pipeline import revisit
+from crawler.pipeline.report import RunReport, SiteReport
 from crawler.progress import Progress
 from crawler.raw import BuiltResponse, RawRef, RawWriter
-from crawler.report import RunReport, SiteReport
 from crawler.sites.base import Listing, ListingItem, Site, host_of
 from crawler.wording import clip, count
 
@@ -420,4 +420,4 @@ class Engine:
             logger.error("cannot record the %s visit of %s: %s", kind, url, exc)
 
 
-__all__ = ["LOOKAHEAD", "Engine", "RunReport", "SiteReport", "host_down"]  # the reports live in crawler.report
+__all__ = ["LOOKAHEAD", "Engine", "RunReport", "SiteReport", "host_down"]  # the reports live in crawler.pipeline.report

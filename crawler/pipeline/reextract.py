@@ -7,8 +7,8 @@ from collections import Counter
 
 from archive.errors import ArchiveError
 from archive.recorder import Archive
-from crawler.charset import decode_html
 from crawler.errors import ParseError
+from crawler.net.charset import decode_html
 from crawler.raw import read_response
 from crawler.sites.base import Site
 

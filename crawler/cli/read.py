@@ -11,9 +11,9 @@ import click
 from archive import diff as difflib_
 from archive import export as exporting
 from archive.recorder import SEEN_KINDS, Archive
-from crawler.cli_base import Context, cli, friendly, output_option, print_version_file, safe
-from crawler.dockey import resolve_doc
-from crawler.outfile import output_file, write_output
+from crawler.cli.base import Context, cli, friendly, output_option, print_version_file, safe
+from crawler.cli.dockey import resolve_doc
+from crawler.cli.outfile import output_file, write_output
 from crawler.sites import SITES, resolve
 from crawler.wording import count as count_of
 from crawler.wording import table
@@ -310,7 +310,7 @@ def runs(obj: Context, limit: int) -> None:
 def status(obj: Context) -> None:
     """Per site: when a run last succeeded, how many documents are archived, withdrawn, and due."""
     from archive.revisits import count_documents
-    from crawler.revisit import due_in
+    from crawler.pipeline.revisit import due_in
 
     archive = obj.reading()
     now = archive.clock()

@@ -28,10 +28,10 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
-from crawler.charset import decode_html
 from crawler.config import Config
 from crawler.errors import Blocked, Disallowed, FetchError, HostBlocked, HostGivenUp, NotFound, RetryExhausted
-from crawler.robots import RobotsRules, parse_robots
+from crawler.net.charset import decode_html
+from crawler.net.robots import RobotsRules, parse_robots
 from crawler.wording import count
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from crawler.charset import decode_html
+from crawler.net.charset import decode_html
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 _PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>")

@@ -25,7 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from archive.errors import ArchiveLocked, PressroomError
 from archive.recorder import Archive
 from crawler.config import Config
-from crawler.engine import Engine
+from crawler.pipeline.engine import Engine
 from crawler.sites.base import Site
 
 logger = logging.getLogger(__name__)
