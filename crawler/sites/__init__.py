@@ -5,6 +5,7 @@ from __future__ import annotations
 from crawler.errors import ConfigError
 from crawler.sites import mid, mid_archive, mofa
 from crawler.sites.base import Site
+from crawler.sites.definition import Definition
 
 SITES: dict[str, Site] = {site.name: site for site in (mofa.SITE, mid.SITE, mid_archive.SITE)}
 
@@ -25,3 +26,8 @@ def site_for_url(url: str) -> Site | None:
         if site.owns(url):
             return site
     return None
+
+
+def definitions() -> list[Definition]:
+    """The built-in sites that are written as definitions (each module's DEFINITION, where it has one)."""
+    return [m.DEFINITION for m in (mofa, mid, mid_archive) if hasattr(m, "DEFINITION")]
