@@ -1,12 +1,18 @@
 """Runs and the log: every run and every visit outcome is appended to <archive>/log/ as it happens (archive/log.py),
-then recorded in the catalog, so `reindex` can rebuild the catalog's record of runs and visits from the files."""
+then recorded in the catalog, so `reindex` can rebuild the catalog's record of runs and visits from the files.
+
+A run is a context manager (`with archive.run("crawl", sites) as run:`) that records the run's start once on
+entering and its end once on leaving, with the status the way out says: the caller's (`ok`, `partial`,
+`interrupted` after a stop), `interrupted` on KeyboardInterrupt, `failed` on any other exception.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from archive import log
@@ -32,7 +38,11 @@ class RunLog:
         """The clock's time as written in the catalog (see Archive)."""
         raise NotImplementedError
 
-    def start_run(self, command: str, sites: list[str]) -> int:
+    def run(self, command: str, sites: list[str], *, counts: Callable[[], Mapping[str, int]] | None = None) -> Run:
+        """A run of `command` over `sites`, to be entered with `with`; `counts` gives its counts when it ends."""
+        return Run(self, command, sites, counts or dict)
+
+    def _start_run(self, command: str, sites: list[str]) -> int:
         """Record the start of a run (log first, then catalog) and return its id."""
         self.ensure_log()
         started = self.now()
@@ -47,7 +57,7 @@ class RunLog:
         self.catalog.start_run(run_id=run_id, command=command, sites=" ".join(sites), started=started)
         return run_id
 
-    def finish_run(self, run_id: int, *, status: str, counts: dict[str, int]) -> None:
+    def _finish_run(self, run_id: int, *, status: str, counts: dict[str, int]) -> None:
         """Record the end of a run, and fsync its log."""
         finished = self.now()
         logfile = self._logs.pop(run_id, None)
@@ -84,3 +94,49 @@ class RunLog:
         seen.pop("etag", None)
         seen.pop("last_modified", None)
         self.catalog.observe(run_id=run_id, touch=touch, **seen)
+
+
+class Run:
+    """One run's record, from `with archive.run(...)` to its end: started once, finished once.
+
+    Set `status` before leaving (`ok` unless told; `partial` when some visits failed, `interrupted` after a
+    stop); an exception on the way out overrides it. Problems of finishing (the end not recorded) do not
+    hide the run's own exception: they go to `problems`, for the caller's summary.
+    """
+
+    def __init__(self, runs: RunLog, command: str, sites: list[str], counts: Callable[[], Mapping[str, int]]) -> None:
+        self._runs = runs
+        self.command = command
+        self.sites = list(sites)
+        self.counts = counts
+        self.status = "ok"
+        self.problems: list[str] = []
+        self._id: int | None = None
+        self._state = "new"  # new -> open -> finished: a Run is entered once
+
+    @property
+    def id(self) -> int:
+        """The run's id (once entered)."""
+        if self._id is None:
+            raise RuntimeError("the run has not started: enter it with `with`")
+        return self._id
+
+    def __enter__(self) -> Run:
+        if self._state != "new":
+            raise RuntimeError(f"run {self._id} was already started")
+        self._id = self._runs._start_run(self.command, self.sites)
+        self._state = "open"
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._state = "finished"
+        if exc_type is not None:
+            self.status = "interrupted" if issubclass(exc_type, KeyboardInterrupt) else "failed"
+        try:
+            counts = dict(self.counts())
+            self._runs._finish_run(self.id, status=self.status, counts=counts)
+        except ArchiveError as problem:
+            self.problems.append(f"cannot record the end of run {self.id}: {problem}")
+            logger.error("%s", self.problems[-1])

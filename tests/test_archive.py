@@ -250,14 +250,12 @@ def test_one_writer_at_a_time(tmp_path: Path) -> None:
 def test_reindex_keeps_the_order_of_runs_when_the_clock_stepped_back(tmp_path: Path) -> None:
     clock = Clock()
     archive = Archive(tmp_path, clock=clock)
-    first = archive.start_run("crawl", ["mofa.go.kr"])
-    key = archive.record(release(), run_id=first).key
-    archive.finish_run(first, status="ok", counts={"new": 1})
+    with archive.run("crawl", ["mofa.go.kr"], counts=lambda: {"new": 1}) as first:
+        key = archive.record(release(), run_id=first.id).key
     clock.now -= timedelta(hours=1)  # the machine's clock was set back between two runs
-    second = archive.start_run("crawl", ["mofa.go.kr"])
-    archive.record(release(body=("Edited.",)), run_id=second)
-    archive.observe(key, release().url, "failed", run_id=second, detail="HTTP 503")
-    archive.finish_run(second, status="ok", counts={"changed": 1})
+    with archive.run("crawl", ["mofa.go.kr"], counts=lambda: {"changed": 1}) as second:
+        archive.record(release(body=("Edited.",)), run_id=second.id)
+        archive.observe(key, release().url, "failed", run_id=second.id, detail="HTTP 503")
     before = archive.catalog.all_observations()
     archive.reindex()
     assert archive.catalog.all_observations() == before

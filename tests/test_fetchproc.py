@@ -169,8 +169,7 @@ def test_a_dead_fetch_process_fails_the_urls_and_never_the_archive(tmp_path: Pat
 
 def test_the_fetch_process_holds_nothing_of_the_archive(tmp_path: Path) -> None:
     archive = Archive(tmp_path)
-    with archive.writing():
-        archive.start_run("test", [])  # the WAL and the run log exist
+    with archive.writing(), archive.run("test", []):  # the WAL and the run log exist
         held = {os.path.realpath(p) for p in open_files(os.getpid())}
         archive_files = {p for p in held if p.startswith(str(tmp_path.resolve()))}
         assert {Path(p).name for p in archive_files} >= {".pressroom.lock", "catalog.sqlite", "catalog.sqlite-wal"}

@@ -144,18 +144,13 @@ class Backfill:
                 len(journal.found),
                 len(journal.done),
             )
-        run = self.engine.start_run("backfill", [site.name])
-        report, run_id = run.sites[0], run.run_id
-        completed = False
-        try:
+        with self.engine.run("backfill", [site.name]) as run:
+            report, run_id = run.sites[0], run.run_id
             async with self.engine.fetcher([site]) as fetcher:
                 policy = self.engine.policy(site, cfg)
                 await self._discover(fetcher, site, sources, journal, report, run_id)
                 await self._fetch(fetcher, site, policy, journal, report, run_id, refresh)
                 run.requests = fetcher.requests
-            completed = True
-        finally:
-            self.engine.end_run(run, completed=completed)
         if run.stopped_by:
             run.notes.append(interruption_note(run.stopped_by, journal, sources))
         return run

@@ -7,11 +7,12 @@ and never stops the rest of the run; nothing already archived is touched by a fa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -120,9 +121,7 @@ class Engine:
 
     async def crawl(self, sites: list[Site], *, command: str = "crawl") -> RunReport:
         """Read each site's newest items and archive what is new or changed."""
-        run = self.start_run(command, [site.name for site in sites])
-        completed = False
-        try:
+        with self.run(command, [site.name for site in sites]) as run:
             async with self.fetcher(sites) as fetcher:
                 await asyncio.gather(
                     *(
@@ -131,32 +130,33 @@ class Engine:
                     )
                 )
                 run.requests = fetcher.requests
-            completed = True
-        finally:
-            self.end_run(run, completed=completed)
         return run
 
-    def start_run(self, command: str, sites: list[str]) -> RunReport:
-        """Record the start of a run and open its WARC files."""
-        self.cut_short = False
-        run_id = self.archive.start_run(command, sites)
-        self.raw = RawWriter(self.archive.root, run_id, self.archive.clock())
-        return RunReport(run_id, [SiteReport(site) for site in sites])
+    @contextlib.contextmanager
+    def run(self, command: str, sites: list[str]) -> Iterator[RunReport]:
+        """A run's record and WARC files, for the duration of a `with`; its report is what the `with` gives.
 
-    def end_run(self, run: RunReport, *, completed: bool) -> None:
-        """Close the run's WARC files and record how it ended; a failure of either is a problem of the run
-        (reported, and the run not ok), never a reason to lose its summary."""
-        try:
-            self.close_raw()
-        except OSError as exc:
-            run.error(f"raw captures of run {run.run_id} may be incomplete: {exc}")
-        if self.cut_short:
-            run.stopped_by = self.stop_reason or "stop"
-        try:
-            status = run.status if completed else "failed"
-            self.archive.finish_run(run.run_id, status=status, counts=run.totals())
-        except ArchiveError as exc:
-            run.error(f"cannot record the end of run {run.run_id}: {exc}")
+        Closing the WARC files or recording the end can fail: that is a problem of the run (reported, and
+        the run not ok), never a reason to lose its summary.
+        """
+        self.cut_short = False
+        report = RunReport(0, [SiteReport(site) for site in sites])
+        record = self.archive.run(command, sites, counts=report.totals)
+        with record:
+            report.run_id = record.id
+            self.raw = RawWriter(self.archive.root, record.id, self.archive.clock())
+            try:
+                yield report
+            finally:
+                try:
+                    self.close_raw()
+                except OSError as exc:
+                    report.error(f"raw captures of run {report.run_id} may be incomplete: {exc}")
+                if self.cut_short:
+                    report.stopped_by = self.stop_reason or "stop"
+                record.status = report.status
+        for problem in record.problems:
+            report.error(problem)
 
     async def _crawl_site(self, fetcher: AnyFetcher, site: Site, report: SiteReport, run_id: int) -> None:
         cfg = self.config.site(site.name)

@@ -18,25 +18,30 @@ logger = logging.getLogger(__name__)
 def reextract(archive: Archive, sites: list[Site]) -> Counter[str]:
     """Parse the newest whole capture of every document of `sites` again; count what happened."""
     counts: Counter[str] = Counter()
-    run_id = archive.start_run("reextract", [s.name for s in sites])
-    for site in sites:
-        for doc in archive.catalog.documents(site=site.name):
-            found = archive.catalog.latest_response(doc.key)
-            if found is None:
-                counts["no capture"] += 1
-                continue
-            warc, offset, _, _, at = found
-            try:
-                raw = read_response(archive.root, warc, offset)
-                text, _ = decode_html(raw.body, raw.content_type, site.legacy_charsets)  # as the crawl does
-                release = site.parse_release(text, doc.url)
-                outcome = archive.record(release, run_id=run_id, origin=f"re-extraction of the capture of {at}")
-            except (OSError, ValueError, ParseError, ArchiveError) as exc:
-                logger.error("failed %s: %s", doc.key, exc)
-                counts["failed"] += 1
-                continue
-            counts[outcome.kind] += 1
-            if outcome.kind != "unchanged":
-                logger.info("reextracted %s v%d", doc.key, outcome.version)
-    archive.finish_run(run_id, status="partial" if counts["failed"] else "ok", counts=dict(counts))
+    with archive.run("reextract", [s.name for s in sites], counts=lambda: counts) as run:
+        for site in sites:
+            _reextract_site(archive, site, run.id, counts)
+        run.status = "partial" if counts["failed"] else "ok"
     return counts
+
+
+def _reextract_site(archive: Archive, site: Site, run_id: int, counts: Counter[str]) -> None:
+    """Re-extract the documents of one site, counting into `counts`."""
+    for doc in archive.catalog.documents(site=site.name):
+        found = archive.catalog.latest_response(doc.key)
+        if found is None:
+            counts["no capture"] += 1
+            continue
+        warc, offset, _, _, at = found
+        try:
+            raw = read_response(archive.root, warc, offset)
+            text, _ = decode_html(raw.body, raw.content_type, site.legacy_charsets)  # as the crawl does
+            release = site.parse_release(text, doc.url)
+            outcome = archive.record(release, run_id=run_id, origin=f"re-extraction of the capture of {at}")
+        except (OSError, ValueError, ParseError, ArchiveError) as exc:
+            logger.error("failed %s: %s", doc.key, exc)
+            counts["failed"] += 1
+            continue
+        counts[outcome.kind] += 1
+        if outcome.kind != "unchanged":
+            logger.info("reextracted %s v%d", doc.key, outcome.version)
