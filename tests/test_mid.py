@@ -166,3 +166,12 @@ def test_russian_dates_and_translations() -> None:
     assert release.translations == ("en", "ru")
     assert release.collection_name == "Новости"
     assert release.key == "mid.ru/foreign_policy.news/1899422/ru"
+
+
+def test_feed_bytes_decoded_by_their_xml_declaration() -> None:
+    bom = b'\xef\xbb\xbf<rss version="2.0"><channel><item><title>\xd0\x9d</title></item></channel></rss>'
+    assert parse_feed(bom)[0].title == "Н"
+    with pytest.raises(FeedError, match="declared encoding"):
+        parse_feed(b'<?xml version="1.0" encoding="no-such-codec"?><rss/>')
+    with pytest.raises(FeedError, match="declared encoding"):
+        parse_feed('<?xml version="1.0" encoding="utf-8"?><rss><title>Новости</title></rss>'.encode("cp1251"))

@@ -11,10 +11,9 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from crawler.net.charset import decode_html
-
 ATOM = "{http://www.w3.org/2005/Atom}"
 _PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>")
+_DECLARED = re.compile(rb"^\s*<\?xml[^>]+encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
 
 
 class FeedError(ValueError):
@@ -33,7 +32,7 @@ class FeedEntry:
 def parse_feed(data: bytes | str) -> list[FeedEntry]:
     """The entries of an RSS 2.0 or Atom document (the XML prolog picks the encoding, e.g. EUC-KR)."""
     # expat decodes no multi-byte legacy encoding (EUC-KR, the Korean feed's until 2026): decode here.
-    text = data if isinstance(data, str) else decode_html(data)[0]
+    text = data if isinstance(data, str) else _decode(data)
     utf8 = _PROLOG.sub("", text, count=1).encode("utf-8")
     try:
         root = ElementTree.fromstring(utf8, forbid_dtd=True)
@@ -73,3 +72,12 @@ def _atom_entry(entry: Element) -> FeedEntry:
         except ValueError:
             published = None
     return FeedEntry(link.strip(), (entry.findtext(f"{ATOM}title") or "").strip(), published)
+
+
+def _decode(data: bytes) -> str:
+    """Bytes to text by the XML rule: the prolog's declared encoding, else UTF-8 (the fetcher hands over text)."""
+    declared = _DECLARED.match(data)
+    try:
+        return data.decode(declared[1].decode("ascii") if declared else "utf-8-sig")
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise FeedError(f"not decodable as its declared encoding: {exc}") from None
