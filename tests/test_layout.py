@@ -1,0 +1,83 @@
+"""The layering holds: import-linter's contracts are kept by the tree, and each of them can fail."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+CONTRACTS = ROOT / ".importlinter"
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+# One bad import per contract, (file to append it to, the module it imports, the line lint-imports must report).
+# Package __init__ files are used because they outlive any reshuffle of the modules inside.
+BREAKERS = {
+    "archive-alone": ("archive/__init__.py", "crawler.config", "archive -> crawler.config"),
+    "sites-pure": ("crawler/sites/__init__.py", "crawler.net", "crawler.sites -> crawler.net"),
+    "sites-no-io": ("crawler/parse/__init__.py", "sqlite3", "crawler.parse -> sqlite3"),
+    "net-below": ("crawler/net/__init__.py", "crawler.pipeline", "crawler.net -> crawler.pipeline"),
+    "cli-top": ("crawler/pipeline/__init__.py", "crawler.cli", "crawler.pipeline -> crawler.cli"),
+}
+
+
+def _contracts() -> dict[str, str]:
+    """Contract id -> its name, as .importlinter declares them."""
+    parser = configparser.ConfigParser()
+    parser.read(CONTRACTS, encoding="utf-8")
+    prefix = "importlinter:contract:"
+    sections = [section for section in parser.sections() if section.startswith(prefix)]
+    return {section.removeprefix(prefix): parser[section]["name"] for section in sections}
+
+
+def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run lint-imports on the packages under `cwd` (it puts its working folder first on sys.path)."""
+    env = {**os.environ, "COLUMNS": "200"}  # one contract name a line, unwrapped
+    command = [str(LINT_IMPORTS), "--no-logo", "--no-cache"]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def _broken_blocks(output: str, names: dict[str, str]) -> dict[str, str]:
+    """The report of each broken contract, keyed by contract id."""
+    report = output.split("Broken contracts", 1)[-1]
+    starts = sorted((report.find(f"\n{name}\n"), key) for key, name in names.items() if f"\n{name}\n" in report)
+    ends = [start for start, _ in starts[1:]] + [len(report)]
+    return {key: report[start:end] for (start, key), end in zip(starts, ends, strict=True)}
+
+
+def test_the_tree_keeps_every_contract() -> None:
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    kept = re.findall(r"^(.+) KEPT", result.stdout, re.M)
+    assert sorted(kept) == sorted(_contracts().values())
+
+
+def test_every_contract_has_a_bad_import_that_breaks_it() -> None:
+    assert sorted(BREAKERS) == sorted(_contracts())
+
+
+def test_each_contract_fails_on_a_bad_import(tmp_path: Path) -> None:
+    for package in ("crawler", "archive"):
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(CONTRACTS, tmp_path / CONTRACTS.name)
+    for path, module, _ in BREAKERS.values():
+        with (tmp_path / path).open("a", encoding="utf-8") as file:
+            file.write(f"\nimport {module}\n")
+    result = _lint_imports(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    names = _contracts()
+    blocks = _broken_blocks(result.stdout, names)
+    for key, (_, _, line) in BREAKERS.items():
+        assert f"{names[key]} BROKEN" in result.stdout, key
+        assert re.search(rf"^-\s+{re.escape(line)} \(l\.\d+\)$", blocks[key], re.M), (key, blocks.get(key))
+
+
+@pytest.mark.parametrize("key", sorted(BREAKERS))
+def test_breakers_name_files_that_exist(key: str) -> None:
+    assert (ROOT / BREAKERS[key][0]).is_file()
