@@ -124,7 +124,7 @@ def scale(count: int, scratch: Path) -> dict[str, float]:
         archive = Archive(root)
         config = config_for(base_url, pages=2)
         start = time.perf_counter()
-        report = asyncio.run(Backfill(Engine(archive, config)).run(SITE, date(2020, 1, 1), date(2024, 12, 31)))
+        report = asyncio.run(Backfill(archive, config).run(SITE, date(2020, 1, 1), date(2024, 12, 31)))
         wall = time.perf_counter() - start
         new = report.totals().get("new", 0)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

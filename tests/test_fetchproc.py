@@ -20,9 +20,11 @@ import pytest
 from archive.recorder import Archive
 from crawler.config import Config, SiteConfig
 from crawler.errors import FetchError
+from crawler.net.factory import FetcherFactory
 from crawler.net.fetcher import Policy
 from crawler.net.process import FetchProcess
 from crawler.pipeline.engine import Engine, SiteReport
+from crawler.pipeline.stop import Stop
 from crawler.sites import SITES
 from tests.conftest import FAST_CONFIG
 from tests.procs import (
@@ -53,9 +55,9 @@ def crawl(root: Path, base_url: str, *, fork: bool, revisit_all: bool = False) -
     archive = Archive(root)
     try:
         with archive.writing():
-            engine = Engine(archive, config(base_url))
-            engine.fork_fetcher = fork
-            engine.revisit_all = revisit_all
+            engine = Engine(
+                archive, config(base_url), revisit_all=revisit_all, fetchers=FetcherFactory(fetch_process=fork)
+            )
             report = asyncio.run(engine.crawl([SITE]))
         return report.totals(), report.requests
     finally:
@@ -135,18 +137,17 @@ def test_a_dead_fetch_process_fails_the_urls_and_never_the_archive(tmp_path: Pat
         before = files(tmp_path)
         sim.edit(sim_seq(sim, 1), body=["1. Edited."])
         archive = Archive(tmp_path)
-        engine = Engine(archive, config(server.base_url))
-        engine.fork_fetcher = True
+        engine = Engine(archive, config(server.base_url), fetchers=FetcherFactory(fetch_process=True))
         report = SiteReport(SITE.name)
 
         async def run() -> bool:
-            async with engine.fetcher([SITE]) as fetcher:
+            async with engine.open_fetcher([SITE]) as fetcher:
                 assert isinstance(fetcher, FetchProcess)
                 urls = [
                     f"https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq={seq}"
                     for seq in sorted((s for _, s in sim.releases), reverse=True)
                 ]
-                cfg = engine.config.site(SITE.name)
+                cfg = config(server.base_url).site(SITE.name)
 
                 def kill_after_two(url: str, kind: str) -> None:
                     if sum(report.counts.values()) == 2:
@@ -308,20 +309,20 @@ def test_a_stop_drops_the_pages_fetched_ahead(tmp_path: Path) -> None:
     sim = MofaSim(make_releases(10, start_year=2024, years=1))
     with SimServer(sim) as server:
         archive = Archive(tmp_path)
-        engine = Engine(archive, config(server.base_url))
-        engine.fork_fetcher = True
+        stop = Stop()
+        engine = Engine(archive, config(server.base_url), stop=stop, fetchers=FetcherFactory(fetch_process=True))
         report = SiteReport(SITE.name)
-        cfg = engine.config.site(SITE.name)
+        cfg = config(server.base_url).site(SITE.name)
         urls = [f"https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq={s}" for _, s in sorted(sim.releases)]
         done: list[str] = []
 
         def stop_after_three(url: str, kind: str) -> None:
             done.append(url)
             if len(done) == 3:
-                engine.stopping.set()
+                stop.set()
 
         async def run() -> bool:
-            async with engine.fetcher([SITE]) as fetcher:
+            async with engine.open_fetcher([SITE]) as fetcher:
                 return await engine.visit_many(
                     fetcher, SITE, cfg, engine.policy(SITE, cfg), urls, report, 1, done=stop_after_three
                 )
@@ -333,19 +334,10 @@ def test_a_stop_drops_the_pages_fetched_ahead(tmp_path: Path) -> None:
     assert done == urls[:3] and len(keys) == 3 and report.counts == {"new": 3}
 
 
-def test_when_the_fetch_process_is_used(tmp_path: Path) -> None:
-    archive = Archive(tmp_path)
+def test_when_the_fetch_process_is_used() -> None:
     cfg = config("http://127.0.0.1:9")
-    try:
-        assert Engine(archive, replace(cfg, fetch_process=False)).use_fetch_process() is False
-        assert (
-            Engine(archive, cfg, transport=httpx.MockTransport(lambda r: httpx.Response(200))).use_fetch_process()
-            is False
-        )
-        threads_alive = threading.active_count() > 1  # e.g. a simulator thread of another test
-        assert Engine(archive, cfg).use_fetch_process() is not threads_alive
-        forced = Engine(archive, cfg)
-        forced.fork_fetcher = True
-        assert forced.use_fetch_process() is True
-    finally:
-        archive.close()
+    assert FetcherFactory().use_fetch_process(replace(cfg, fetch_process=False)) is False
+    assert FetcherFactory(transport=httpx.MockTransport(lambda r: httpx.Response(200))).use_fetch_process(cfg) is False
+    threads_alive = threading.active_count() > 1  # e.g. a simulator thread of another test
+    assert FetcherFactory().use_fetch_process(cfg) is not threads_alive
+    assert FetcherFactory(fetch_process=True).use_fetch_process(cfg) is True

@@ -20,6 +20,7 @@ from crawler import config as configuration
 from crawler.cli.base import Context, cli, friendly, print_version_file
 from crawler.cli.term import progress_display
 from crawler.pipeline.engine import Engine, RunReport
+from crawler.pipeline.stop import Stop
 from crawler.sites import SITES, resolve
 from crawler.sites.base import Site
 from crawler.wording import count as count_of
@@ -48,11 +49,9 @@ def crawl(obj: Context, sites: tuple[str, ...], ignore_robots: bool, wait_lock: 
     config = _robots_override(obj.config, chosen, ignore_robots)
     check_writable(obj.root)
     archive = obj.archive()
-    with archive.writing(wait=wait_lock):
-        engine = Engine(archive, config)
-        engine.revisit_all = revisit_all
-        with stop_on_signals(engine), progress_display("crawl") as engine.progress:
-            report = asyncio.run(engine.crawl(chosen))
+    with archive.writing(wait=wait_lock), stop_on_signals() as stop, progress_display("crawl") as progress:
+        engine = Engine(archive, config, revisit_all=revisit_all, stop=stop, progress=progress)
+        report = asyncio.run(engine.crawl(chosen))
     _print_report(report)
     sys.exit(exit_status(report))
 
@@ -70,17 +69,17 @@ def _robots_override(config: configuration.Config, sites: list[Site], ignore: bo
 
 
 @contextlib.contextmanager
-def stop_on_signals(engine: Engine) -> Iterator[None]:
-    """On SIGINT or SIGTERM, let the engine finish the document in hand, record the run and stop."""
+def stop_on_signals() -> Iterator[Stop]:
+    """A stop that SIGINT or SIGTERM sets: the run finishes the document in hand, records itself and ends."""
+    stop = Stop()
 
-    def stop(signum: int, frame: object) -> None:
+    def on_signal(signum: int, frame: object) -> None:
         logger.warning("%s: finishing the document in hand, then stopping", signal.Signals(signum).name)
-        engine.stop_reason = signal.Signals(signum).name
-        engine.stopping.set()
+        stop.set(signal.Signals(signum).name)
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield stop
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -115,10 +114,9 @@ def backfill(
     config = _robots_override(obj.config, [chosen], ignore_robots)
     check_writable(obj.root)
     archive = obj.archive()
-    with archive.writing(wait=wait_lock):
-        engine = Engine(archive, config)
-        with stop_on_signals(engine), progress_display("backfill") as engine.progress:
-            report = asyncio.run(Backfill(engine).run(chosen, first, last, refresh=refresh))
+    with archive.writing(wait=wait_lock), stop_on_signals() as stop, progress_display("backfill") as progress:
+        backfilling = Backfill(archive, config, stop=stop, progress=progress)
+        report = asyncio.run(backfilling.run(chosen, first, last, refresh=refresh))
     _print_report(report)
     sys.exit(exit_status(report))
 

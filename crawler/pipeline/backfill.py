@@ -22,11 +22,15 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from archive.recorder import Archive
+from crawler.config import Config
 from crawler.errors import FetchError, ParseError
+from crawler.net.factory import FetcherFactory
 from crawler.net.fetcher import Policy
 from crawler.net.process import AnyFetcher
 from crawler.pipeline.engine import Engine, RunReport, SiteReport, host_down
-from crawler.progress import LogProgress
+from crawler.pipeline.stop import Stop
+from crawler.progress import LogProgress, Progress
 from crawler.sites.base import BackfillRequest, Site, Source
 from crawler.wording import count
 
@@ -117,12 +121,25 @@ def interruption_note(reason: str, journal: Journal, sources: list[Source]) -> s
 class Backfill:
     """Walks a site's history through the same fetcher, parsers and archive as `crawl`."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(
+        self,
+        archive: Archive,
+        config: Config,
+        *,
+        stop: Stop | None = None,
+        progress: Progress | None = None,
+        fetchers: FetcherFactory | None = None,
+    ) -> None:
+        """As `Engine`'s arguments; without a `progress`, plain log lines tell how far the backfill is."""
+        self._archive = archive
+        self._config = config
+        self._stop = stop or Stop()
+        self._progress = progress
+        self._engine = Engine(archive, config, stop=self._stop, fetchers=fetchers)
 
     async def run(self, site: Site, since: date, until: date, *, refresh: bool = False) -> RunReport:
         """Discover every release of `site` published in [since, until] and archive what is missing."""
-        archive, config = self.engine.archive, self.engine.config
+        archive, config = self._archive, self._config
         cfg = config.site(site.name)
         request = BackfillRequest(since, until, config.wayback_url)
         sources = site.backfill_sources(cfg, request)
@@ -144,29 +161,32 @@ class Backfill:
                 len(journal.found),
                 len(journal.done),
             )
-        with self.engine.run("backfill", [site.name]) as run:
+        with self._engine.run("backfill", [site.name]) as run:
             report, run_id = run.sites[0], run.run_id
-            async with self.engine.fetcher([site]) as fetcher:
-                policy = self.engine.policy(site, cfg)
-                await self._discover(fetcher, site, sources, journal, report, run_id)
-                await self._fetch(fetcher, site, policy, journal, report, run_id, refresh)
+            async with self._engine.open_fetcher([site]) as fetcher:
+                policy = self._engine.policy(site, cfg)
+                cut = await self._discover(fetcher, site, sources, journal, report, run_id)
+                cut = await self._fetch(fetcher, site, policy, journal, report, run_id, refresh) or cut
                 run.requests = fetcher.requests
+                if cut:  # a stop left list pages or releases of this backfill undone
+                    run.stopped_by = self._stop.reason
         if run.stopped_by:
             run.notes.append(interruption_note(run.stopped_by, journal, sources))
         return run
 
     async def _discover(
         self, fetcher: AnyFetcher, site: Site, sources: list[Source], journal: Journal, report: SiteReport, run_id: int
-    ) -> None:
+    ) -> bool:
+        """Read the sources' list pages into the journal, from where the last run stopped; True if cut short."""
         for source in sources:
             url: str | None = journal.next_url.get(source.key, source.first_url)
             policy = self._discovery_policy(site, url or "")
-            while url and not self.engine.stopping.is_set():
+            while url and not self._stop.is_set():
                 try:
                     page = await fetcher.get(url, policy)
                     items, next_url = source.parse_page(page.text, url)
                 except (FetchError, ParseError) as exc:
-                    self.engine.record_visit(None, url, "failed", run_id, str(exc))
+                    self._engine.record_visit(None, url, "failed", run_id, str(exc))
                     report.problem("failed", f"{exc} (the backfill can be resumed)", host_down=host_down(exc))
                     break
                 fresh = [i.url for i in items if i.url not in journal.found]
@@ -175,18 +195,18 @@ class Backfill:
                 journal.page(source.key, [i.url for i in items], next_url)
                 logger.debug("%s: %s on %s", source.key, count(len(items), "item"), url)
                 url = next_url
-            if url and self.engine.stopping.is_set():
-                self.engine.cut_short = True
+            if url and self._stop.is_set():
                 logger.info("%s: %s found before the stop", site.name, count(len(journal.found), "release"))
-                return
+                return True
         logger.info("%s: %s found", site.name, count(len(journal.found), "release"))
+        return False
 
     def _discovery_policy(self, site: Site, url: str) -> Policy:
-        cfg = self.engine.config.site(site.name)
+        cfg = self._config.site(site.name)
         if site.backfill_uses_wayback:
             host = (urlsplit(url).hostname or "").lower()
-            return Policy(frozenset({host}), self.engine.config.wayback_interval, not cfg.ignore_robots)
-        return self.engine.policy(site, cfg)
+            return Policy(frozenset({host}), self._config.wayback_interval, not cfg.ignore_robots)
+        return self._engine.policy(site, cfg)
 
     async def _fetch(
         self,
@@ -197,16 +217,17 @@ class Backfill:
         report: SiteReport,
         run_id: int,
         refresh: bool,
-    ) -> None:
-        cfg = self.engine.config.site(site.name)
+    ) -> bool:
+        """Visit the releases found and not yet dealt with, journalling each; True if cut short."""
+        cfg = self._config.site(site.name)
         todo = [u for u in journal.found if u not in journal.done]
         # The CLI gives a bar on a terminal; without one (a library caller), plain log lines.
-        progress = self.engine.progress or LogProgress("backfill")
+        progress = self._progress or LogProgress("backfill")
         progress.add(len(journal.found), done=len(journal.found) - len(todo))
 
         def to_visit() -> Iterator[str]:
             for url in todo:
-                if not refresh and self.engine.archive.store.versions(site.doc_key(url)):
+                if not refresh and self._archive.store.versions(site.doc_key(url)):
                     report.counts["already_archived"] += 1
                     journal.finish(url, "already_archived")
                     progress.advance()
@@ -217,5 +238,4 @@ class Backfill:
             journal.finish(url, kind)
             progress.advance()
 
-        if await self.engine.visit_many(fetcher, site, cfg, policy, to_visit(), report, run_id, done=visited):
-            self.engine.cut_short = True
+        return await self._engine.visit_many(fetcher, site, cfg, policy, to_visit(), report, run_id, done=visited)

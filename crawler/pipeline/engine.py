@@ -9,14 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import threading
-import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-
-import httpx
 
 from archive.catalog import CaptureRow
 from archive.document import Release
@@ -24,10 +20,12 @@ from archive.errors import ArchiveError
 from archive.recorder import Archive
 from crawler.config import Config, SiteConfig
 from crawler.errors import Blocked, Disallowed, FetcherGone, FetchError, HostGivenUp, NotFound, ParseError
-from crawler.net.fetcher import Fetcher, Page, Policy
-from crawler.net.process import AnyFetcher, FetchProcess
+from crawler.net.factory import FetcherFactory
+from crawler.net.fetcher import Page, Policy
+from crawler.net.process import AnyFetcher
 from crawler.pipeline import revisit
 from crawler.pipeline.report import RunReport, SiteReport
+from crawler.pipeline.stop import Stop
 from crawler.progress import Progress
 from crawler.raw import BuiltResponse, RawRef, RawWriter
 from crawler.sites.base import Listing, ListingItem, Site, host_of
@@ -58,56 +56,39 @@ class _Fetch:
 
 
 class Engine:
-    """Runs crawls against an archive; the HTTP transport, sleeper and clock are injectable."""
+    """Runs crawls against an archive; built complete by its constructor, its state private from then on."""
 
     def __init__(
         self,
         archive: Archive,
         config: Config,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        monotonic: Callable[[], float] = time.monotonic,
+        revisit_all: bool = False,
+        stop: Stop | None = None,
+        progress: Progress | None = None,
+        fetchers: FetcherFactory | None = None,
     ) -> None:
-        self.archive = archive
-        self.config = config
-        self.transport = transport
-        self.sleep = sleep
-        self.monotonic = monotonic
-        self._injected = transport is not None or sleep is not asyncio.sleep or monotonic is not time.monotonic
-        self.revisit_all = False
-        self.fork_fetcher: bool | None = None  # None: decide by use_fetch_process()
+        """`revisit_all`: revisit every known document, not only the due ones; `stop`: set (by a signal
+        handler or another thread) to finish the document in hand and end the run; `progress`: told what was
+        found and what is done (the CLI shows it); `fetchers`: how a run's fetcher is made (tests inject the
+        transport, sleeper and clock there)."""
+        self._archive = archive
+        self._config = config
+        self._revisit_all = revisit_all
+        self._stop = stop or Stop()
+        self._progress = progress
+        self._fetchers = fetchers or FetcherFactory()
         self.raw: RawWriter | None = None
-        # Set from another thread or a signal handler: finish the document in hand, then stop.
-        self.stopping = threading.Event()
-        self.stop_reason: str | None = None  # what set `stopping` (a signal's name), for the run's report
-        self.cut_short = False  # a stop left URLs of this run unvisited
-        self.progress: Progress | None = None  # told what was found and what is done (the CLI shows it)
 
-    def fetcher(self, sites: list[Site]) -> AnyFetcher:
-        """A fetcher for these sites (with their CA bundles): in a second process where that is safe."""
+    def open_fetcher(self, sites: list[Site]) -> AnyFetcher:
+        """A fetcher for these sites (with their CA bundles), to be entered with `async with`."""
         bundles = {}
         for site in sites:
-            cfg = self.config.site(site.name)
+            cfg = self._config.site(site.name)
             if cfg.ca_bundle:
                 for host in self.policy(site, cfg).hosts:
                     bundles[host] = cfg.ca_bundle
-        if self.use_fetch_process():
-            return FetchProcess(self.config, ca_bundles=bundles)
-        return Fetcher(
-            self.config, transport=self.transport, ca_bundles=bundles, sleep=self.sleep, monotonic=self.monotonic
-        )
-
-    def use_fetch_process(self) -> bool:
-        """Whether to fetch in a child process: `fork_fetcher` if set, else when the config allows and it is safe.
-
-        fork() is only safe in a single-threaded process (the scheduler runs crawls in its threads; and the
-        kernel's parent-death signal that ties the fetch process to this one follows the thread that started
-        it); an injected transport, sleeper or clock lives in this process.
-        """
-        if self.fork_fetcher is not None:
-            return self.fork_fetcher
-        return self.config.fetch_process and not self._injected and threading.active_count() == 1
+        return self._fetchers.open(self._config, bundles)
 
     def policy(self, site: Site, cfg: SiteConfig) -> Policy:
         """How this site may be fetched."""
@@ -122,13 +103,15 @@ class Engine:
     async def crawl(self, sites: list[Site], *, command: str = "crawl") -> RunReport:
         """Read each site's newest items and archive what is new or changed."""
         with self.run(command, [site.name for site in sites]) as run:
-            async with self.fetcher(sites) as fetcher:
-                await asyncio.gather(
+            async with self.open_fetcher(sites) as fetcher:
+                cut = await asyncio.gather(
                     *(
                         self._crawl_site(fetcher, site, report, run.run_id)
                         for site, report in zip(sites, run.sites, strict=True)
                     )
                 )
+                if any(cut):  # a stop left URLs of this run unvisited
+                    run.stopped_by = self._stop.reason
                 run.requests = fetcher.requests
         return run
 
@@ -139,12 +122,11 @@ class Engine:
         Closing the WARC files or recording the end can fail: that is a problem of the run (reported, and
         the run not ok), never a reason to lose its summary.
         """
-        self.cut_short = False
         report = RunReport(0, [SiteReport(site) for site in sites])
-        record = self.archive.run(command, sites, counts=report.totals)
+        record = self._archive.run(command, sites, counts=report.totals)
         with record:
             report.run_id = record.id
-            self.raw = RawWriter(self.archive.root, record.id, self.archive.clock())
+            self.raw = RawWriter(self._archive.root, record.id, self._archive.clock())
             try:
                 yield report
             finally:
@@ -152,14 +134,13 @@ class Engine:
                     self.close_raw()
                 except OSError as exc:
                     report.error(f"raw captures of run {report.run_id} may be incomplete: {exc}")
-                if self.cut_short:
-                    report.stopped_by = self.stop_reason or "stop"
                 record.status = report.status
         for problem in record.problems:
             report.error(problem)
 
-    async def _crawl_site(self, fetcher: AnyFetcher, site: Site, report: SiteReport, run_id: int) -> None:
-        cfg = self.config.site(site.name)
+    async def _crawl_site(self, fetcher: AnyFetcher, site: Site, report: SiteReport, run_id: int) -> bool:
+        """Discover the site's items, add the known ones due for a revisit, visit them all; True if cut short."""
+        cfg = self._config.site(site.name)
         policy = self.policy(site, cfg)
         items = await self.discover(fetcher, site, cfg, policy, report, run_id)
         urls = [item.url for item in items]
@@ -170,21 +151,22 @@ class Engine:
             due = []
         logger.debug("%s: %d listed, %d known ones due for a revisit", site.name, len(urls), len(due))
         urls += due
-        progress = self.progress
+        progress = self._progress
         if progress is not None:
             progress.add(len(urls))
         done = (lambda url, kind: progress.advance()) if progress is not None else None
         if await self.visit_many(fetcher, site, cfg, policy, urls, report, run_id, done=done):
             logger.warning("%s: stopping early, as asked", site.name)
-            self.cut_short = True
+            return True
+        return False
 
     def due_urls(self, site: Site, cfg: SiteConfig, *, exclude: set[str]) -> list[str]:
         """Known documents of the site due for a revisit (all of them with `revisit_all`)."""
-        if self.revisit_all:
-            return [d.url for d in self.archive.catalog.documents(site=site.name) if d.url not in exclude]
+        if self._revisit_all:
+            return [d.url for d in self._archive.catalog.documents(site=site.name) if d.url not in exclude]
         # Ask for as many more as could be excluded, rather than reading every document of the site.
         limit = cfg.revisit_limit + len(exclude)
-        _, due = revisit.due_in(self.archive.catalog, site.name, self.archive.clock(), limit)
+        _, due = revisit.due_in(self._archive.catalog, site.name, self._archive.clock(), limit)
         return [d.url for d in due if d.url not in exclude][: cfg.revisit_limit]
 
     async def discover(
@@ -206,7 +188,7 @@ class Engine:
                 if listing.collection and listing.expect_items:
                     self._no_such_collection(site, listing, f"the list page is gone ({exc.reason})", report, run_id)
                 else:
-                    self.archive.observe(None, url, "failed", run_id=run_id, detail=str(exc))
+                    self._archive.observe(None, url, "failed", run_id=run_id, detail=str(exc))
                     report.problem("failed", str(exc))
                 continue
             except Disallowed as exc:
@@ -231,7 +213,7 @@ class Engine:
         """Record and report a configured collection whose list page is empty or gone, naming the likely mistake."""
         where = f"collection {listing.collection}" if listing.collection else listing.url
         message = f"{site.name}: {where}: {what}; is the collection id right? ({listing.url})"
-        self.archive.observe(None, listing.url, "failed", run_id=run_id, detail=message)
+        self._archive.observe(None, listing.url, "failed", run_id=run_id, detail=message)
         report.problem("failed", message)
 
     async def visit_many(
@@ -255,19 +237,19 @@ class Engine:
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pressroom-parse")
         try:
             while True:
-                while len(ahead) <= LOOKAHEAD and not exhausted and not self.stopping.is_set():
+                while len(ahead) <= LOOKAHEAD and not exhausted and not self._stop.is_set():
                     url = next(todo, None)
                     if url is None:
                         exhausted = True
                     else:
                         fetch = self._fetch(fetcher, site, cfg, policy, url, parser=parser)
                         ahead.append(asyncio.ensure_future(fetch))
-                if self.stopping.is_set():
+                if self._stop.is_set():
                     return bool(ahead) or not exhausted
                 if not ahead:
                     return False
                 fetched = await ahead.popleft()
-                if self.stopping.is_set() and isinstance(fetched.error, FetcherGone):
+                if self._stop.is_set() and isinstance(fetched.error, FetcherGone):
                     # The stop reached the fetch process too (systemd signals the whole group): this URL was
                     # not visited, it did not fail; the next run fetches it.
                     return True
@@ -295,7 +277,7 @@ class Engine:
     ) -> _Fetch:
         key = site.doc_key(url)
         try:
-            doc = self.archive.catalog.document(key)
+            doc = self._archive.catalog.document(key)
         except ArchiveError as exc:
             return _Fetch(url, key, False, error=exc)
         etag, modified = (doc.etag, doc.last_modified) if doc else (None, None)
@@ -311,9 +293,9 @@ class Engine:
         """Archive what a fetch brought, or record why it brought nothing."""
         url, key, exc = fetch.url, fetch.key, fetch.error
         if isinstance(exc, NotFound):
-            if self.archive.catalog.document(key) is None:
+            if self._archive.catalog.document(key) is None:
                 return self._failed(report, key, url, run_id, str(exc))
-            kind = self.archive.miss(key, url, run_id=run_id, detail=exc.reason)
+            kind = self._archive.miss(key, url, run_id=run_id, detail=exc.reason)
             report.counts[kind] += 1
             if kind != "gone":  # a withdrawn document that is still gone is no news
                 logger.warning("%s %s (%s)", kind, key, exc.reason)
@@ -355,13 +337,13 @@ class Engine:
             if kind in ("new", "changed", "reverted"):
                 ref, record = self.raw.response(site.name, page, key, version or 1, built), "response"
             else:
-                last = self.archive.catalog.latest_response(key)
+                last = self._archive.catalog.latest_response(key)
                 refers = RawRef(last[0], last[1], last[2], last[3], last[4]) if last else None
                 ref, record = self.raw.revisit(site.name, page, refers, key, version), "revisit"
             capture = CaptureRow(
                 key, page.final_url, record, version, ref.path, ref.offset, ref.length, ref.record_id, ref.date
             )
-            self.archive.catalog.add_capture(capture)
+            self._archive.catalog.add_capture(capture)
         except (OSError, ArchiveError) as exc:
             report.problem("captures_lost", f"{page.url}: the raw capture was not kept: {exc}")
 
@@ -380,14 +362,14 @@ class Engine:
         # A new document's response will be kept: build its WARC records while the version file is synced.
         built = self.raw.prepare(page, key) if self.raw is not None and not known and page.status == 200 else None
         if page.status == 304:
-            doc = self.archive.catalog.document(key)
-            report.counts[self.archive.observe(key, url, "not_modified", run_id=run_id)] += 1
+            doc = self._archive.catalog.document(key)
+            report.counts[self._archive.observe(key, url, "not_modified", run_id=run_id)] += 1
             logger.debug("not modified %s", key)
             self._keep_raw(site, page, key, "not_modified", doc.current_version if doc else None, report)
             return "not_modified"
         try:
             release = parsed.result() if parsed is not None else site.parse_release(page.text, url)
-            outcome = self.archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
+            outcome = self._archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
         except ParseError as exc:
             return self._failed(report, key, url, run_id, str(exc))
         except ArchiveError as exc:
@@ -406,7 +388,7 @@ class Engine:
         self, report: SiteReport, key: str, url: str, run_id: int, message: str, *, host: str | None = None
     ) -> str:
         try:
-            self.archive.observe(key, url, "failed", run_id=run_id, detail=message)
+            self._archive.observe(key, url, "failed", run_id=run_id, detail=message)
         except ArchiveError as exc:  # one line all the same: the failure, then why it is not recorded
             message = f"{message} (not recorded: {exc})"
         report.problem("failed", message, host_down=host)
@@ -415,7 +397,7 @@ class Engine:
     def record_visit(self, key: str | None, url: str, kind: str, run_id: int, detail: str) -> None:
         """Record a visit that archived nothing; a broken catalog must not hide the failure being recorded."""
         try:
-            self.archive.observe(key, url, kind, run_id=run_id, detail=detail)
+            self._archive.observe(key, url, kind, run_id=run_id, detail=detail)
         except ArchiveError as exc:
             logger.error("cannot record the %s visit of %s: %s", kind, url, exc)
 

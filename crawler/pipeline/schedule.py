@@ -14,7 +14,6 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from archive.errors import ArchiveLocked, PressroomError
 from archive.recorder import Archive
 from crawler.config import Config
 from crawler.pipeline.engine import Engine
+from crawler.pipeline.stop import Stop
 from crawler.sites.base import Site
 
 logger = logging.getLogger(__name__)
@@ -40,19 +40,11 @@ LOCK_WAIT_S = 60.0  # how long a job waits for another writer (e.g. a cron crawl
 class Scheduler:
     """Runs crawls of `sites` into the archive at `root` until stopped."""
 
-    def __init__(
-        self,
-        root: Path,
-        config: Config,
-        sites: list[Site],
-        *,
-        engine_factory: Callable[[Archive, Config], Engine] = Engine,
-    ) -> None:
+    def __init__(self, root: Path, config: Config, sites: list[Site]) -> None:
         self.root = root
         self.config = config
         self.sites = sites
-        self.engine_factory = engine_factory
-        self.stopping = threading.Event()
+        self.stopping = Stop()
         self.runs = 0
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
@@ -85,8 +77,7 @@ class Scheduler:
         archive = Archive(self.root)
         try:
             with archive.writing(wait=self.config.lock_wait or LOCK_WAIT_S):
-                engine = self.engine_factory(archive, self.config)
-                engine.stopping = self.stopping
+                engine = Engine(archive, self.config, stop=self.stopping)
                 report = asyncio.run(engine.crawl([site], command="schedule"))
             self.runs += 1
             for line in (r.summary() for r in report.sites):
