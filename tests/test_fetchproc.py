@@ -341,3 +341,28 @@ def test_when_the_fetch_process_is_used() -> None:
     threads_alive = threading.active_count() > 1  # e.g. a simulator thread of another test
     assert FetcherFactory().use_fetch_process(cfg) is not threads_alive
     assert FetcherFactory(fetch_process=True).use_fetch_process(cfg) is True
+
+
+# Written but not flushed when the fetch process forks: the child, flushing its copy when it exits, would
+# write it a second time unless the parent's buffer was emptied first (multiprocessing does, before fork).
+_BUFFERED_BEFORE_FORK = """
+import asyncio, sys
+from crawler.config import Config
+from crawler.net.process import FetchProcess
+async def main() -> None:
+    async with FetchProcess(Config(sites={}, contact="tests@example.invalid")):
+        pass
+sys.stdout.write("written before the fork\\n")
+sys.stderr.write("warned before the fork\\n")
+asyncio.run(main())
+"""
+
+
+def test_output_buffered_before_the_fork_is_written_once() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as a pipe makes it
+    result = subprocess.run(
+        [sys.executable, "-c", _BUFFERED_BEFORE_FORK], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "written before the fork\n"
+    assert result.stderr == "warned before the fork\n"

@@ -61,11 +61,9 @@ class FetchProcess:
         # thing: every inherited descriptor but its end of the pipe (see _child_main).
         ctx = multiprocessing.get_context("fork")
         parent, child = ctx.Pipe()
-        # Output buffered now would be written twice (the child flushes its copy); a frozen heap is not
-        # collected in the child, so no object inherited from the parent (a database connection) is finalized.
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
+        # A frozen heap is not collected in the child, so no object inherited from the parent (a database
+        # connection) is finalized. Output buffered now would be written twice (the child flushes its copy):
+        # multiprocessing flushes stdout and stderr before it forks, so this module never touches them.
         gc.freeze()
         try:
             self._process = ctx.Process(
