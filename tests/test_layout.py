@@ -1,7 +1,9 @@
-"""The layering holds: import-linter's contracts are kept by the tree, and each of them can fail."""
+"""The layering holds: import-linter's contracts are kept by the tree and each of them can fail; only the CLI
+prints."""
 
 from __future__ import annotations
 
+import ast
 import configparser
 import os
 import re
@@ -81,3 +83,60 @@ def test_each_contract_fails_on_a_bad_import(tmp_path: Path) -> None:
 @pytest.mark.parametrize("key", sorted(BREAKERS))
 def test_breakers_name_files_that_exist(key: str) -> None:
     assert (ROOT / BREAKERS[key][0]).is_file()
+
+
+# What reaches the terminal, by module: the standard streams and click's echoes.
+_REACHES = {
+    "sys": {"stdout", "stderr", "__stdout__", "__stderr__"},
+    "click": {"echo", "secho", "get_text_stream", "get_binary_stream"},
+}
+
+
+def _printing(source: str) -> list[str]:
+    """Each place in `source` that prints or reaches a standard stream, as 'line: what'."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        what = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
+            what = "print()"
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.attr in _REACHES.get(node.value.id, ()):
+                what = f"{node.value.id}.{node.attr}"
+        elif isinstance(node, ast.ImportFrom) and node.module in _REACHES:
+            names = sorted({alias.name for alias in node.names} & _REACHES[node.module])
+            what = f"from {node.module} import {', '.join(names)}" if names else None
+        if what:
+            found.append(f"{node.lineno}: {what}")
+    return found
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "print('x')",
+        "import sys\nsys.stdout.write('x')",
+        "import sys\nstream = sys.stderr",
+        "import sys\nsys.__stdout__.flush()",
+        "import click\nclick.echo('x')",
+        "import click\nclick.secho('x', err=True)",
+        "from click import echo",
+        "from sys import stderr",
+    ],
+)
+def test_the_print_scan_finds(source: str) -> None:
+    assert _printing(source)
+
+
+def test_the_print_scan_lets_logging_and_names_pass() -> None:
+    source = "import logging, sys\nlogging.getLogger(__name__).info('x')\nsys.exit(1)\nstdout = b''\nprinted = 1"
+    assert _printing(source) == []
+
+
+def test_only_the_cli_prints() -> None:
+    places = []
+    for path in sorted([*(ROOT / "crawler").rglob("*.py"), *(ROOT / "archive").rglob("*.py")]):
+        relative = path.relative_to(ROOT)
+        if relative.parts[:2] == ("crawler", "cli"):
+            continue
+        places += [f"{relative}:{place}" for place in _printing(path.read_text(encoding="utf-8"))]
+    assert not places, "only crawler/cli/ prints (log instead): " + "; ".join(places)
