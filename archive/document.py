@@ -44,6 +44,7 @@ HEADER_ORDER = (
 )
 _LIST_HEADERS = {"Translations": "translations", "Tags": "tags", "Attachments": "attachments"}
 _LIST_SEP = " | "
+_REQUIRED_HEADERS = ("Title", "URL", "Site", "Collection-Id", "Document-Id", "Language", "Published", "Captured")
 
 
 def normalize_text(text: str) -> str:
@@ -200,19 +201,7 @@ def parse_version(text: str, *, source: str, per_language: bool = False) -> Vers
     head, sep, rest = text.partition("\n\n")
     if not sep or not text.endswith("\n"):
         raise CorruptVersion(f"{source}: no header block followed by a blank line")
-    headers: dict[str, str] = {}
-    for line in head.split("\n"):
-        key, colon, value = line.partition(": ")
-        if not colon or key not in HEADER_ORDER:
-            raise CorruptVersion(f"{source}: unexpected header line {line[:60]!r}")
-        headers[key] = value
-    missing = [
-        k
-        for k in ("Title", "URL", "Site", "Collection-Id", "Document-Id", "Language", "Published", "Captured")
-        if k not in headers
-    ]
-    if missing:
-        raise CorruptVersion(f"{source}: missing header {', '.join(missing)}")
+    headers = _parse_headers(head, source)
     blocks = rest.rstrip("\n").split("\n\n")
     if blocks[0] != headers["Title"]:
         raise CorruptVersion(f"{source}: the title line does not match the Title header")
@@ -236,3 +225,17 @@ def parse_version(text: str, *, source: str, per_language: bool = False) -> Vers
     except ValueError as exc:
         raise CorruptVersion(f"{source}: {exc}") from None
     return Version(release, captured, headers.get("Origin", ""))
+
+
+def _parse_headers(head: str, source: str) -> dict[str, str]:
+    """The `Key: value` lines of a version file's header block, every required one present."""
+    headers: dict[str, str] = {}
+    for line in head.split("\n"):
+        key, colon, value = line.partition(": ")
+        if not colon or key not in HEADER_ORDER:
+            raise CorruptVersion(f"{source}: unexpected header line {line[:60]!r}")
+        headers[key] = value
+    missing = [k for k in _REQUIRED_HEADERS if k not in headers]
+    if missing:
+        raise CorruptVersion(f"{source}: missing header {', '.join(missing)}")
+    return headers

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from archive.catalog import DocumentRow
 from archive.document import format_captured, format_published
 from archive.recorder import Archive
 
@@ -52,29 +53,34 @@ def records(
         wanted = archive.catalog.versions(doc.key) if all_versions else None
         numbers = [v.number for v in wanted] if wanted else [doc.current_version]
         for number in numbers:
-            stored, version = archive.version(doc.key, number)
-            r = version.release
-            yield {
-                "key": doc.key,
-                "site": r.site,
-                "collection": r.collection,
-                "collection_name": r.collection_name,
-                "id": r.doc_id,
-                "language": r.language,
-                "url": r.url,
-                "title": r.title,
-                "published": format_published(r.published),
-                "version": number,
-                "current": number == doc.current_version,
-                "sha256": r.sha256(),
-                "captured": format_captured(version.captured),
-                "document_number": r.document_number,
-                "translations": list(r.translations),
-                "tags": list(r.tags),
-                "attachments": list(r.attachments),
-                "status": doc.status,
-                "body": "\n\n".join(r.body),
-            }
+            yield _record(archive, doc, number)
+
+
+def _record(archive: Archive, doc: DocumentRow, number: int) -> dict[str, Any]:
+    """The export record of one version of `doc`."""
+    _, version = archive.version(doc.key, number)
+    r = version.release
+    return {
+        "key": doc.key,
+        "site": r.site,
+        "collection": r.collection,
+        "collection_name": r.collection_name,
+        "id": r.doc_id,
+        "language": r.language,
+        "url": r.url,
+        "title": r.title,
+        "published": format_published(r.published),
+        "version": number,
+        "current": number == doc.current_version,
+        "sha256": r.sha256(),
+        "captured": format_captured(version.captured),
+        "document_number": r.document_number,
+        "translations": list(r.translations),
+        "tags": list(r.tags),
+        "attachments": list(r.attachments),
+        "status": doc.status,
+        "body": "\n\n".join(r.body),
+    }
 
 
 def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:

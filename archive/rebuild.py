@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from archive import log, search
-from archive.catalog import CaptureRow
+from archive.catalog import CaptureRow, Catalog
 from archive.document import Version, format_captured
 from archive.errors import CorruptVersion
 from archive.recorder import SEEN_KINDS, Archive, ReindexReport, document_row
@@ -39,39 +39,9 @@ def rebuild(archive: Archive, captures: Iterable[CaptureRow] | None) -> ReindexR
     runs, outside = log.read_runs(archive.root, report.problems)
     catalog = archive.catalog
     owners = catalog.capture_owners() if captures is not None else {}
-    visits: dict[str, list[dict[str, Any]]] = defaultdict(list)
     with catalog.transaction():
         catalog.clear(captures=captures is not None)
-        for run in runs:
-            catalog.start_run(
-                run_id=run.id,
-                command=run.command,
-                sites=run.sites,
-                started=run.started,
-                finished=run.finished,
-                status=run.status,
-                counts=run.counts,
-            )
-        # Runs never overlap (one writer at a time) and keep their order, even if the clock stepped back;
-        # visits outside runs (library use) go in between by their time.
-        in_runs = itertools.chain.from_iterable(r.observations for r in runs)
-        for o in heapq.merge(in_runs, outside, key=lambda o: str(o.get("at", ""))):
-            try:
-                catalog.observe(
-                    key=o.get("key"),
-                    url=o["url"],
-                    run_id=o.get("run"),
-                    at=o["at"],
-                    kind=o["kind"],
-                    version=o.get("version"),
-                    detail=o.get("detail", ""),
-                    touch=False,
-                )
-            except (KeyError, ValueError) as exc:
-                report.problems.append(f"log: a visit that cannot be recorded ({exc}): {o}")
-                continue
-            if o.get("key"):
-                visits[o["key"]].append(o)
+        visits = _replay_log(catalog, runs, outside, report)
         if captures is not None:
             _index_captures(archive, captures, owners, report)
         for key in archive.store.document_keys():
@@ -86,6 +56,44 @@ def rebuild(archive: Archive, captures: Iterable[CaptureRow] | None) -> ReindexR
                 report.documents += 1
                 report.versions += len(good)
     return report
+
+
+def _replay_log(
+    catalog: Catalog, runs: list[log.LoggedRun], outside: Iterable[dict[str, Any]], report: ReindexReport
+) -> dict[str, list[dict[str, Any]]]:
+    """Record the log's runs and visits in the catalog again; return each document's visits, oldest first."""
+    for run in runs:
+        catalog.start_run(
+            run_id=run.id,
+            command=run.command,
+            sites=run.sites,
+            started=run.started,
+            finished=run.finished,
+            status=run.status,
+            counts=run.counts,
+        )
+    visits: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    # Runs never overlap (one writer at a time) and keep their order, even if the clock stepped back;
+    # visits outside runs (library use) go in between by their time.
+    in_runs = itertools.chain.from_iterable(r.observations for r in runs)
+    for o in heapq.merge(in_runs, outside, key=lambda o: str(o.get("at", ""))):
+        try:
+            catalog.observe(
+                key=o.get("key"),
+                url=o["url"],
+                run_id=o.get("run"),
+                at=o["at"],
+                kind=o["kind"],
+                version=o.get("version"),
+                detail=o.get("detail", ""),
+                touch=False,
+            )
+        except (KeyError, ValueError) as exc:
+            report.problems.append(f"log: a visit that cannot be recorded ({exc}): {o}")
+            continue
+        if o.get("key"):
+            visits[o["key"]].append(o)
+    return visits
 
 
 def _index_captures(
