@@ -140,3 +140,12 @@ def test_only_the_cli_prints() -> None:
             continue
         places += [f"{relative}:{place}" for place in _printing(path.read_text(encoding="utf-8"))]
     assert not places, "only crawler/cli/ prints (log instead): " + "; ".join(places)
+
+
+def test_every_package_and_module_says_what_it_owns() -> None:
+    bare = [
+        str(path.relative_to(ROOT))
+        for path in sorted([*(ROOT / "crawler").rglob("*.py"), *(ROOT / "archive").rglob("*.py")])
+        if not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert not bare, f"no module docstring: {bare}"
