@@ -150,3 +150,24 @@ def test_every_package_and_module_says_what_it_owns() -> None:
         if not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
     ]
     assert not bare, f"no module docstring: {bare}"
+
+
+def _builtin_io(source: str) -> list[str]:
+    """Each call of a builtin that does I/O (open, input, print) in `source`, as 'line: name()'."""
+    return [
+        f"{node.lineno}: {node.func.id}()"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"open", "input", "print"}
+    ]
+
+
+def test_site_definitions_open_no_file() -> None:
+    # import-linter keeps I/O libraries out of sites/ and parse/; the builtins need no import, so look for them.
+    assert _builtin_io("with open('x') as f:\n    input()") == ["1: open()", "2: input()"]
+    places = [
+        f"{path.relative_to(ROOT)}:{place}"
+        for folder in ("crawler/sites", "crawler/parse")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for place in _builtin_io(path.read_text(encoding="utf-8"))
+    ]
+    assert not places, "site definitions and parse helpers do no I/O: " + "; ".join(places)
