@@ -147,15 +147,12 @@ def test_a_dead_fetch_process_fails_the_urls_and_never_the_archive(tmp_path: Pat
                     f"https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq={seq}"
                     for seq in sorted((s for _, s in sim.releases), reverse=True)
                 ]
-                cfg = config(server.base_url).site(SITE.name)
 
                 def kill_after_two(url: str, kind: str) -> None:
                     if sum(report.counts.values()) == 2:
                         os.kill(fetcher._process.pid, signal.SIGKILL)
 
-                return await engine.visit_many(
-                    fetcher, SITE, cfg, engine.policy(SITE, cfg), urls, report, 1, done=kill_after_two
-                )
+                return await engine.visit_many(fetcher, SITE, urls, report, 1, done=kill_after_two)
 
         stopped = asyncio.run(run())
         archive.close()
@@ -312,7 +309,6 @@ def test_a_stop_drops_the_pages_fetched_ahead(tmp_path: Path) -> None:
         stop = Stop()
         engine = Engine(archive, config(server.base_url), stop=stop, fetchers=FetcherFactory(fetch_process=True))
         report = SiteReport(SITE.name)
-        cfg = config(server.base_url).site(SITE.name)
         urls = [f"https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq={s}" for _, s in sorted(sim.releases)]
         done: list[str] = []
 
@@ -323,9 +319,7 @@ def test_a_stop_drops_the_pages_fetched_ahead(tmp_path: Path) -> None:
 
         async def run() -> bool:
             async with engine.open_fetcher([SITE]) as fetcher:
-                return await engine.visit_many(
-                    fetcher, SITE, cfg, engine.policy(SITE, cfg), urls, report, 1, done=stop_after_three
-                )
+                return await engine.visit_many(fetcher, SITE, urls, report, 1, done=stop_after_three)
 
         stopped = asyncio.run(run())
         keys = [d.key for d in archive.catalog.documents()]

@@ -28,7 +28,9 @@ from crawler.errors import FetchError, ParseError
 from crawler.net.factory import FetcherFactory
 from crawler.net.fetcher import Policy
 from crawler.net.process import AnyFetcher
-from crawler.pipeline.engine import Engine, RunReport, SiteReport, host_down
+from crawler.pipeline.engine import Engine, RunReport, SiteReport
+from crawler.pipeline.outcome import Books, host_down
+from crawler.pipeline.policy import policy_for
 from crawler.pipeline.stop import Stop
 from crawler.progress import LogProgress, Progress
 from crawler.sites.base import BackfillRequest, Site, Source
@@ -164,9 +166,8 @@ class Backfill:
         with self._engine.run("backfill", [site.name]) as run:
             report, run_id = run.sites[0], run.run_id
             async with self._engine.open_fetcher([site]) as fetcher:
-                policy = self._engine.policy(site, cfg)
                 cut = await self._discover(fetcher, site, sources, journal, report, run_id)
-                cut = await self._fetch(fetcher, site, policy, journal, report, run_id, refresh) or cut
+                cut = await self._fetch(fetcher, site, journal, report, run_id, refresh) or cut
                 run.requests = fetcher.requests
                 if cut:  # a stop left list pages or releases of this backfill undone
                     run.stopped_by = self._stop.reason
@@ -186,7 +187,7 @@ class Backfill:
                     page = await fetcher.get(url, policy)
                     items, next_url = source.parse_page(page.text, url)
                 except (FetchError, ParseError) as exc:
-                    self._engine.record_visit(None, url, "failed", run_id, str(exc))
+                    Books(self._archive, report, run_id).record(None, url, "failed", str(exc))
                     report.problem("failed", f"{exc} (the backfill can be resumed)", host_down=host_down(exc))
                     break
                 fresh = [i.url for i in items if i.url not in journal.found]
@@ -206,20 +207,18 @@ class Backfill:
         if site.backfill_uses_wayback:
             host = (urlsplit(url).hostname or "").lower()
             return Policy(frozenset({host}), self._config.wayback_interval, not cfg.ignore_robots)
-        return self._engine.policy(site, cfg)
+        return policy_for(site, cfg)
 
     async def _fetch(
         self,
         fetcher: AnyFetcher,
         site: Site,
-        policy: Policy,
         journal: Journal,
         report: SiteReport,
         run_id: int,
         refresh: bool,
     ) -> bool:
         """Visit the releases found and not yet dealt with, journalling each; True if cut short."""
-        cfg = self._config.site(site.name)
         todo = [u for u in journal.found if u not in journal.done]
         # The CLI gives a bar on a terminal; without one (a library caller), plain log lines.
         progress = self._progress or LogProgress("backfill")
@@ -238,4 +237,4 @@ class Backfill:
             journal.finish(url, kind)
             progress.advance()
 
-        return await self._engine.visit_many(fetcher, site, cfg, policy, to_visit(), report, run_id, done=visited)
+        return await self._engine.visit_many(fetcher, site, to_visit(), report, run_id, done=visited)

@@ -1,7 +1,14 @@
-"""discover -> fetch -> parse -> archive, for every site of a run; every visit becomes an observation.
+"""The crawl pipeline: discover -> fetch -> parse -> archive, for every site of a run.
 
-A failure of one URL (blocked, not found, a parse error, a full disk) is reported, counted and recorded,
-and never stops the rest of the run; nothing already archived is touched by a failed visit.
+`Engine` owns the order of those steps, the choice of what to visit (the newest items plus the known
+documents due for a revisit), and the look-ahead that fetches and parses the next releases while one is
+archived. What it does not own lives beside it: which fetcher a run gets (`crawler.net.factory`), how a
+site may be fetched (`policy`), reading list pages (`discover`), what a failed visit amounts to and its
+record (`outcome`), stopping (`stop`), the run's report (`report`).
+
+Every visit becomes an observation. A failure of one URL (blocked, not found, a parse error, a full disk)
+is reported, counted and recorded, and never stops the rest of the run; nothing already archived is
+touched by a failed visit.
 """
 
 from __future__ import annotations
@@ -19,28 +26,26 @@ from archive.document import Release
 from archive.errors import ArchiveError
 from archive.recorder import Archive
 from crawler.config import Config, SiteConfig
-from crawler.errors import Blocked, Disallowed, FetcherGone, FetchError, HostGivenUp, NotFound, ParseError
+from crawler.errors import FetcherGone, FetchError, ParseError
 from crawler.net.factory import FetcherFactory
-from crawler.net.fetcher import Page, Policy
+from crawler.net.fetcher import Page
 from crawler.net.process import AnyFetcher
 from crawler.pipeline import revisit
+from crawler.pipeline.discover import SiteVisit, discover
+from crawler.pipeline.outcome import Books, failure_of
+from crawler.pipeline.policy import ca_bundles, policy_for
 from crawler.pipeline.report import RunReport, SiteReport
 from crawler.pipeline.stop import Stop
 from crawler.progress import Progress
 from crawler.raw import BuiltResponse, RawRef, RawWriter
-from crawler.sites.base import Listing, ListingItem, Site, host_of
-from crawler.wording import clip, count
+from crawler.sites.base import Site
+from crawler.wording import clip
 
 logger = logging.getLogger(__name__)
 
 # Releases fetched ahead of the one being archived. One request per host is still in flight at a time;
 # a stop or a kill -9 drops at most this many fetched pages, which the next run fetches again.
 LOOKAHEAD = 2
-
-
-def host_down(exc: BaseException) -> str | None:
-    """The host-wide reason of an error from a host given up for the run, or None for a URL's own error."""
-    return exc.reason if isinstance(exc, HostGivenUp) else None
 
 
 @dataclass(frozen=True)
@@ -82,23 +87,7 @@ class Engine:
 
     def open_fetcher(self, sites: list[Site]) -> AnyFetcher:
         """A fetcher for these sites (with their CA bundles), to be entered with `async with`."""
-        bundles = {}
-        for site in sites:
-            cfg = self._config.site(site.name)
-            if cfg.ca_bundle:
-                for host in self.policy(site, cfg).hosts:
-                    bundles[host] = cfg.ca_bundle
-        return self._fetchers.open(self._config, bundles)
-
-    def policy(self, site: Site, cfg: SiteConfig) -> Policy:
-        """How this site may be fetched."""
-        hosts = set(site.hosts) | {host_of(cfg.base_url)} | set(cfg.extra_hosts)
-        return Policy(
-            hosts=frozenset(hosts),
-            min_interval=cfg.min_interval,
-            obey_robots=not cfg.ignore_robots,
-            legacy_charsets=site.legacy_charsets,
-        )
+        return self._fetchers.open(self._config, ca_bundles(sites, self._config))
 
     async def crawl(self, sites: list[Site], *, command: str = "crawl") -> RunReport:
         """Read each site's newest items and archive what is new or changed."""
@@ -140,12 +129,10 @@ class Engine:
 
     async def _crawl_site(self, fetcher: AnyFetcher, site: Site, report: SiteReport, run_id: int) -> bool:
         """Discover the site's items, add the known ones due for a revisit, visit them all; True if cut short."""
-        cfg = self._config.site(site.name)
-        policy = self.policy(site, cfg)
-        items = await self.discover(fetcher, site, cfg, policy, report, run_id)
-        urls = [item.url for item in items]
+        visit = self._site_visit(fetcher, site, report, run_id)
+        urls = [item.url for item in await discover(visit)]
         try:
-            due = self.due_urls(site, cfg, exclude=set(urls))
+            due = self.due_urls(site, visit.cfg, exclude=set(urls))
         except ArchiveError as exc:
             report.problem("failed", f"{site.name}: cannot list the documents due for a revisit: {exc}")
             due = []
@@ -155,10 +142,15 @@ class Engine:
         if progress is not None:
             progress.add(len(urls))
         done = (lambda url, kind: progress.advance()) if progress is not None else None
-        if await self.visit_many(fetcher, site, cfg, policy, urls, report, run_id, done=done):
+        if await self._visit_all(visit, urls, done):
             logger.warning("%s: stopping early, as asked", site.name)
             return True
         return False
+
+    def _site_visit(self, fetcher: AnyFetcher, site: Site, report: SiteReport, run_id: int) -> SiteVisit:
+        """The site's part of this run: its config and policy, and the books its outcomes go to."""
+        cfg = self._config.site(site.name)
+        return SiteVisit(fetcher, site, cfg, policy_for(site, cfg), Books(self._archive, report, run_id))
 
     def due_urls(self, site: Site, cfg: SiteConfig, *, exclude: set[str]) -> list[str]:
         """Known documents of the site due for a revisit (all of them with `revisit_all`)."""
@@ -169,149 +161,96 @@ class Engine:
         _, due = revisit.due_in(self._archive.catalog, site.name, self._archive.clock(), limit)
         return [d.url for d in due if d.url not in exclude][: cfg.revisit_limit]
 
-    async def discover(
-        self, fetcher: AnyFetcher, site: Site, cfg: SiteConfig, policy: Policy, report: SiteReport, run_id: int
-    ) -> list[ListingItem]:
-        """The items of the site's newest list pages, deduplicated, in list order."""
-        items: dict[str, ListingItem] = {}
-        for listing in site.listing_urls(cfg):
-            url = listing.url
-            try:
-                page = await fetcher.get(url, policy)
-                found = site.parse_listing(page.text, url)
-                if not found and listing.expect_items:
-                    # Not a block (a challenge page is caught by its markers before this): the newest page of a
-                    # real section always has items, so the likeliest cause is a collection id that is wrong.
-                    self._no_such_collection(site, listing, "the list page has no items", report, run_id)
-                    continue
-            except NotFound as exc:
-                if listing.collection and listing.expect_items:
-                    self._no_such_collection(site, listing, f"the list page is gone ({exc.reason})", report, run_id)
-                else:
-                    self._archive.observe(None, url, "failed", run_id=run_id, detail=str(exc))
-                    report.problem("failed", str(exc))
-                continue
-            except Disallowed as exc:
-                report.counts["skipped"] += 1
-                logger.warning("skipped %s", exc)
-                continue
-            except Blocked as exc:
-                self.record_visit(None, url, "blocked", run_id, exc.reason)
-                report.problem("blocked", str(exc), host_down=host_down(exc))
-                continue
-            except (FetchError, ParseError) as exc:
-                self.record_visit(None, url, "failed", run_id, str(exc))
-                report.problem("failed", str(exc), host_down=host_down(exc))
-                continue
-            logger.debug("%s: %s on %s", site.name, count(len(found), "item"), url)
-            for item in found:
-                if site.in_scope(item.url, cfg):
-                    items.setdefault(item.url, item)
-        return list(items.values())
-
-    def _no_such_collection(self, site: Site, listing: Listing, what: str, report: SiteReport, run_id: int) -> None:
-        """Record and report a configured collection whose list page is empty or gone, naming the likely mistake."""
-        where = f"collection {listing.collection}" if listing.collection else listing.url
-        message = f"{site.name}: {where}: {what}; is the collection id right? ({listing.url})"
-        self._archive.observe(None, listing.url, "failed", run_id=run_id, detail=message)
-        report.problem("failed", message)
-
     async def visit_many(
         self,
         fetcher: AnyFetcher,
         site: Site,
-        cfg: SiteConfig,
-        policy: Policy,
         urls: Iterable[str],
         report: SiteReport,
         run_id: int,
         *,
         done: Callable[[str, str], None] | None = None,
     ) -> bool:
-        """Visit `urls` in order, fetching up to LOOKAHEAD ahead of the one being archived; call `done(url,
-        kind)` after each. Return True if the run was asked to stop before the end."""
+        """Visit `urls` of `site` in order, fetching up to LOOKAHEAD ahead of the one being archived; call
+        `done(url, kind)` after each. Return True if the run was asked to stop before the end."""
+        return await self._visit_all(self._site_visit(fetcher, site, report, run_id), urls, done)
+
+    async def _visit_all(self, visit: SiteVisit, urls: Iterable[str], done: Callable[[str, str], None] | None) -> bool:
+        """`visit_many` for a site's visit; no fetch or parse of this call outlives it."""
         ahead: deque[asyncio.Task[_Fetch]] = deque()
-        todo, exhausted = iter(urls), False
         # Pages that arrive while one is archived are parsed in a thread. selectolax holds the GIL while it
         # parses, so this buys no second core; it fills the time the archive spends waiting in fsync.
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pressroom-parse")
         try:
-            while True:
-                while len(ahead) <= LOOKAHEAD and not exhausted and not self._stop.is_set():
-                    url = next(todo, None)
-                    if url is None:
-                        exhausted = True
-                    else:
-                        fetch = self._fetch(fetcher, site, cfg, policy, url, parser=parser)
-                        ahead.append(asyncio.ensure_future(fetch))
-                if self._stop.is_set():
-                    return bool(ahead) or not exhausted
-                if not ahead:
-                    return False
-                fetched = await ahead.popleft()
-                if self._stop.is_set() and isinstance(fetched.error, FetcherGone):
-                    # The stop reached the fetch process too (systemd signals the whole group): this URL was
-                    # not visited, it did not fail; the next run fetches it.
-                    return True
-                try:
-                    kind = self._settle(site, fetched, report, run_id)
-                except ArchiveError as exc:  # the catalog or the log failed (a full disk): this document only
-                    kind = self._failed(report, fetched.key, fetched.url, run_id, f"{fetched.url}: {exc}")
-                if done is not None:
-                    done(fetched.url, kind)
+            return await self._visit_in_turn(visit, iter(urls), ahead, parser, done)
         finally:
             for task in ahead:
                 task.cancel()
             await asyncio.gather(*ahead, return_exceptions=True)
             parser.shutdown(wait=True, cancel_futures=True)
 
-    async def _fetch(
+    async def _visit_in_turn(
         self,
-        fetcher: AnyFetcher,
-        site: Site,
-        cfg: SiteConfig,
-        policy: Policy,
-        url: str,
-        *,
-        parser: ThreadPoolExecutor | None = None,
-    ) -> _Fetch:
-        key = site.doc_key(url)
+        visit: SiteVisit,
+        todo: Iterator[str],
+        ahead: deque[asyncio.Task[_Fetch]],
+        parser: ThreadPoolExecutor,
+        done: Callable[[str, str], None] | None,
+    ) -> bool:
+        """Settle the fetches in the order of `todo`, keeping `ahead` filled; True if stopped before the end."""
+        exhausted = False
+        while True:
+            exhausted = exhausted or self._fetch_ahead(visit, todo, ahead, parser)
+            if self._stop.is_set():
+                return bool(ahead) or not exhausted
+            if not ahead:
+                return False
+            fetched = await ahead.popleft()
+            if self._stop.is_set() and isinstance(fetched.error, FetcherGone):
+                # The stop reached the fetch process too (systemd signals the whole group): this URL was
+                # not visited, it did not fail; the next run fetches it.
+                return True
+            try:
+                kind = self._settle(visit, fetched)
+            except ArchiveError as exc:  # the catalog or the log failed (a full disk): this document only
+                kind = visit.books.failed(fetched.key, fetched.url, failure_of(exc, fetched.url).message)
+            if done is not None:
+                done(fetched.url, kind)
+
+    def _fetch_ahead(
+        self, visit: SiteVisit, todo: Iterator[str], ahead: deque[asyncio.Task[_Fetch]], parser: ThreadPoolExecutor
+    ) -> bool:
+        """Start fetches until LOOKAHEAD are ahead of the one being archived; True once `todo` is used up."""
+        while len(ahead) <= LOOKAHEAD and not self._stop.is_set():
+            url = next(todo, None)
+            if url is None:
+                return True
+            ahead.append(asyncio.ensure_future(self._fetch(visit, url, parser)))
+        return False
+
+    async def _fetch(self, visit: SiteVisit, url: str, parser: ThreadPoolExecutor) -> _Fetch:
+        """Fetch a release conditionally (with the validators the archive keeps) and start parsing it."""
+        key = visit.site.doc_key(url)
         try:
             doc = self._archive.catalog.document(key)
         except ArchiveError as exc:
             return _Fetch(url, key, False, error=exc)
         etag, modified = (doc.etag, doc.last_modified) if doc else (None, None)
-        target = site.fetch_url(url, cfg)
+        target = visit.site.fetch_url(url, visit.cfg)
         try:
-            page = await fetcher.get(target, policy, etag=etag, last_modified=modified)
+            page = await visit.fetcher.get(target, visit.policy, etag=etag, last_modified=modified)
         except FetchError as exc:
             return _Fetch(url, key, doc is not None, error=exc)
-        parsed = parser.submit(site.parse_release, page.text, url) if parser and page.status == 200 else None
+        parsed = parser.submit(visit.site.parse_release, page.text, url) if page.status == 200 else None
         return _Fetch(url, key, doc is not None, page=page, parsed=parsed)
 
-    def _settle(self, site: Site, fetch: _Fetch, report: SiteReport, run_id: int) -> str:
+    def _settle(self, visit: SiteVisit, fetch: _Fetch) -> str:
         """Archive what a fetch brought, or record why it brought nothing."""
-        url, key, exc = fetch.url, fetch.key, fetch.error
-        if isinstance(exc, NotFound):
-            if self._archive.catalog.document(key) is None:
-                return self._failed(report, key, url, run_id, str(exc))
-            kind = self._archive.miss(key, url, run_id=run_id, detail=exc.reason)
-            report.counts[kind] += 1
-            if kind != "gone":  # a withdrawn document that is still gone is no news
-                logger.warning("%s %s (%s)", kind, key, exc.reason)
-            return kind
-        if isinstance(exc, Blocked):
-            self.record_visit(key, url, "blocked", run_id, exc.reason)
-            report.problem("blocked", str(exc), host_down=host_down(exc))
-            return "blocked"
-        if isinstance(exc, Disallowed):
-            report.counts["skipped"] += 1
-            logger.warning("skipped %s", exc)
-            return "skipped"
-        if exc is not None:
-            return self._failed(report, key, url, run_id, str(exc), host=host_down(exc))
+        if fetch.error is not None:
+            return visit.books.settle(fetch.key, fetch.url, failure_of(fetch.error, fetch.url))
         assert fetch.page is not None
-        return self._archive_page(site, fetch.page, url, key, report, run_id, known=fetch.known, parsed=fetch.parsed)
+        page, books = fetch.page, visit.books
+        return self._archive_page(visit.site, page, fetch.url, fetch.key, books, known=fetch.known, parsed=fetch.parsed)
 
     def close_raw(self) -> None:
         """Close this run's WARC files."""
@@ -353,12 +292,13 @@ class Engine:
         page: Page,
         url: str,
         key: str,
-        report: SiteReport,
-        run_id: int,
+        books: Books,
         *,
         known: bool = True,
         parsed: Future[Release] | None = None,
     ) -> str:
+        """Record what a fetched page says (a version, an unchanged or not-modified visit) and keep its capture."""
+        report, run_id = books.report, books.run_id
         # A new document's response will be kept: build its WARC records while the version file is synced.
         built = self.raw.prepare(page, key) if self.raw is not None and not known and page.status == 200 else None
         if page.status == 304:
@@ -370,10 +310,8 @@ class Engine:
         try:
             release = parsed.result() if parsed is not None else site.parse_release(page.text, url)
             outcome = self._archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
-        except ParseError as exc:
-            return self._failed(report, key, url, run_id, str(exc))
-        except ArchiveError as exc:
-            return self._failed(report, key, url, run_id, f"{url}: {exc}")
+        except (ParseError, ArchiveError) as exc:
+            return books.failed(key, url, failure_of(exc, url).message)
         self._keep_raw(site, page, outcome.key, outcome.kind, outcome.version, report, built)
         report.counts[outcome.kind] += 1
         if outcome.restored and outcome.kind != "restored":  # came back edited: both are news
@@ -384,22 +322,5 @@ class Engine:
             logger.debug("unchanged %s v%d", outcome.key, outcome.version)
         return outcome.kind
 
-    def _failed(
-        self, report: SiteReport, key: str, url: str, run_id: int, message: str, *, host: str | None = None
-    ) -> str:
-        try:
-            self._archive.observe(key, url, "failed", run_id=run_id, detail=message)
-        except ArchiveError as exc:  # one line all the same: the failure, then why it is not recorded
-            message = f"{message} (not recorded: {exc})"
-        report.problem("failed", message, host_down=host)
-        return "failed"
 
-    def record_visit(self, key: str | None, url: str, kind: str, run_id: int, detail: str) -> None:
-        """Record a visit that archived nothing; a broken catalog must not hide the failure being recorded."""
-        try:
-            self._archive.observe(key, url, kind, run_id=run_id, detail=detail)
-        except ArchiveError as exc:
-            logger.error("cannot record the %s visit of %s: %s", kind, url, exc)
-
-
-__all__ = ["LOOKAHEAD", "Engine", "RunReport", "SiteReport", "host_down"]  # the reports live in crawler.pipeline.report
+__all__ = ["LOOKAHEAD", "Engine", "RunReport", "SiteReport"]  # the reports live in crawler.pipeline.report
