@@ -4,10 +4,10 @@
 contact = "archive@example.org"        # goes into the User-Agent
 timeout = 30
 
-[sites."mid.ru"]
+[sites."<site name>"]                  # one site's settings
 min_interval = 5.0
-collections = ["foreign_policy/news"]
-ca_bundle = "/etc/ssl/certs/russian_trusted_root_ca.pem"
+collections = ["news"]
+ca_bundle = "/etc/ssl/certs/national_root_ca.pem"   # a site whose certificate chain the system does not trust
 
 Every setting belongs to a table; a key the table does not know, a value of the wrong type or out of its
 range, and a `ca_bundle` that is not a readable PEM certificate file are one-line errors naming the file,
@@ -34,7 +34,7 @@ DEFAULT_CONTACT = "set contact in pressroom.toml"
 TIMEOUT_S = 30.0  # connect/read timeout; the total per request is capped by REQUEST_DEADLINE_S
 REQUEST_DEADLINE_S = 120.0  # a server dripping bytes must not hold a run forever
 MAX_BYTES = 10 * 1024 * 1024  # real view pages weigh ~60 KB; 10 MB leaves room and stops a bomb
-MAX_REDIRECTS = 5  # the mofa.go.kr cookie gate needs one
+MAX_REDIRECTS = 5  # a cookie gate (redirect, set a cookie, redirect back) needs one or two
 ATTEMPTS = 4  # one try plus three retries of a transient failure
 BACKOFF_S = 2.0  # first retry wait; doubles each time, with jitter
 RETRY_AFTER_CAP_S = 300.0  # a longer Retry-After gives the host up for the run
@@ -55,7 +55,7 @@ class SiteConfig:
     languages: tuple[str, ...] = ()  # content languages to archive, where the site has several
     list_pages: int = 1
     revisit_limit: int = 100  # known documents revisited per run, most overdue first
-    interval: float = 1800.0  # seconds between scheduled runs (`pressroom schedule`); mid.ru: 3600
+    interval: float = 1800.0  # seconds between scheduled runs (`pressroom schedule`); a site may set its own
     ca_bundle: str = ""
     enabled: bool = True
     ignore_robots: bool = False
@@ -77,7 +77,7 @@ class Config:
     retry_after_cap: float = RETRY_AFTER_CAP_S
     lock_wait: float = 0.0
     fetch_process: bool = True  # fetch in a second process, overlapped with archiving
-    wayback_url: str = "https://web.archive.org"  # CDX index for backfill discovery (mid.ru, archive.mid.ru)
+    wayback_url: str = "https://web.archive.org"  # CDX index, for sites whose backfill discovers through it
     wayback_interval: float = WAYBACK_INTERVAL_S
 
     @property

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
@@ -10,10 +13,14 @@ from selectolax.lexbor import LexborHTMLParser
 from archive.document import normalize_text
 from crawler.net.charset import decode_html
 from crawler.net.fetcher import challenge_marker, parse_retry_after
-from crawler.parse.dates import MOSCOW, SEOUL, parse_when
+from crawler.parse.dates import parse_when
 from crawler.parse.textify import paragraphs
+from crawler.sites import SITES, mid, mofa
+from crawler.sites.languages import calendar
 
 KST = timezone(timedelta(hours=9))
+SEOUL = mofa.CALENDAR  # the calendars of the sites that print these dates
+MOSCOW = mid.CALENDAR
 MSK = timezone(timedelta(hours=3))
 
 
@@ -48,6 +55,32 @@ def test_dates(text: str, tz: object, expected: date) -> None:
 def test_not_dates(text: str) -> None:
     with pytest.raises(ValueError):
         parse_when(text, SEOUL)
+
+
+def test_a_calendar_brings_its_languages_words_and_a_sites_own_month_names() -> None:
+    """Month names and particles come from the site's calendar, not from the date parser."""
+    latin = ("ianuarius", "februarius", "martius", "aprilis", "maius", "iunius")
+    latin += ("iulius", "augustus", "september", "october", "november", "december")
+    vienna = calendar("Europe/Vienna", ("de",), months=(latin,))
+    assert parse_when("die 3 Martius 2022", vienna) == date(2022, 3, 3)  # the site's own spelling
+    with pytest.raises(ValueError):
+        parse_when("die 3 Martius 2022", calendar("Europe/Vienna", ("de",)))  # not German, nor known elsewhere
+    assert parse_when("1 Juli 2022 9:30", vienna) == datetime(2022, 7, 1, 9, 30, tzinfo=ZoneInfo("Europe/Vienna"))
+    korean = calendar("Asia/Seoul", ("ko",))
+    assert korean.units == ("년", "월", "일") and not korean.months
+    assert "년" not in "".join(p.pattern for p in calendar("Europe/Vienna", ("de",)).patterns)
+
+
+def test_generic_modules_name_no_site() -> None:
+    """Site knowledge (names, hosts, time zones) lives on the sites, not in the modules every site uses."""
+    root = Path(__file__).parent.parent / "crawler"
+    generic = [root / "config.py", *sorted((root / "parse").glob("*.py")), *sorted((root / "pipeline").glob("*.py"))]
+    words = {w for site in SITES.values() for w in (site.name, *site.hosts, *site.aliases)}
+    words |= {"Asia/Seoul", "Europe/Moscow"}
+    for path in generic:
+        text = path.read_text(encoding="utf-8")
+        found = sorted(w for w in words if re.search(rf"(?<![\w.]){re.escape(w)}(?![\w])", text))
+        assert not found, f"{path.relative_to(root.parent)} names {found}"
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ class FeedEntry:
 
 def parse_feed(data: bytes | str) -> list[FeedEntry]:
     """The entries of an RSS 2.0 or Atom document (the XML prolog picks the encoding, e.g. EUC-KR)."""
-    # expat decodes no multi-byte legacy encoding (EUC-KR, the Korean feed's until 2026): decode here.
+    # expat decodes no multi-byte legacy encoding (EUC-KR, Shift_JIS, GB2312, ...): decode here.
     text = data if isinstance(data, str) else _decode(data)
     utf8 = _PROLOG.sub("", text, count=1).encode("utf-8")
     try:

@@ -123,7 +123,7 @@ def _walk(node: LexborNode, out: list[str], buf: list[str], skip: Skip | None) -
 
 
 def _ordered(node: LexborNode, out: list[str], buf: list[str], skip: Skip | None) -> None:
-    """An <ol>: each item starts with the number a browser shows (mid.ru numbers table rows this way)."""
+    """An <ol>: each item starts with the number a browser shows (sites number paragraphs and rows this way)."""
     start = node.attributes.get("start") or "1"
     number = int(start) if start.isascii() and start.isdigit() else 1
     for child in node.iter(include_text=False):

@@ -20,16 +20,18 @@ from selectolax.lexbor import LexborNode
 from archive.document import Release, normalize_text
 from crawler.config import SiteConfig
 from crawler.errors import ParseError
-from crawler.parse.dates import MOSCOW, parse_when
+from crawler.parse.dates import parse_when
 from crawler.parse.feeds import FeedError, parse_feed
 from crawler.parse.textify import paragraphs, text_of
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, first, html_tree
+from crawler.sites.languages import calendar
 from crawler.sites.wayback import cdx_sources
 
 NAME = "mid.ru"
 CANONICAL_ROOT = "https://mid.ru"
 MIN_INTERVAL_S = 5.0  # polite crawlers of this site space requests 5-10 s; faster ones meet the F5 wall
 LANGUAGES = ("ru", "en", "de", "fr", "es", "pt")
+CALENDAR = calendar("Europe/Moscow", LANGUAGES)  # Moscow time, UTC+3 all year since 2014
 
 # Section path -> (English name, Russian name). The Russian site spells some slugs differently.
 SECTIONS = {
@@ -151,7 +153,7 @@ def parse_listing(text: str, url: str) -> list[ListingItem]:
 
 def _list_date(text: str) -> date | None:
     try:
-        value = parse_when(text, MOSCOW) if text else None
+        value = parse_when(text, CALENDAR) if text else None
     except ValueError:
         return None
     return value.date() if isinstance(value, datetime) else value
@@ -168,7 +170,7 @@ def _parse_feed(text: str, url: str) -> list[ListingItem]:
             canonical = canonical_url(urljoin("https://mid.ru/", entry.link))
         except ValueError:
             continue
-        day = entry.published.astimezone(MOSCOW).date() if entry.published else None
+        day = entry.published.astimezone(CALENDAR.tz).date() if entry.published else None
         items.append(ListingItem(canonical, _parts(canonical)[2], entry.title, day))
     return items
 
@@ -258,7 +260,7 @@ def _published(scope: LexborNode, number: str, url: str) -> date | datetime:
     time_node = first(scope, TIME)
     clock = TIME_RE.search(text_of(time_node) if time_node is not None else day_text)
     try:
-        day = parse_when(day_text, MOSCOW) if day_text else None
+        day = parse_when(day_text, CALENDAR) if day_text else None
     except ValueError:
         day = None
     if day is None and number:
@@ -270,7 +272,7 @@ def _published(scope: LexborNode, number: str, url: str) -> date | datetime:
     if isinstance(day, datetime):
         return day
     if clock:
-        return datetime(day.year, day.month, day.day, int(clock[1]), int(clock[2]), tzinfo=MOSCOW)
+        return datetime(day.year, day.month, day.day, int(clock[1]), int(clock[2]), tzinfo=CALENDAR.tz)
     return day
 
 

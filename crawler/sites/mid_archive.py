@@ -16,10 +16,10 @@ from urllib.parse import urljoin, urlsplit
 from archive.document import Release
 from crawler.config import SiteConfig
 from crawler.errors import ParseError
-from crawler.parse.dates import MOSCOW, parse_when
+from crawler.parse.dates import parse_when
 from crawler.parse.textify import paragraphs, text_of
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, first, html_tree
-from crawler.sites.mid import ministry_release, section_slug
+from crawler.sites.mid import CALENDAR, ministry_release, section_slug
 from crawler.sites.wayback import cdx_sources
 
 NAME = "archive.mid.ru"
@@ -98,7 +98,7 @@ def parse_listing(html: str, url: str) -> list[ListingItem]:
         day = None
         if holder is not None:
             try:
-                found = parse_when(text_of(holder.css_first("span.date")), MOSCOW)
+                found = parse_when(text_of(holder.css_first("span.date")), CALENDAR)
                 day = found.date() if isinstance(found, datetime) else found
             except ValueError:
                 day = None
@@ -142,7 +142,7 @@ def parse_release(html: str, url: str) -> Release:
 
 def _published(day_text: str, time_text: str, url: str) -> date | datetime:
     try:
-        day = parse_when(day_text + (" " + time_text if time_text else ""), MOSCOW)
+        day = parse_when(day_text + (" " + time_text if time_text else ""), CALENDAR)
     except ValueError:
         raise ParseError(url, f"no publication date (span.date: {day_text[:40]!r})") from None
     return day

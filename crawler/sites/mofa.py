@@ -18,13 +18,15 @@ from selectolax.lexbor import LexborNode
 from archive.document import Release
 from crawler.config import SiteConfig
 from crawler.errors import ParseError
-from crawler.parse.dates import SEOUL, parse_when
+from crawler.parse.dates import parse_when
 from crawler.parse.textify import paragraphs, text_of
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, first, html_tree
+from crawler.sites.languages import calendar
 
 NAME = "mofa.go.kr"
 CANONICAL_ROOT = "https://www.mofa.go.kr"
 MIN_INTERVAL_S = 1.0  # polite scrapers of this site wait about 1 s between requests
+CALENDAR = calendar("Asia/Seoul", ("ko", "en"))  # Korea Standard Time, UTC+9, no daylight saving
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,7 @@ def parse_release(html: str, url: str) -> Release:
     labels = _labelled_values(detail, body_node)
     date_text = next((labels[k] for k in DATE_LABELS if k in labels), "")
     try:
-        published = parse_when(date_text, SEOUL)
+        published = parse_when(date_text, CALENDAR)
     except ValueError:
         raise ParseError(url, f"no publication date (Date / 작성일: {date_text[:40]!r})") from None
     body = paragraphs(body_node) if body_node is not None else []

@@ -21,6 +21,7 @@ from crawler.parse.dates import parse_when
 from crawler.parse.textify import paragraphs, text_of
 from crawler.sites.base import ListingItem, first, html_tree, rebase
 from crawler.sites.definition import Dates, Definition
+from crawler.sites.languages import calendar
 
 Parts = Callable[[str], tuple[str, dict[str, str]]]  # release URL -> (canonical URL, groups)
 TIME_RE = re.compile(r"(?<![0-9])([0-9]{1,2}):([0-9]{2})(?![0-9])")
@@ -164,7 +165,7 @@ def parse_date(text: str, dates: Dates, language: str) -> date | datetime:
             continue
         has_time = any(d in fmt for d in ("%H", "%I", "%M"))
         return parsed.replace(tzinfo=tz) if has_time else parsed.date()
-    return parse_when(cleaned, tz, languages=(language,))
+    return parse_when(cleaned, calendar(dates.time_zone, (language,), fallback=(language,)))
 
 
 def _first_all(node: LexborHTMLParser | LexborNode, selectors: tuple[str, ...]) -> list[LexborNode]:

@@ -240,9 +240,10 @@ def rss(lang: str, articles: list[MidArticle]) -> str:
 def rfc822(a: MidArticle) -> str:
     from email.utils import format_datetime
 
-    from crawler.parse.dates import MOSCOW, parse_when
+    from crawler.parse.dates import parse_when
+    from crawler.sites.mid import CALENDAR
 
-    when = parse_when(f"{a.list_date or a.date} {a.time}", MOSCOW)
+    when = parse_when(f"{a.list_date or a.date} {a.time}", CALENDAR)
     return format_datetime(when) if hasattr(when, "hour") else ""
 
 
