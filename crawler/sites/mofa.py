@@ -19,8 +19,9 @@ from archive.document import Release
 from crawler.config import SiteConfig
 from crawler.errors import ParseError
 from crawler.parse.dates import parse_when
-from crawler.parse.textify import paragraphs, text_of
+from crawler.parse.textify import text_of
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, first, html_tree
+from crawler.sites.common import match_release, release_url, required_body, required_title, texts
 from crawler.sites.languages import calendar
 
 NAME = "mofa.go.kr"
@@ -63,6 +64,7 @@ LIST_ROWS = ("div.board_list table tbody tr", "table.board_list tbody tr", "tabl
 DATE_LABELS = ("date", "작성일", "등록일")
 
 ARTICLE_PATH = re.compile(r"^/(eng|www)/brd/(m_[0-9]+)/view\.do$")
+ARTICLE_SHAPE = "…/brd/m_N/view.do?seq=N"
 BOARD_IN_PATH = re.compile(r"/(eng|www)/brd/(m_[0-9]+)/")
 F_VIEW = re.compile(r"f_view\(\s*['\"]?([0-9]+)['\"]?\s*\)")
 SEQ_IN_HREF = re.compile(r"[?&;]seq=([0-9]+)")
@@ -76,17 +78,18 @@ def canonical_url(url: str) -> str:
     cleaned = url.strip()
     while "&amp;" in cleaned:
         cleaned = cleaned.replace("&amp;", "&")
-    parts = urlsplit(cleaned)
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https") or not (host == "mofa.go.kr" or host.endswith(".mofa.go.kr")):
-        raise ValueError(f"not a mofa.go.kr URL: {url}")
-    match = ARTICLE_PATH.match(parts.path)
+    parts, match = match_release(cleaned, NAME, _own_host, ARTICLE_PATH, ARTICLE_SHAPE, shown=url)
     seqs = parse_qs(parts.query).get("seq", [])
-    if not match or not seqs or not re.fullmatch(r"[0-9]{1,12}", seqs[0]):
-        raise ValueError(f"not a mofa.go.kr article URL (…/brd/m_N/view.do?seq=N): {url}")
+    if not seqs or not re.fullmatch(r"[0-9]{1,12}", seqs[0]):
+        raise ValueError(f"not a mofa.go.kr article URL ({ARTICLE_SHAPE}): {url}")
     board = match[2]
     prefix = BOARDS[board].prefix if board in BOARDS else match[1]
     return f"{CANONICAL_ROOT}/{prefix}/brd/{board}/view.do?seq={int(seqs[0])}"
+
+
+def _own_host(host: str) -> bool:
+    """The ministry's own host or one of its missions' (overseas.mofa.go.kr, …)."""
+    return host == NAME or host.endswith("." + NAME)
 
 
 def doc_key(url: str) -> str:
@@ -182,18 +185,13 @@ def _listing_item(row: LexborNode, prefix: str, board: str) -> ListingItem | Non
 
 def parse_release(html: str, url: str) -> Release:
     """The release on a view page, in either template."""
-    try:
-        canonical = canonical_url(url)
-    except ValueError as exc:
-        raise ParseError(url, str(exc)) from None
+    canonical = release_url(canonical_url, url)
     board_id, seq = _board_and_seq(canonical)
     tree = html_tree(html)
     detail = first(tree, DETAIL)
     if detail is None:
         raise ParseError(url, "no article (div.board_detail) on the page")
-    title = text_of(first(detail, TITLE))
-    if not title:
-        raise ParseError(url, "no title (div.bo_head h2)")
+    title = required_title(first(detail, TITLE), url, "div.bo_head h2")
     body_node = first(detail, BODY)
     labels = _labelled_values(detail, body_node)
     date_text = next((labels[k] for k in DATE_LABELS if k in labels), "")
@@ -201,9 +199,7 @@ def parse_release(html: str, url: str) -> Release:
         published = parse_when(date_text, CALENDAR)
     except ValueError:
         raise ParseError(url, f"no publication date (Date / 작성일: {date_text[:40]!r})") from None
-    body = paragraphs(body_node) if body_node is not None else []
-    if not body:
-        raise ParseError(url, "empty body (div.bo_con)")
+    body = required_body(body_node, url, "div.bo_con")
     board = BOARDS.get(board_id)
     prefix = canonical.split("/")[3]
     return Release(
@@ -216,7 +212,7 @@ def parse_release(html: str, url: str) -> Release:
         title=title,
         published=published,
         body=tuple(body),
-        attachments=tuple(t for t in (text_of(s) for s in detail.css(ATTACHMENTS)) if t),
+        attachments=texts(detail, ATTACHMENTS),
     )
 
 
