@@ -19,7 +19,7 @@ def policy_for(site: Site, cfg: SiteConfig) -> Policy:
 
 
 def ca_bundles(sites: list[Site], config: Config) -> dict[str, str]:
-    """Host -> CA bundle file, for the sites configured with one (a CA the system does not trust, as for mid.ru)."""
+    """Host -> CA bundle file, for the sites configured with one (a national CA the system does not trust)."""
     bundles = {}
     for site in sites:
         cfg = config.site(site.name)
