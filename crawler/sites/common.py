@@ -66,6 +66,16 @@ def texts(tree: LexborHTMLParser | LexborNode, selector: str) -> tuple[str, ...]
     return tuple(t for t in (text_of(node) for node in tree.css(selector)) if t)
 
 
+def inside(node: LexborNode, ancestor: LexborNode) -> bool:
+    """Whether `node` lies within `ancestor`."""
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id == ancestor.mem_id:
+            return True
+        parent = parent.parent
+    return False
+
+
 def day_of(text: str, calendar: Calendar) -> date | None:
     """The date printed in `text` (its time dropped), or None when there is none."""
     try:
