@@ -175,3 +175,24 @@ def test_feed_bytes_decoded_by_their_xml_declaration() -> None:
         parse_feed(b'<?xml version="1.0" encoding="no-such-codec"?><rss/>')
     with pytest.raises(FeedError, match="declared encoding"):
         parse_feed('<?xml version="1.0" encoding="utf-8"?><rss><title>Новости</title></rss>'.encode("cp1251"))
+
+
+def test_both_sites_are_definitions_whose_hooks_say_what_data_cannot() -> None:
+    """The definitions give the settings the sites always had; the named hooks are the modules' functions."""
+    for module in (mid, mid_archive):
+        site, d = module.SITE, module.DEFINITION
+        assert site.name == d.name and site.hosts == frozenset(d.hosts) and site.aliases == d.aliases
+        assert d.hook("parse_release") is module.parse_release is site.parse_release
+        assert d.hook("canonical_url") is module.canonical_url is site.canonical_url
+        assert site.backfill_uses_wayback and site.legacy_charsets == ("cp1251",)
+        config = site.defaults
+        assert (config.min_interval, config.collections, config.languages, config.list_pages) == (
+            5.0,
+            ("foreign_policy/news",),
+            ("en",),
+            1,
+        )
+        assert config.base_url == f"https://{d.name}"
+    assert (mid.SITE.defaults.interval, mid.SITE.defaults.enabled) == (3600.0, True)
+    assert (mid_archive.SITE.defaults.interval, mid_archive.SITE.defaults.enabled) == (1800.0, False)
+    assert mid.SITE.in_scope is mid.in_scope

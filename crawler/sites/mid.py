@@ -22,9 +22,12 @@ from crawler.errors import ParseError
 from crawler.parse.dates import parse_when
 from crawler.parse.feeds import FeedError, parse_feed
 from crawler.parse.textify import text_of
-from crawler.sites.base import Listing, ListingItem, first, html_tree
+from crawler.sites.base import BackfillRequest, Listing, ListingItem, Source, first, html_tree
 from crawler.sites.common import linked_items, match_release, release_url, required_body, required_title, texts
-from crawler.sites.ministry_ru import CALENDAR, LANGUAGES, ministry_site, release
+from crawler.sites.definition import Selectors, hook
+from crawler.sites.ministry_ru import CALENDAR, LANGUAGES, definition, ministry_site, release
+from crawler.sites.ministry_ru import doc_key as ministry_key
+from crawler.sites.wayback import cdx_sources
 
 NAME = "mid.ru"
 CANONICAL_ROOT = "https://mid.ru"
@@ -49,6 +52,10 @@ TIME_RE = re.compile(r"(?<![0-9])([0-9]{1,2}):([0-9]{2})(?![0-9])")
 BACK_LINK_TEXTS = frozenset({"back to contents", "назад к оглавлению", "к оглавлению", "back to top"})
 
 
+ROLES = ("canonical_url", "doc_key", "listing_urls", "parse_listing", "parse_release", "in_scope", "backfill_sources")
+
+
+@hook(f"{NAME}:canonical_url")
 def canonical_url(url: str) -> str:
     """`https://mid.ru/<content lang>/<section>/<id>/`, whatever host, interface language or query."""
     parts, match = match_release(url, NAME, HOSTS.__contains__, ARTICLE_PATH, "/<lang>/<section>/<id>/")
@@ -66,6 +73,19 @@ def _parts(canonical: str) -> tuple[str, str, str]:
     return segments[0], "/".join(segments[1:-1]), segments[-1]
 
 
+@hook(f"{NAME}:doc_key")
+def doc_key(url: str) -> str:
+    """mid.ru/<section>/<id>/<lang>."""
+    return ministry_key(NAME, _parts(canonical_url(url)))
+
+
+@hook(f"{NAME}:backfill_sources")
+def backfill_sources(config: SiteConfig, request: BackfillRequest) -> list[Source]:
+    """The web archive's CDX index over each configured section and language (robots.txt forbids ?PAGEN)."""
+    return cdx_sources(config, request, NAME, canonical_url, lambda u: _parts(u)[2])
+
+
+@hook(f"{NAME}:listing_urls")
 def listing_urls(config: SiteConfig) -> list[Listing]:
     """Page 1 of each configured section in each language, the RSS feed of each language, and deeper
     pages only if configured (robots.txt decides whether they are fetched)."""
@@ -81,6 +101,7 @@ def listing_urls(config: SiteConfig) -> list[Listing]:
     return out
 
 
+@hook(f"{NAME}:in_scope")
 def in_scope(url: str, config: SiteConfig) -> bool:
     """Whether an article belongs to a configured section and language (feeds list every section)."""
     lang, section, _ = _parts(canonical_url(url))
@@ -88,6 +109,7 @@ def in_scope(url: str, config: SiteConfig) -> bool:
     return section in sections and lang in (config.languages or ("en",))
 
 
+@hook(f"{NAME}:parse_listing")
 def parse_listing(text: str, url: str) -> list[ListingItem]:
     """The articles of a section list page or of the RSS feed."""
     if urlsplit(url).path.endswith("rss.php"):
@@ -119,6 +141,7 @@ def _parse_feed(text: str, url: str) -> list[ListingItem]:
     return items
 
 
+@hook(f"{NAME}:parse_release")
 def parse_release(html: str, url: str) -> Release:
     """The article on a page of the current site, in the photo-content or the announcements layout."""
     canonical = release_url(canonical_url, url)
@@ -213,16 +236,27 @@ def _translations(tree: LexborHTMLParser, doc_id: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-SITE = ministry_site(
+DEFINITION = definition(
     NAME,
-    ("mid", "www.mid.ru"),
-    canonical_url=canonical_url,
-    parts=_parts,
-    parse_listing=parse_listing,
-    parse_release=parse_release,
-    listing_urls=listing_urls,
-    in_scope=in_scope,
+    aliases=("mid", "www.mid.ru"),
+    description="Russian Federation, Ministry of Foreign Affairs (the current site, since 2021)",
+    release_url=r"^/(?P<lang>[a-z]{2})/(?P<collection>(?:[a-z_]+/){1,4})(?P<id>[0-9]{1,12})/?$",
+    select=Selectors(
+        scope=ARTICLE,
+        title=TITLE,
+        date=DATE,
+        time=TIME,
+        body=BODY,
+        document_number=(DOC_NUMBER,),
+        tags=(TAGS,),
+        list_scope=("ul.announce.announce_articles",),
+        list_items=(LIST_ITEMS,),
+        list_link=("a.announce__link", "a[href]"),
+        list_date=("span.announce__date",),
+    ),
     interval=3600.0,  # hourly: the ministry publishes a few dozen items a day
+    # What data cannot say: ?lang= and renamed sections in URLs, the RSS feed and robots' page limit,
+    # translations, document numbers and briefings' navigation, scope by section, the web archive's index.
+    hooks={role: f"{NAME}:{role}" for role in ROLES},
 )
-doc_key = SITE.doc_key
-backfill_sources = SITE.backfill_sources
+SITE = ministry_site(DEFINITION)

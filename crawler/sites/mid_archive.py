@@ -15,12 +15,16 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from archive.document import Release
+from crawler.config import SiteConfig
 from crawler.errors import ParseError
 from crawler.parse.dates import parse_when
 from crawler.parse.textify import text_of
-from crawler.sites.base import ListingItem, first, html_tree
+from crawler.sites.base import BackfillRequest, Listing, ListingItem, Source, first, html_tree
 from crawler.sites.common import linked_items, match_release, release_url, required_body, required_title, texts
-from crawler.sites.ministry_ru import CALENDAR, LANGUAGES, ministry_site, release
+from crawler.sites.definition import Selectors, hook
+from crawler.sites.ministry_ru import CALENDAR, LANGUAGES, definition, ministry_site, release, section_listings
+from crawler.sites.ministry_ru import doc_key as ministry_key
+from crawler.sites.wayback import cdx_sources
 
 NAME = "archive.mid.ru"
 CANONICAL_ROOT = "https://archive.mid.ru"
@@ -42,6 +46,10 @@ ARTICLE_PATH = re.compile(
 LOCALE = re.compile(r"(?<![A-Za-z])([a-z]{2})[-_][A-Z]{2}(?![A-Za-z])")
 
 
+ROLES = ("canonical_url", "doc_key", "listing_urls", "parse_listing", "parse_release", "backfill_sources")
+
+
+@hook(f"{NAME}:canonical_url")
 def canonical_url(url: str) -> str:
     """`https://archive.mid.ru/<lang>/<section>/-/asset_publisher/<portlet>/content/id/<id>`, query dropped."""
     _, match = match_release(url, NAME, HOSTS.__contains__, ARTICLE_PATH, "…/asset_publisher/…/content/id/N")
@@ -58,6 +66,25 @@ def _parts(canonical: str) -> tuple[str, str, str]:
     return match[1], match[2].strip("/"), str(int(match[4]))
 
 
+@hook(f"{NAME}:doc_key")
+def doc_key(url: str) -> str:
+    """archive.mid.ru/<section>/<id>/<lang>."""
+    return ministry_key(NAME, _parts(canonical_url(url)))
+
+
+@hook(f"{NAME}:listing_urls")
+def listing_urls(config: SiteConfig) -> list[Listing]:
+    """The first list page of each configured section in each language."""
+    return section_listings(config)
+
+
+@hook(f"{NAME}:backfill_sources")
+def backfill_sources(config: SiteConfig, request: BackfillRequest) -> list[Source]:
+    """The web archive's CDX index over the old site's URL space, per configured section and language."""
+    return cdx_sources(config, request, NAME, canonical_url, lambda u: _parts(u)[2])
+
+
+@hook(f"{NAME}:parse_listing")
 def parse_listing(html: str, url: str) -> list[ListingItem]:
     """The article links of an asset-publisher list page."""
     tree = html_tree(html)
@@ -67,6 +94,7 @@ def parse_listing(html: str, url: str) -> list[ListingItem]:
     return linked_items(entries, CANONICAL_ROOT, canonical_url, lambda u: _parts(u)[2], CALENDAR)
 
 
+@hook(f"{NAME}:parse_release")
 def parse_release(html: str, url: str) -> Release:
     """The article on an old-site page."""
     canonical = release_url(canonical_url, url)
@@ -97,14 +125,27 @@ def _published(day_text: str, time_text: str, url: str) -> date | datetime:
         raise ParseError(url, f"no publication date (span.date: {day_text[:40]!r})") from None
 
 
-SITE = ministry_site(
+DEFINITION = definition(
     NAME,
-    ("archive.mid", "midarchive"),
-    canonical_url=canonical_url,
-    parts=_parts,
-    parse_listing=parse_listing,
-    parse_release=parse_release,
-    enabled=False,  # a frozen archive: crawl it on purpose (or backfill it), not on every run
+    aliases=("archive.mid", "midarchive"),
+    description="Russian Federation, Ministry of Foreign Affairs: the old site, frozen since 2021",
+    release_url=(
+        r"^/(?P<lang>[a-z]{2})/(?P<collection>(?:[a-z_]+/){1,4})-/asset_publisher/[A-Za-z0-9]{4,20}"
+        r"/content/id/(?P<id>[0-9]{1,12})/?$"
+    ),
+    select=Selectors(
+        scope=ARTICLE,
+        title=TITLE,
+        date=DATE,
+        time=TIME,
+        body=BODY,
+        tags=(TOPICS,),
+        list_scope=("div.asset-publisher, ul.news-list",),
+        list_link=(LIST_LINKS,),
+        list_date=("span.date",),
+    ),
+    # What data cannot say: the portlet id kept in URLs, translations from the language switcher, the
+    # date and time side by side, the web archive's index for backfill.
+    hooks={role: f"{NAME}:{role}" for role in ROLES},
 )
-doc_key = SITE.doc_key
-backfill_sources = SITE.backfill_sources
+SITE = ministry_site(DEFINITION, enabled=False)  # a frozen archive: crawl it on purpose (or backfill it)

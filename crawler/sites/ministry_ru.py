@@ -7,19 +7,20 @@ and are backfilled from the web archive's CDX index (robots.txt forbids their li
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from archive.document import Release
 from crawler.config import SiteConfig
-from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source
+from crawler.sites.base import Listing, Site
+from crawler.sites.definition import Dates, Definition
+from crawler.sites.generic import make_site, root
 from crawler.sites.languages import calendar
-from crawler.sites.wayback import cdx_sources
 
 LANGUAGES = ("ru", "en", "de", "fr", "es", "pt")
-CALENDAR = calendar("Europe/Moscow", LANGUAGES)  # Moscow time, UTC+3 all year since 2014
+TIME_ZONE = "Europe/Moscow"  # UTC+3 all year since 2014
+CALENDAR = calendar(TIME_ZONE, LANGUAGES)
 MIN_INTERVAL_S = 5.0  # polite crawlers of this ministry space requests 5-10 s; faster ones meet the F5 wall
 LEGACY_CHARSETS = ("cp1251",)  # windows-1251, the Russian legacy encoding
 
@@ -32,6 +33,7 @@ SECTIONS = {
     "press_service/spokesman/comments": ("Comments", "Комментарии"),
     "press_service/spokesman/official_statement": ("Official statements", "Официальные заявления"),
 }
+# Section paths are the collections (a definition's collections are single path components, hence here).
 DEFAULTS = SiteConfig(
     base_url="",  # each site's own root
     min_interval=MIN_INTERVAL_S,
@@ -39,9 +41,6 @@ DEFAULTS = SiteConfig(
     languages=("en",),
     list_pages=1,
 )
-
-# (content language, section path, document id) of a canonical URL
-Parts = Callable[[str], tuple[str, str, str]]
 
 
 def section_name(section: str, lang: str) -> str:
@@ -91,42 +90,31 @@ def release(
     )
 
 
-def ministry_site(
-    name: str,
-    aliases: tuple[str, ...],
-    *,
-    canonical_url: Callable[[str], str],
-    parts: Parts,
-    parse_listing: Callable[[str, str], list[ListingItem]],
-    parse_release: Callable[[str, str], Release],
-    listing_urls: Callable[[SiteConfig], list[Listing]] = section_listings,
-    in_scope: Callable[[str, SiteConfig], bool] | None = None,
-    **settings: Any,
-) -> Site:
-    """A `Site` of the ministry: keys <site>/<section>/<id>/<lang>, CDX backfill under <site>/<lang>/<section>/.
+def doc_key(site: str, parts: tuple[str, str, str]) -> str:
+    """<site>/<section>/<id>/<lang>: each language of a document is its own version series."""
+    lang, section, doc_id = parts
+    return f"{site}/{section_slug(section)}/{doc_id}/{lang}"
 
-    `settings` change the ministry's default SiteConfig for this site (`interval`, `enabled`, ...).
-    """
 
-    def doc_key(url: str) -> str:
-        lang, section, doc_id = parts(canonical_url(url))
-        return f"{name}/{section_slug(section)}/{doc_id}/{lang}"
+def definition(name: str, **fields: Any) -> Definition:
+    """A definition of one of the ministry's sites: what both say alike, then the site's own `fields`."""
+    shared: dict[str, Any] = {
+        "hosts": (name, f"www.{name}"),
+        "list_urls": (f"https://{name}/{{lang}}/{{collection}}/",),
+        "language": "en",
+        "languages": ("en",),
+        "per_language": True,
+        "numeric_id": True,
+        "dates": Dates(time_zone=TIME_ZONE),
+        "min_interval": MIN_INTERVAL_S,
+        "legacy_charsets": LEGACY_CHARSETS,
+    }
+    return Definition(name=name, **{**shared, **fields})
 
-    def backfill_sources(config: SiteConfig, request: BackfillRequest) -> list[Source]:
-        return cdx_sources(config, request, name, canonical_url, lambda u: parts(u)[2])
 
-    site = Site(
-        name=name,
-        aliases=aliases,
-        hosts=frozenset({name, f"www.{name}"}),
-        defaults=replace(DEFAULTS, base_url=f"https://{name}", **settings),
-        listing_urls=listing_urls,
-        parse_listing=parse_listing,
-        parse_release=parse_release,
-        canonical_url=canonical_url,
-        doc_key=doc_key,
-        backfill_sources=backfill_sources,
-        backfill_uses_wayback=True,
-        legacy_charsets=LEGACY_CHARSETS,
-    )
-    return replace(site, in_scope=in_scope) if in_scope is not None else site
+def ministry_site(d: Definition, **settings: Any) -> Site:
+    """The `Site` of one of the ministry's definitions: section paths as its collections, backfill from the
+    web archive. `settings` change the ministry's default settings for this site (`enabled`, ...)."""
+    site = make_site(d)
+    config = replace(DEFAULTS, base_url=root(d), interval=d.interval, **settings)
+    return replace(site, defaults=config, backfill_uses_wayback=True)
