@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, partial
 from typing import Any
@@ -76,10 +76,11 @@ class BoardSite:
     prefixes: Mapping[str, str]  # path prefix -> the language of its boards; the first is the default
     boards: tuple[Board, ...] = ()
     subdomains: bool = False  # hosts under the site's name (its missions' sites) serve its pages too
-    known: Mapping[str, Board] = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "known", {b.id: b for b in self.boards})
+    @cached_property
+    def known(self) -> dict[str, Board]:
+        """The boards it names, by id."""
+        return {b.id: b for b in self.boards}
 
     @cached_property
     def root(self) -> str:
