@@ -11,13 +11,14 @@ import json
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from archive import search
 from archive.errors import ArchiveError, CatalogError
 from archive.readonly import open_readonly
+from archive.rows import OBSERVATION_KINDS, CaptureRow, DocumentRow, ObservationRow, VersionRow
 
 CATALOG_NAME = "catalog.sqlite"
 
@@ -92,87 +93,6 @@ CREATE TABLE IF NOT EXISTS runs (
     counts TEXT NOT NULL DEFAULT '{}'
 );
 """
-
-# What a visit of a document can find; see DESIGN.md "Each visit of a known document is an observation".
-OBSERVATION_KINDS = (
-    "new",
-    "unchanged",
-    "not_modified",
-    "changed",
-    "reverted",
-    "withdrawn",
-    "missing",
-    "gone",  # a 404/410 again after the withdrawal: recorded, never reported as news
-    "restored",
-    "blocked",
-    "failed",
-    "reextracted",
-)
-
-
-@dataclass(frozen=True)
-class DocumentRow:
-    """One row of `documents`."""
-
-    key: str
-    site: str
-    collection: str
-    doc_id: str
-    language: str
-    url: str
-    title: str
-    published: str
-    current_version: int
-    latest_version: int
-    status: str
-    misses: int
-    etag: str | None
-    last_modified: str | None
-    first_seen: str
-    last_seen: str  # the last visit that found the page
-    last_visit: str  # the last visit of any outcome
-
-
-@dataclass(frozen=True)
-class VersionRow:
-    """One row of `versions`."""
-
-    key: str
-    number: int
-    sha256: str
-    path: str
-    title: str
-    published: str
-    captured: str
-
-
-@dataclass(frozen=True)
-class CaptureRow:
-    """One raw capture (a WARC record) of a document, as `captures` indexes it."""
-
-    key: str | None  # None: a record that does not name its document (written before records did)
-    url: str
-    kind: str  # response | revisit
-    version: int | None
-    warc: str  # relative to the archive root
-    offset: int
-    length: int
-    record_id: str
-    at: str
-
-
-@dataclass(frozen=True)
-class ObservationRow:
-    """One row of `observations`."""
-
-    id: int
-    key: str | None
-    url: str
-    run_id: int | None
-    at: str
-    kind: str
-    version: int | None
-    detail: str
 
 
 class Catalog:
@@ -300,14 +220,13 @@ class Catalog:
             (row.key, row.url, row.kind, row.version, row.warc, row.offset, row.length, row.record_id, row.at),
         )
 
-    def latest_response(self, key: str) -> tuple[str, int, int, str, str] | None:
-        """(warc, offset, length, record_id, at) of the newest whole response captured for a document."""
+    def latest_response(self, key: str) -> CaptureRow | None:
+        """The newest whole response captured for a document."""
         row = self.db.execute(
-            "SELECT warc, offset, length, record_id, at FROM captures WHERE key = ? AND kind = 'response' "
-            "ORDER BY id DESC LIMIT 1",
+            f"SELECT {_cols(CaptureRow)} FROM captures WHERE key = ? AND kind = 'response' ORDER BY id DESC LIMIT 1",
             (key,),
         ).fetchone()
-        return (row[0], row[1], row[2], row[3], row[4]) if row else None
+        return CaptureRow(*row) if row else None
 
     def last_run_id(self) -> int:
         """The highest run id recorded (0 if none)."""

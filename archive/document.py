@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
-from archive.errors import CorruptVersion
+from archive.errors import ArchiveError, CorruptVersion
 
 # Path components come only from these shapes, so no page or URL can steer a write outside the archive.
 SITE_RE = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
@@ -45,6 +45,18 @@ HEADER_ORDER = (
 _LIST_HEADERS = {"Translations": "translations", "Tags": "tags", "Attachments": "attachments"}
 _LIST_SEP = " | "
 _REQUIRED_HEADERS = ("Title", "URL", "Site", "Collection-Id", "Document-Id", "Language", "Published", "Captured")
+
+
+def split_key(key: str) -> tuple[str, ...]:
+    """Validate a document key and return its parts (site, collection, id[, lang])."""
+    parts = tuple(key.strip("/").split("/"))
+    if len(parts) not in (3, 4):
+        raise ArchiveError(f"invalid document key {key!r}: expected site/collection/id[/lang]")
+    checks = [SITE_RE, SLUG_RE, DOC_ID_RE, LANG_RE][: len(parts)]
+    for pattern, part in zip(checks, parts, strict=True):
+        if not pattern.match(part):
+            raise ArchiveError(f"invalid document key {key!r}: bad part {part!r}")
+    return parts
 
 
 def normalize_text(text: str) -> str:

@@ -7,9 +7,9 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from archive.catalog import DocumentRow
 from archive.document import format_captured, format_published
 from archive.recorder import Archive
+from archive.rows import DocumentRow
 
 # Stable column names, documented in README.md ("Export columns").
 COLUMNS = (

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from archive.catalog import ObservationRow
+    from archive.rows import ObservationRow
 
 logger = logging.getLogger(__name__)
 

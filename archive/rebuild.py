@@ -17,10 +17,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from archive import log, search
-from archive.catalog import CaptureRow, Catalog
+from archive.catalog import Catalog
 from archive.document import Version, format_captured
 from archive.errors import CorruptVersion
 from archive.recorder import SEEN_KINDS, Archive, ReindexReport, document_row
+from archive.rows import CaptureRow
 from archive.store import StoredVersion
 
 logger = logging.getLogger(__name__)

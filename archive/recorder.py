@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from archive import log, search
-from archive.catalog import CATALOG_NAME, CaptureRow, Catalog, DocumentRow, VersionRow
+from archive.catalog import CATALOG_NAME, Catalog
 from archive.document import Release, Version, format_captured, format_published
 from archive.errors import ArchiveError, UnknownDocument
+from archive.queries import Queries
 from archive.readonly import writable
+from archive.rows import CaptureRow, DocumentRow, VersionRow
 from archive.runs import RunLog
-from archive.store import Store, StoredVersion, split_key
+from archive.store import Store, StoredVersion
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ class ReindexReport:
     problems: list[str] = field(default_factory=list)
 
 
-class Archive(RunLog):
+class Archive(RunLog, Queries):
     """One archive root: its version files, its catalog, its log and its writer lock."""
 
     def __init__(self, root: Path, *, clock: Callable[[], datetime] = utcnow, store: Store | None = None) -> None:
@@ -301,7 +303,7 @@ class Archive(RunLog):
         if not stored:
             raise UnknownDocument(f"no document {key} in the archive at {self.root}")
         if number is None:
-            doc = self.catalog.document(key) if (self.root / CATALOG_NAME).exists() else None
+            doc = self.catalog.document(key) if self.has_catalog() else None
             chosen = _current(stored, doc)
         else:
             chosen = next((v for v in stored if v.number == number), None)
@@ -354,4 +356,4 @@ def check_writable(root: Path) -> None:
         raise ArchiveError(f"the archive at {root} is not writable")
 
 
-__all__ = ["Archive", "Outcome", "ReindexReport", "check_writable", "split_key"]
+__all__ = ["Archive", "Outcome", "ReindexReport", "check_writable"]

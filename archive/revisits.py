@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from archive.catalog import Catalog, DocumentRow
+from archive.catalog import Catalog
+from archive.rows import DocumentRow
 
 COLUMNS = ", ".join(f.name for f in fields(DocumentRow))
 

@@ -3,13 +3,15 @@ then recorded in the catalog, so `reindex` can rebuild the catalog's record of r
 
 A run is a context manager (`with archive.run("crawl", sites) as run:`) that records the run's start once on
 entering and its end once on leaving, with the status the way out says: the caller's (`ok`, `partial`,
-`interrupted` after a stop), `interrupted` on KeyboardInterrupt, `failed` on any other exception.
+`interrupted` after a stop), `interrupted` on KeyboardInterrupt, `failed` on any other exception. A run also
+keeps the raw captures of the pages it archived (WARC files, archive/raw.py), closed before its end is recorded.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -18,8 +20,13 @@ from typing import Any
 from archive import log
 from archive.catalog import CATALOG_NAME, Catalog
 from archive.errors import ArchiveError
+from archive.raw import BuiltResponse, RawWriter, Response
+from archive.rows import CaptureRow
 
 logger = logging.getLogger(__name__)
+
+# Observations whose page is kept whole: it produced the version. Any other is a revisit of the last whole one.
+WHOLE_KINDS = frozenset({"new", "changed", "reverted"})
 
 
 class RunLog:
@@ -100,8 +107,8 @@ class Run:
     """One run's record, from `with archive.run(...)` to its end: started once, finished once.
 
     Set `status` before leaving (`ok` unless told; `partial` when some visits failed, `interrupted` after a
-    stop); an exception on the way out overrides it. Problems of finishing (the end not recorded) do not
-    hide the run's own exception: they go to `problems`, for the caller's summary.
+    stop); an exception on the way out overrides it. Problems of finishing (WARC files not closed, the end not
+    recorded) do not hide the run's own exception: they go to `problems`, for the caller to report.
     """
 
     def __init__(self, runs: RunLog, command: str, sites: list[str], counts: Callable[[], Mapping[str, int]]) -> None:
@@ -113,6 +120,8 @@ class Run:
         self.problems: list[str] = []
         self._id: int | None = None
         self._state = "new"  # new -> open -> finished: a Run is entered once
+        self._started: datetime | None = None  # names the run's WARC files
+        self._raw: RawWriter | None = None  # opened on the first capture
 
     @property
     def id(self) -> int:
@@ -125,8 +134,43 @@ class Run:
         if self._state != "new":
             raise RuntimeError(f"run {self._id} was already started")
         self._id = self._runs._start_run(self.command, self.sites)
+        self._started = self._runs.clock()
         self._state = "open"
         return self
+
+    def _writer(self) -> RawWriter:
+        if self._state != "open" or self._started is None:
+            raise RuntimeError("captures are kept only while the run is open")
+        if self._raw is None:
+            self._raw = RawWriter(self._runs.root, self.id, self._started)
+        return self._raw
+
+    def prepare(self, fetched: Response, key: str) -> Future[BuiltResponse]:
+        """Start building, in a background thread, the records `capture` keeps of a new document's response."""
+        return self._writer().prepare(fetched, key)
+
+    def capture(
+        self,
+        site: str,
+        fetched: Response,
+        key: str,
+        kind: str,
+        version: int | None,
+        built: Future[BuiltResponse] | None = None,
+    ) -> CaptureRow:
+        """Keep the capture that produced (`kind` new, changed or reverted: the whole response) or confirmed (any
+        other kind: a revisit record pointing at the last whole one) a version, and index it.
+
+        Raises OSError (a full disk) or ArchiveError (the catalog); the version itself is safe either way.
+        """
+        raw = self._writer()
+        if kind in WHOLE_KINDS:
+            ref, record = raw.response(site, fetched, key, version or 1, built), "response"
+        else:
+            ref, record = raw.revisit(site, fetched, self._runs.catalog.latest_response(key), key, version), "revisit"
+        row = CaptureRow(key, fetched.url, record, version, ref.path, ref.offset, ref.length, ref.record_id, ref.date)
+        self._runs.catalog.add_capture(row)
+        return row
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -134,9 +178,22 @@ class Run:
         self._state = "finished"
         if exc_type is not None:
             self.status = "interrupted" if issubclass(exc_type, KeyboardInterrupt) else "failed"
+        self._close_raw()
         try:
             counts = dict(self.counts())
             self._runs._finish_run(self.id, status=self.status, counts=counts)
         except ArchiveError as problem:
             self.problems.append(f"cannot record the end of run {self.id}: {problem}")
-            logger.error("%s", self.problems[-1])
+
+    def _close_raw(self) -> None:
+        """Close the WARC files; if that fails the captures may be incomplete, and the run is not ok."""
+        if self._raw is None:
+            return
+        try:
+            self._raw.close()
+        except OSError as exc:
+            self.problems.append(f"raw captures of run {self.id} may be incomplete: {exc}")
+            if self.status == "ok":
+                self.status = "partial"
+        finally:
+            self._raw = None

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.document import DOC_ID_RE, LANG_RE, SITE_RE, SLUG_RE, Version, parse_version
+from archive.document import Version, parse_version, split_key
 from archive.errors import ArchiveError, ArchiveLocked, CorruptVersion
 
 VERSION_NAME = re.compile(r"^([0-9]{3,})_([0-9a-f]{16})\.txt$")
@@ -34,18 +34,6 @@ class StoredVersion:
     number: int
     digest16: str
     path: Path
-
-
-def split_key(key: str) -> tuple[str, ...]:
-    """Validate a document key and return its parts (site, collection, id[, lang])."""
-    parts = tuple(key.strip("/").split("/"))
-    if len(parts) not in (3, 4):
-        raise ArchiveError(f"invalid document key {key!r}: expected site/collection/id[/lang]")
-    checks = [SITE_RE, SLUG_RE, DOC_ID_RE, LANG_RE][: len(parts)]
-    for pattern, part in zip(checks, parts, strict=True):
-        if not pattern.match(part):
-            raise ArchiveError(f"invalid document key {key!r}: bad part {part!r}")
-    return parts
 
 
 def version_filename(number: int, digest16: str) -> str:

@@ -20,8 +20,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from archive import search
-from archive.catalog import Catalog, DocumentRow, VersionRow
+from archive.catalog import Catalog
 from archive.document import Release, Version, format_captured, format_published
+from archive.rows import DocumentRow, VersionRow
 from archive.store import version_filename
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from archive.catalog import DocumentRow
+from archive.rows import DocumentRow
 from crawler.pipeline.revisit import due, revisit_interval
 from tests.conftest import Pressroom
 from tests.sim_mofa import MofaSim

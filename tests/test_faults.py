@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.raw import RawWriter
+from archive.raw import RawWriter
 from tests.conftest import FAST_CONFIG, Pressroom
 from tests.procs import assert_nothing_left, descendants, stderr_lines, wait_line
 from tests.sim_mofa import MofaSim, make_releases

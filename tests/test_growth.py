@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.catalog import Catalog, DocumentRow
+from archive.catalog import Catalog
 from archive.document import format_captured, format_published
+from archive.recorder import Archive
+from archive.rows import DocumentRow
 from crawler.cli import cli
 from crawler.pipeline import revisit
 
@@ -49,7 +51,7 @@ def catalog(tmp_path: Path) -> Iterator[Catalog]:
 def test_due_from_the_index_is_what_the_schedule_says(catalog: Catalog, limit: int | None) -> None:
     """The indexed selection picks the same documents, in the same order, as the schedule over every row."""
     every = revisit.due(list(catalog.documents()), NOW, limit)
-    count, chosen = revisit.due_in(catalog, "mofa.go.kr", NOW, limit)
+    count, chosen = due_in(catalog, limit)
     assert count == len(revisit.due(list(catalog.documents()), NOW, None)) > 1000
     assert [d.key for d in chosen] == [d.key for d in every]
 
@@ -67,8 +69,17 @@ def test_status_and_revisits_do_not_read_every_document(
     result = CliRunner().invoke(cli, ["--archive", str(tmp_path), "status"])
     assert result.exit_code == 0, result.output
     assert f"mofa.go.kr: 3000 documents ({_withdrawn(tmp_path)} withdrawn), {expected_due} due now" in result.output
-    count, chosen = revisit.due_in(catalog, "mofa.go.kr", NOW, 100)
+    count, chosen = due_in(catalog, 100)
     assert len(chosen) == 100 < count
+
+
+def due_in(catalog: Catalog, limit: int | None) -> tuple[int, list[DocumentRow]]:
+    """The crawler's choice of mofa.go.kr's due documents at NOW, asked of the archive that holds `catalog`."""
+    archive = Archive(catalog.path.parent)
+    try:
+        return revisit.due_in(archive, "mofa.go.kr", NOW, limit)
+    finally:
+        archive.close()
 
 
 def _withdrawn(root: Path) -> int:

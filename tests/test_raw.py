@@ -111,8 +111,7 @@ def test_reextract_and_extract_decode_legacy_charsets_as_the_crawl_does(
 def test_the_scan_for_reindex_finds_every_record_and_stops_at_a_cut_one(
     pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]
 ) -> None:
-    from crawler.raw import read_response
-    from crawler.warcscan import scan_captures
+    from archive.warcscan import read_response, scan_captures
 
     pressroom("crawl", "mofa")
     pressroom("crawl", "mofa")

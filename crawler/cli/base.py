@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 
 import click
 
-from archive.catalog import CATALOG_NAME
 from archive.errors import PressroomError
 from archive.escape import visible
 from archive.recorder import Archive
@@ -43,10 +42,10 @@ class Context:
         archive = Archive(self.root)
         if not archive.exists():
             raise click.ClickException(f"no archive at {self.root} (run `pressroom crawl` first, or pass --archive)")
-        if not rebuilding and not (self.root / CATALOG_NAME).exists():
+        if not rebuilding and not archive.has_catalog():
             # An empty catalog made now would show an archive without history: say how to get it back instead.
             raise click.ClickException(
-                f"the archive at {self.root} has no catalog ({CATALOG_NAME} is missing): "
+                f"the archive at {self.root} has no catalog ({archive.catalog_file.name} is missing): "
                 "`pressroom reindex` rebuilds it from the files"
             )
         return archive

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from archive.document import LANG_RE
+from archive.document import split_key
 from archive.errors import PressroomError, UnknownDocument
 from archive.recorder import Archive
-from archive.store import split_key
 from crawler.sites import resolve, site_for_url
 
 
@@ -17,13 +16,13 @@ def resolve_doc(archive: Archive, doc: str) -> str:
         if site is not None:
             key = site.doc_key(doc)
         else:
-            rows = archive.catalog.documents_by_url(doc)
+            rows = archive.documents_by_url(doc)
             if not rows:
                 raise UnknownDocument(f"no document with URL {doc}")
             key = rows[0].key
     else:
         key = "/".join(split_key(_site_by_host(doc)))
-    if archive.store.versions(key):
+    if archive.versions(key):
         return key
     return _with_language(archive, key)
 
@@ -40,19 +39,13 @@ def _site_by_host(doc: str) -> str:
 def _with_language(archive: Archive, key: str) -> str:
     """The key of a document given without its language, if it has one language; else a hint."""
     parts = split_key(key)
-    languages = []
-    if len(parts) == 3:
-        folder = archive.store.doc_dir(key)
-        if folder.is_dir():
-            languages = sorted(
-                p.name for p in folder.iterdir() if LANG_RE.match(p.name) and archive.store.versions(f"{key}/{p.name}")
-            )
+    languages = archive.languages(key)
     if len(languages) == 1:
         return f"{key}/{languages[0]}"
     if languages:
         options = ", ".join(f"{key}/{lang}" for lang in languages)
         raise UnknownDocument(f"{key} is archived in {len(languages)} languages: name one ({options})")
-    if len(parts) == 4 and archive.store.versions("/".join(parts[:3])):
+    if len(parts) == 4 and archive.versions("/".join(parts[:3])):
         raise UnknownDocument(f"no document {key}: {'/'.join(parts[:3])} has no language part")
     try:
         resolve(parts[0])

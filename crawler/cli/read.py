@@ -30,16 +30,16 @@ def history(obj: Context, doc: str) -> None:
     """List the versions of DOC (a key or URL) and every visit that observed it."""
     archive = obj.reading()
     key = resolve_doc(archive, doc)
-    current = archive.catalog.document(key)
+    current = archive.document(key)
     click.echo(key)
-    for stored in archive.store.versions(key):
+    for stored in archive.versions(key):
         _, version = archive.version(key, stored.number)
         mark = "*" if current and current.current_version == stored.number else " "
         click.echo(
             f"{mark} v{stored.number}  {stored.digest16}  captured {version.captured:%Y-%m-%d %H:%M}Z"
             f"  {safe(version.release.title)}"
         )
-    observations = archive.catalog.observations(key)
+    observations = archive.observations(key)
     if observations:
         click.echo("")
         for o in observations:
@@ -106,13 +106,13 @@ def _versions_to_compare(archive: Archive, key: str, old: int | None, new: int |
     Following what the site showed, not the version numbers, makes a revert (v1, v2, back to v1) read as
     v2 -> v1, the change a reader saw, instead of the undone edit v1 -> v2.
     """
-    numbers = [v.number for v in archive.store.versions(key)]
+    numbers = [v.number for v in archive.versions(key)]
     shown: list[int] = []
-    for o in archive.catalog.observations(key):
+    for o in archive.observations(key):
         if o.version in numbers and o.kind in SHOWN_KINDS and (not shown or shown[-1] != o.version):
             shown.append(o.version)
     if new is None:
-        current = archive.catalog.document(key)
+        current = archive.document(key)
         new = current.current_version if current and current.current_version in numbers else numbers[-1]
     if old is None:
         if new in shown:
@@ -224,7 +224,7 @@ def feed(obj: Context, since: str | None, site: str | None, output: Path | None)
 @friendly
 def reindex(obj: Context) -> None:
     """Rebuild the catalog from the files: versions, the log of runs and visits, and the WARC captures."""
-    from crawler.warcscan import scan_captures
+    from archive.warcscan import scan_captures
 
     archive = obj.reading(rebuilding=True)
     with archive.writing():
@@ -244,7 +244,7 @@ def runs(obj: Context, limit: int) -> None:
     """List the most recent runs with their counts."""
     archive = obj.reading()
     rows = []
-    for run in archive.catalog.runs(limit):
+    for run in archive.runs(limit):
         counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(run["counts"].items()) if v) or "-"
         finished = run["finished"] or "(running or killed)"
         rows.append((str(run["id"]), run["started"], finished, run["status"], run["command"], run["sites"], counts))
@@ -261,24 +261,23 @@ def runs(obj: Context, limit: int) -> None:
 @friendly
 def status(obj: Context) -> None:
     """Per site: when a run last succeeded, how many documents are archived, withdrawn, and due."""
-    from archive.revisits import count_documents
     from crawler.pipeline.revisit import due_in
 
     archive = obj.reading()
     now = archive.clock()
     last_ok: dict[str, str] = {}
     last_any: dict[str, tuple[str, str]] = {}
-    for run in reversed(archive.catalog.runs(10_000)):
+    for run in reversed(archive.runs(10_000)):
         for site in run["sites"].split():
             last_any[site] = (run["started"], run["status"])
             if run["status"] == "ok":
                 last_ok[site] = run["finished"] or run["started"]
     for name in SITES:
-        total, withdrawn = count_documents(archive.catalog, name)
+        total, withdrawn = archive.count_documents(name)
         if not total and name not in last_any:
             continue
         started, state = last_any.get(name, ("never", "-"))
-        due, _ = due_in(archive.catalog, name, now, 0)
+        due, _ = due_in(archive, name, now, 0)
         click.echo(
             f"{name}: {count_of(total, 'document')} ({withdrawn} withdrawn), {due} due now; "
             f"last success {last_ok.get(name, 'never')}; last run {started} ({state})"

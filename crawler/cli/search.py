@@ -35,8 +35,8 @@ def search(
         "until": _day(until, "--until"),
     }
     try:
-        hits = fts.search(archive.catalog.db, query, limit=limit, **filters)
-        total = fts.count(archive.catalog.db, query, **filters)
+        hits = archive.search(query, limit=limit, **filters)
+        total = archive.search_count(query, **filters)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     bold = sys.stdout.isatty()

@@ -226,7 +226,7 @@ class Backfill:
 
         def to_visit() -> Iterator[str]:
             for url in todo:
-                if not refresh and self._archive.store.versions(site.doc_key(url)):
+                if not refresh and self._archive.versions(site.doc_key(url)):
                     report.counts["already_archived"] += 1
                     journal.finish(url, "already_archived")
                     progress.advance()

@@ -21,23 +21,24 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from archive.catalog import CaptureRow
 from archive.document import Release
 from archive.errors import ArchiveError
+from archive.raw import BuiltResponse, Response
 from archive.recorder import Archive
+from archive.runs import Run
 from crawler.config import Config, SiteConfig
 from crawler.errors import FetcherGone, FetchError, ParseError
 from crawler.net.factory import FetcherFactory
 from crawler.net.fetcher import Page
 from crawler.net.process import AnyFetcher
 from crawler.pipeline import revisit
+from crawler.pipeline.captures import to_response
 from crawler.pipeline.discover import SiteVisit, discover
 from crawler.pipeline.outcome import Books, failure_of
 from crawler.pipeline.policy import ca_bundles, policy_for
 from crawler.pipeline.report import RunReport, SiteReport
 from crawler.pipeline.stop import Stop
 from crawler.progress import Progress
-from crawler.raw import BuiltResponse, RawRef, RawWriter
 from crawler.sites.base import Site
 from crawler.wording import clip
 
@@ -83,7 +84,7 @@ class Engine:
         self._stop = stop or Stop()
         self._progress = progress
         self._fetchers = fetchers or FetcherFactory()
-        self.raw: RawWriter | None = None
+        self._recording: Run | None = None  # the run in progress, which keeps the raw captures
 
     def open_fetcher(self, sites: list[Site]) -> AnyFetcher:
         """A fetcher for these sites (with their CA bundles), to be entered with `async with`."""
@@ -115,14 +116,11 @@ class Engine:
         record = self._archive.run(command, sites, counts=report.totals)
         with record:
             report.run_id = record.id
-            self.raw = RawWriter(self._archive.root, record.id, self._archive.clock())
+            self._recording = record
             try:
                 yield report
             finally:
-                try:
-                    self.close_raw()
-                except OSError as exc:
-                    report.error(f"raw captures of run {report.run_id} may be incomplete: {exc}")
+                self._recording = None
                 record.status = report.status
         for problem in record.problems:
             report.error(problem)
@@ -155,10 +153,10 @@ class Engine:
     def due_urls(self, site: Site, cfg: SiteConfig, *, exclude: set[str]) -> list[str]:
         """Known documents of the site due for a revisit (all of them with `revisit_all`)."""
         if self._revisit_all:
-            return [d.url for d in self._archive.catalog.documents(site=site.name) if d.url not in exclude]
+            return [d.url for d in self._archive.documents(site.name) if d.url not in exclude]
         # Ask for as many more as could be excluded, rather than reading every document of the site.
         limit = cfg.revisit_limit + len(exclude)
-        _, due = revisit.due_in(self._archive.catalog, site.name, self._archive.clock(), limit)
+        _, due = revisit.due_in(self._archive, site.name, self._archive.clock(), limit)
         return [d.url for d in due if d.url not in exclude][: cfg.revisit_limit]
 
     async def visit_many(
@@ -232,7 +230,7 @@ class Engine:
         """Fetch a release conditionally (with the validators the archive keeps) and start parsing it."""
         key = visit.site.doc_key(url)
         try:
-            doc = self._archive.catalog.document(key)
+            doc = self._archive.document(key)
         except ArchiveError as exc:
             return _Fetch(url, key, False, error=exc)
         etag, modified = (doc.etag, doc.last_modified) if doc else (None, None)
@@ -252,37 +250,23 @@ class Engine:
         page, books = fetch.page, visit.books
         return self._archive_page(visit.site, page, fetch.url, fetch.key, books, known=fetch.known, parsed=fetch.parsed)
 
-    def close_raw(self) -> None:
-        """Close this run's WARC files."""
-        if self.raw is not None:
-            self.raw.close()
-            self.raw = None
-
     def _keep_raw(
         self,
         site: Site,
         page: Page,
+        fetched: Response,
         key: str,
         kind: str,
         version: int | None,
         report: SiteReport,
         built: Future[BuiltResponse] | None = None,
     ) -> None:
-        """Write the capture that produced (a whole response) or confirmed (a revisit) a version; a capture
+        """Keep the capture that produced (a whole response) or confirmed (a revisit) a version; a capture
         that cannot be kept is a problem of the run, though the version itself is safe."""
-        if self.raw is None:
+        if self._recording is None:
             return
         try:
-            if kind in ("new", "changed", "reverted"):
-                ref, record = self.raw.response(site.name, page, key, version or 1, built), "response"
-            else:
-                last = self._archive.catalog.latest_response(key)
-                refers = RawRef(last[0], last[1], last[2], last[3], last[4]) if last else None
-                ref, record = self.raw.revisit(site.name, page, refers, key, version), "revisit"
-            capture = CaptureRow(
-                key, page.final_url, record, version, ref.path, ref.offset, ref.length, ref.record_id, ref.date
-            )
-            self._archive.catalog.add_capture(capture)
+            self._recording.capture(site.name, fetched, key, kind, version, built)
         except (OSError, ArchiveError) as exc:
             report.problem("captures_lost", f"{page.url}: the raw capture was not kept: {exc}")
 
@@ -300,19 +284,20 @@ class Engine:
         """Record what a fetched page says (a version, an unchanged or not-modified visit) and keep its capture."""
         report, run_id = books.report, books.run_id
         # A new document's response will be kept: build its WARC records while the version file is synced.
-        built = self.raw.prepare(page, key) if self.raw is not None and not known and page.status == 200 else None
+        fetched, recording = to_response(page), self._recording
+        built = recording.prepare(fetched, key) if recording is not None and not known and page.status == 200 else None
         if page.status == 304:
-            doc = self._archive.catalog.document(key)
+            doc = self._archive.document(key)
             report.counts[self._archive.observe(key, url, "not_modified", run_id=run_id)] += 1
             logger.debug("not modified %s", key)
-            self._keep_raw(site, page, key, "not_modified", doc.current_version if doc else None, report)
+            self._keep_raw(site, page, fetched, key, "not_modified", doc.current_version if doc else None, report)
             return "not_modified"
         try:
             release = parsed.result() if parsed is not None else site.parse_release(page.text, url)
             outcome = self._archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
         except (ParseError, ArchiveError) as exc:
             return books.failed(key, url, failure_of(exc, url).message)
-        self._keep_raw(site, page, outcome.key, outcome.kind, outcome.version, report, built)
+        self._keep_raw(site, page, fetched, outcome.key, outcome.kind, outcome.version, report, built)
         report.counts[outcome.kind] += 1
         if outcome.restored and outcome.kind != "restored":  # came back edited: both are news
             report.counts["restored"] += 1

@@ -62,7 +62,7 @@ class Books:
     def settle(self, key: str | None, url: str, failure: Failure) -> str:
         """Record and report a visit that ended in `failure` (a 404 of a known document is the archive's
         to judge: missing, withdrawn, or still gone); return the observation's kind."""
-        if failure.kind == GONE and key is not None and self._archive.catalog.document(key) is not None:
+        if failure.kind == GONE and key is not None and self._archive.document(key) is not None:
             kind = self._archive.miss(key, url, run_id=self.run_id, detail=failure.detail)
             self.report.counts[kind] += 1
             if kind != "gone":  # a withdrawn document that is still gone is no news

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from archive.catalog import Catalog, DocumentRow
 from archive.document import format_captured, parse_captured, parse_published
+from archive.recorder import Archive
 from archive.revisits import RevisitPolicy
-from archive.revisits import due as due_by_index
+from archive.rows import DocumentRow
 
 # (age below which, revisit interval)
 SCHEDULE = (
@@ -62,7 +62,7 @@ def policy(now: datetime) -> RevisitPolicy:
     return RevisitPolicy(old_before=old_before, old_interval=old, lateness=lateness)
 
 
-def due_in(catalog: Catalog, site: str, now: datetime, limit: int | None) -> tuple[int, list[DocumentRow]]:
+def due_in(archive: Archive, site: str, now: datetime, limit: int | None) -> tuple[int, list[DocumentRow]]:
     """How many of a site's documents are due, and the `limit` most overdue, as `due` would choose them,
     from the catalog's indexes instead of every document."""
-    return due_by_index(catalog, site, format_captured(now), policy(now), limit)
+    return archive.due(site, format_captured(now), policy(now), limit)

@@ -8,27 +8,29 @@ is its own gzip member, so a file cut short by a crash still reads up to its las
 
 Each response and revisit record names the document and version it belongs to (`Pressroom-Document`,
 `Pressroom-Version`, WARC extension fields), so `reindex` rebuilds the index of captures from the files alone.
+
+The writer is fed a `Response`, a plain value the pipeline makes from what its network layer fetched: the
+archive knows nothing of HTTP clients. Reading the files back is archive/warcscan.py's.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import io
 import logging
 import os
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler import __version__
-from crawler.net.fetcher import Page
+from archive.rows import CaptureRow
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +40,31 @@ NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modif
 DOCUMENT_FIELD = "Pressroom-Document"
 VERSION_FIELD = "Pressroom-Version"
 GZIP_LEVEL = 1
+# The warcinfo record names the software; the archive package is part of the pressroom distribution.
+try:
+    SOFTWARE_VERSION = importlib.metadata.version("pressroom")
+except importlib.metadata.PackageNotFoundError:  # a checkout used without installing it
+    SOFTWARE_VERSION = "unknown"
 _RENAMED = {
     "content-encoding": "X-Pressroom-Original-Content-Encoding",
     "transfer-encoding": "X-Pressroom-Original-Transfer-Encoding",
     "content-length": "X-Pressroom-Original-Content-Length",
 }
+
+
+Headers = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Response:
+    """One HTTP exchange as the archive keeps it: what was fetched, when, and with which request headers."""
+
+    url: str  # the final URL, after redirects
+    status: int
+    headers: Headers  # as received, in order, repeated names repeated
+    body: bytes  # after content decoding: what the parser saw
+    fetched_at: datetime
+    request_headers: Headers = field(default=())
 
 
 @dataclass(frozen=True)
@@ -92,7 +114,7 @@ class RawWriter:
                 if handle.seek(0, os.SEEK_END) == 0:
                     writer = _writer()
                     info = writer.create_warcinfo_record(
-                        path.name, {"software": f"pressroom/{__version__}", "format": "WARC File Format 1.1"}
+                        path.name, {"software": f"pressroom/{SOFTWARE_VERSION}", "format": "WARC File Format 1.1"}
                     )
                     _append(handle, [_member(writer, info)])
             except OSError:
@@ -101,35 +123,37 @@ class RawWriter:
             self._files[site] = handle
         return self._files[site], rel
 
-    def prepare(self, page: Page, key: str, version: int = 1) -> Future[BuiltResponse]:
-        """Start building the records `response` would write for this page (of a new document: version 1)."""
-        return self._builder.submit(build_response, page, key, version)
+    def prepare(self, fetched: Response, key: str, version: int = 1) -> Future[BuiltResponse]:
+        """Start building the records `response` would write for this response (of a new document: version 1)."""
+        return self._builder.submit(build_response, fetched, key, version)
 
     def response(
-        self, site: str, page: Page, key: str, version: int, built: Future[BuiltResponse] | None = None
+        self, site: str, fetched: Response, key: str, version: int, built: Future[BuiltResponse] | None = None
     ) -> RawRef:
         """Write the request and the whole response; return where the response record is."""
         records = built.result() if built is not None else None
         if records is None or (records.key, records.version) != (key, version):
-            records = build_response(page, key, version)
+            records = build_response(fetched, key, version)
         handle, rel = self._file(site)
         start = _append(handle, [records.request, records.response]) + len(records.request)
         return RawRef(rel, start, len(records.response), records.record_id, records.date)
 
-    def revisit(self, site: str, page: Page, refers_to: RawRef | None, key: str, version: int | None) -> RawRef:
+    def revisit(
+        self, site: str, fetched: Response, refers_to: CaptureRow | None, key: str, version: int | None
+    ) -> RawRef:
         """Write a revisit record: a 304, or a 200 whose extracted content equals the current version."""
         handle, rel = self._file(site)
-        profile = NOT_MODIFIED_PROFILE if page.status == 304 else SAME_CONTENT_PROFILE
-        headers: dict[str, str] = {"WARC-Date": _warc_date(page.fetched_at), "WARC-Profile": profile}
+        profile = NOT_MODIFIED_PROFILE if fetched.status == 304 else SAME_CONTENT_PROFILE
+        headers: dict[str, str] = {"WARC-Date": _warc_date(fetched.fetched_at), "WARC-Profile": profile}
         headers[DOCUMENT_FIELD] = key
         if version is not None:
             headers[VERSION_FIELD] = str(version)
         if refers_to is not None:
             headers["WARC-Refers-To"] = refers_to.record_id
-            headers["WARC-Refers-To-Date"] = refers_to.date
+            headers["WARC-Refers-To-Date"] = refers_to.at
         writer = _writer()
         record = writer.create_warc_record(
-            page.final_url, "revisit", http_headers=_response_headers(page), warc_headers_dict=headers
+            fetched.url, "revisit", http_headers=_response_headers(fetched), warc_headers_dict=headers
         )
         member = _member(writer, record)
         start = _append(handle, [member])
@@ -168,18 +192,18 @@ def _append(handle: IO[bytes], members: list[bytes]) -> int:
     return start
 
 
-def build_response(page: Page, key: str, version: int) -> BuiltResponse:
-    """The request and response records of a page, each its own gzip member (safe in any thread)."""
+def build_response(fetched: Response, key: str, version: int) -> BuiltResponse:
+    """The request and response records of a response, each its own gzip member (safe in any thread)."""
     writer = _writer()
-    request = writer.create_warc_record(page.final_url, "request", http_headers=_request_headers(page))
+    request = writer.create_warc_record(fetched.url, "request", http_headers=_request_headers(fetched))
     response = writer.create_warc_record(
-        page.final_url,
+        fetched.url,
         "response",
-        payload=io.BytesIO(page.content),
-        length=len(page.content),  # known: warcio then reads the body in place instead of copying it to a temp file
-        http_headers=_response_headers(page),
+        payload=io.BytesIO(fetched.body),
+        length=len(fetched.body),  # known: warcio then reads the body in place instead of copying it to a temp file
+        http_headers=_response_headers(fetched),
         warc_headers_dict={
-            "WARC-Date": _warc_date(page.fetched_at),
+            "WARC-Date": _warc_date(fetched.fetched_at),
             DOCUMENT_FIELD: key,
             VERSION_FIELD: str(version),
         },
@@ -189,7 +213,7 @@ def build_response(page: Page, key: str, version: int) -> BuiltResponse:
         _member(writer, request),
         _member(writer, response),
         response.rec_headers.get_header("WARC-Record-ID"),
-        _warc_date(page.fetched_at),
+        _warc_date(fetched.fetched_at),
         key,
         version,
     )
@@ -211,46 +235,19 @@ def _member(writer: WARCWriter, record: Any) -> bytes:
         return zlib.compress(view, GZIP_LEVEL, wbits=zlib.MAX_WBITS + 16)
 
 
-@dataclass(frozen=True)
-class RawResponse:
-    """A response read back from a WARC file."""
-
-    url: str
-    date: str
-    content_type: str
-    body: bytes
-
-
-def read_response(root: Path, ref_path: str, offset: int) -> RawResponse:
-    """The response record at `offset` of a WARC file under the archive root."""
-    with (root / ref_path).open("rb") as handle:
-        handle.seek(offset)
-        for record in ArchiveIterator(handle):
-            if record.rec_type != "response":
-                raise ValueError(f"{ref_path}@{offset}: a {record.rec_type} record, not a response")
-            http: Any = record.http_headers
-            return RawResponse(
-                url=record.rec_headers.get_header("WARC-Target-URI"),
-                date=record.rec_headers.get_header("WARC-Date"),
-                content_type=http.get_header("Content-Type") or "",
-                body=record.raw_stream.read(),
-            )
-    raise ValueError(f"{ref_path}@{offset}: no record there")
-
-
 def _warc_date(when: datetime) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _response_headers(page: Page) -> StatusAndHeaders:
-    headers = [(_RENAMED.get(k.lower(), k), v) for k, v in page.headers.multi_items()]
-    return StatusAndHeaders(f"{page.status} {_reason(page.status)}", headers, protocol="HTTP/1.1")
+def _response_headers(fetched: Response) -> StatusAndHeaders:
+    headers = [(_RENAMED.get(k.lower(), k), v) for k, v in fetched.headers]
+    return StatusAndHeaders(f"{fetched.status} {_reason(fetched.status)}", headers, protocol="HTTP/1.1")
 
 
-def _request_headers(page: Page) -> StatusAndHeaders:
-    target = page.final_url.split("://", 1)[-1]
+def _request_headers(fetched: Response) -> StatusAndHeaders:
+    target = fetched.url.split("://", 1)[-1]
     path = "/" + target.split("/", 1)[1] if "/" in target else "/"
-    return StatusAndHeaders(f"GET {path} HTTP/1.1", list(page.request_headers.multi_items()), is_http_request=True)
+    return StatusAndHeaders(f"GET {path} HTTP/1.1", list(fetched.request_headers), is_http_request=True)
 
 
 def _reason(status: int) -> str:

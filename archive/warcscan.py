@@ -1,6 +1,7 @@
-"""The WARC files read back for `reindex`: where each record is and what it names, without reading bodies.
+"""The WARC files read back: one response record whole (for re-extraction), and for `reindex` where each
+record is and what it names, without reading bodies.
 
-pressroom writes every record as its own gzip member (crawler/raw.py). Walking the members with zlib gives
+pressroom writes every record as its own gzip member (archive/raw.py). Walking the members with zlib gives
 each record's offset and length, and its WARC header block is the start of the member's text; a general WARC
 reader parses every HTTP header and body too, which made the scan several times slower.
 """
@@ -11,17 +12,47 @@ import logging
 import re
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from archive.catalog import CaptureRow
-from crawler.raw import DOCUMENT_FIELD, VERSION_FIELD
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.raw import DOCUMENT_FIELD, VERSION_FIELD
+from archive.rows import CaptureRow
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 1 << 16
 HEAD = 1 << 14  # a WARC header block is far smaller than this
 KINDS = ("response", "revisit")
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """A response read back from a WARC file."""
+
+    url: str
+    date: str
+    content_type: str
+    body: bytes
+
+
+def read_response(root: Path, ref_path: str, offset: int) -> StoredResponse:
+    """The response record at `offset` of a WARC file under the archive root."""
+    with (root / ref_path).open("rb") as handle:
+        handle.seek(offset)
+        for record in ArchiveIterator(handle):
+            if record.rec_type != "response":
+                raise ValueError(f"{ref_path}@{offset}: a {record.rec_type} record, not a response")
+            http: Any = record.http_headers
+            return StoredResponse(
+                url=record.rec_headers.get_header("WARC-Target-URI"),
+                date=record.rec_headers.get_header("WARC-Date"),
+                content_type=http.get_header("Content-Type") or "",
+                body=record.raw_stream.read(),
+            )
+    raise ValueError(f"{ref_path}@{offset}: no record there")
 
 
 def scan_captures(root: Path) -> Iterator[CaptureRow]:

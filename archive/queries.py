@@ -1,0 +1,88 @@
+"""The archive's reading methods: what the crawler and the CLI may ask of it, answered from the catalog and the
+version files, as typed values (archive/rows.py), so that neither ever touches the catalog or the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from archive import search as fts
+from archive.catalog import CATALOG_NAME, Catalog
+from archive.document import LANG_RE, split_key
+from archive.revisits import RevisitPolicy, count_documents, due
+from archive.rows import CaptureRow, DocumentRow, ObservationRow
+from archive.store import Store, StoredVersion
+
+
+class Queries:
+    """The reading half of `Archive` (which provides the root, the catalog and the store)."""
+
+    root: Path
+    store: Store
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog (see Archive)."""
+        raise NotImplementedError
+
+    @property
+    def catalog_file(self) -> Path:
+        """Where the archive's index is (it may not exist yet)."""
+        return self.root / CATALOG_NAME
+
+    def has_catalog(self) -> bool:
+        """Whether the archive has its index (a reading command on an archive without one says how to rebuild it)."""
+        return self.catalog_file.exists()
+
+    def document(self, key: str) -> DocumentRow | None:
+        """The catalog's record of a document, if it has one."""
+        return self.catalog.document(key)
+
+    def documents(self, site: str | None = None) -> Iterator[DocumentRow]:
+        """Every document (of one site), by key."""
+        return self.catalog.documents(site=site)
+
+    def documents_by_url(self, url: str) -> list[DocumentRow]:
+        """Documents whose canonical URL is `url`."""
+        return self.catalog.documents_by_url(url)
+
+    def versions(self, key: str) -> list[StoredVersion]:
+        """The version files of a document, oldest first (none: not archived)."""
+        return self.store.versions(key)
+
+    def languages(self, key: str) -> list[str]:
+        """The languages a document given without one (site/collection/id) is archived in, sorted."""
+        folder = self.store.doc_dir(key) if len(split_key(key)) == 3 else None
+        if folder is None or not folder.is_dir():
+            return []
+        names = (p.name for p in folder.iterdir() if LANG_RE.match(p.name))
+        return sorted(name for name in names if self.store.versions(f"{key}/{name}"))
+
+    def observations(self, key: str) -> list[ObservationRow]:
+        """Every recorded visit of a document, oldest first."""
+        return self.catalog.observations(key)
+
+    def latest_capture(self, key: str) -> CaptureRow | None:
+        """The newest whole response captured for a document (a WARC record), if any."""
+        return self.catalog.latest_response(key)
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The most recent runs, newest first: id, command, sites, started, finished, status, counts."""
+        return self.catalog.runs(limit)
+
+    def count_documents(self, site: str) -> tuple[int, int]:
+        """How many documents a site has, and how many of them are withdrawn."""
+        return count_documents(self.catalog, site)
+
+    def due(self, site: str, now: str, policy: RevisitPolicy, limit: int | None) -> tuple[int, list[DocumentRow]]:
+        """How many of a site's documents are due for a revisit under `policy`, and the `limit` most overdue."""
+        return due(self.catalog, site, now, policy, limit)
+
+    def search(self, query: str, *, limit: int = 20, **filters: str | None) -> list[fts.Hit]:
+        """The best-ranked current versions matching `query` (filters: site, language, since, until)."""
+        return fts.search(self.catalog.db, query, limit=limit, **filters)
+
+    def search_count(self, query: str, **filters: str | None) -> int:
+        """How many documents match `query` and the filters."""
+        return fts.count(self.catalog.db, query, **filters)

@@ -1,0 +1,90 @@
+"""The archive's typed values as the catalog holds them: documents, versions, observations and captures.
+
+Plain frozen dataclasses, one per table row, handed out by the archive's reading methods; the crawler and the
+CLI read their fields and never see SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# What a visit of a document can find; see DESIGN.md "Each visit of a known document is an observation".
+OBSERVATION_KINDS = (
+    "new",
+    "unchanged",
+    "not_modified",
+    "changed",
+    "reverted",
+    "withdrawn",
+    "missing",
+    "gone",  # a 404/410 again after the withdrawal: recorded, never reported as news
+    "restored",
+    "blocked",
+    "failed",
+    "reextracted",
+)
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One row of `documents`."""
+
+    key: str
+    site: str
+    collection: str
+    doc_id: str
+    language: str
+    url: str
+    title: str
+    published: str
+    current_version: int
+    latest_version: int
+    status: str
+    misses: int
+    etag: str | None
+    last_modified: str | None
+    first_seen: str
+    last_seen: str  # the last visit that found the page
+    last_visit: str  # the last visit of any outcome
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One row of `versions`."""
+
+    key: str
+    number: int
+    sha256: str
+    path: str
+    title: str
+    published: str
+    captured: str
+
+
+@dataclass(frozen=True)
+class CaptureRow:
+    """One raw capture (a WARC record) of a document, as `captures` indexes it."""
+
+    key: str | None  # None: a record that does not name its document (written before records did)
+    url: str
+    kind: str  # response | revisit
+    version: int | None
+    warc: str  # relative to the archive root
+    offset: int
+    length: int
+    record_id: str
+    at: str
+
+
+@dataclass(frozen=True)
+class ObservationRow:
+    """One row of `observations`."""
+
+    id: int
+    key: str | None
+    url: str
+    run_id: int | None
+    at: str
+    kind: str
+    version: int | None
+    detail: str
