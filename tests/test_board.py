@@ -20,6 +20,9 @@ from crawler.sites import mofa
 from crawler.sites.base import BackfillRequest
 from crawler.sites.board import board, board_site
 from crawler.sites.definition import Dates
+from tests.conftest import FAST_CONFIG, Pressroom
+from tests.sim_mofa import MofaSim
+from tests.simserver import SimServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mofa.go.kr"
 PAGES = sorted(p for p in FIXTURES.glob("*.html") if p.with_suffix(".txt").exists())
@@ -110,3 +113,40 @@ def test_a_board_site_with_a_bad_selector_is_refused_with_the_field_named() -> N
     )
     with pytest.raises(ConfigError, match=r"^select\.title: 'h2\[' is not a valid CSS selector"):
         board_site(broken)
+
+
+def test_a_second_board_site_is_crawled_versioned_and_diffed_from_the_mofa_simulator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mofa_sim: tuple[MofaSim, SimServer]
+) -> None:
+    """The whole pipeline runs a data-only board site: the mofa simulator serves it as the engine would."""
+    import crawler.sites as registry
+
+    sim, server = mofa_sim
+    site = board_site(
+        board(
+            "www.mission.example",
+            ("www.mission.example",),
+            {"eng": "en", "www": "ko"},
+            dates=Dates(time_zone="Asia/Seoul", labels=("date",)),
+            collections=("m_5676",),
+            list_pages=2,
+        )
+    )
+    monkeypatch.setitem(registry.SITES, site.name, site)  # as the registry lists a built-in site
+    if hasattr(registry, "BUILT_IN"):
+        monkeypatch.setitem(registry.BUILT_IN, site.name, site)
+    config = tmp_path / "pressroom.toml"
+    config.write_text(FAST_CONFIG + '\n[sites."www.mission.example"]\nmin_interval = 0\n', encoding="utf-8")
+    run = Pressroom(tmp_path / "archive", config, {site.name: server.base_url})
+    assert "12 new" in run("crawl", site.name).stderr
+    key = "www.mission.example/m_5676/320033"
+    [first] = (tmp_path / "archive" / key).glob("001_*.txt")
+    text = first.read_text(encoding="utf-8")
+    assert text.startswith("Title: Outcome of Consultation No. 12 on Bilateral Cooperation\n")
+    assert "URL: https://www.mission.example/eng/brd/m_5676/view.do?seq=320033\n" in text
+    assert "Site: www.mission.example\n" in text and "Published: 20" in text
+    body = list(sim.releases[("m_5676", 320033)].body)
+    body[0] = "Edited on the mission's board."
+    sim.edit(320033, body=body)
+    assert "1 changed" in run("crawl", site.name).stderr
+    assert "+Edited on the mission's board." in run("diff", key).stdout.splitlines()
