@@ -1,14 +1,16 @@
 """The `pressroom` command line: data on stdout, diagnostics on stderr, one-line errors, no tracebacks.
 
-`base` holds the click group, the shared options and the error handling; `run` the commands that fetch
-(crawl, backfill, schedule, reextract); `read` the commands that read the archive; `search` full-text
-search; `term` what a terminal shows (colours, progress); `outfile` the atomic `--output` files; `dockey`
-turns what a user typed into a document key.
+`base` holds the click group, the shared options and the error handling; `run` the commands that
+fetch or parse (crawl, backfill, schedule, reextract, extract); the commands that read the archive are
+`document` (history, show, diff), `collection` (export, changes, feed), `search` (full-text search) and
+`status` (status, runs, reindex); `term` what a terminal shows (colours, progress); `outfile` the atomic
+`--output` files; `dockey` turns what a user typed into a document key.
 """
 
 from __future__ import annotations
 
-from crawler.cli import read, run, search  # noqa: F401  (they register their commands on the group)
+# Imported for what importing does: each module registers its commands on the group.
+from crawler.cli import collection, document, run, search, status  # noqa: F401
 from crawler.cli.base import cli
 
 __all__ = ["cli", "main"]

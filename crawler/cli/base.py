@@ -7,6 +7,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -167,3 +168,13 @@ def print_version_file(data: bytes) -> None:
 def output_option(help_text: str) -> Callable[[F], F]:
     """The --output/-o option of the commands that can write a file instead of stdout."""
     return click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help=help_text)
+
+
+def iso_day(value: str | None, option: str) -> str | None:
+    """A YYYY-MM-DD option's value as an ISO day; a bad one is a usage error naming `option`."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint=option) from None

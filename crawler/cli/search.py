@@ -6,8 +6,7 @@ import sys
 
 import click
 
-from crawler.cli.base import Context, cli, friendly, safe
-from crawler.cli.read import _day
+from crawler.cli.base import Context, cli, friendly, iso_day, safe
 from crawler.sites import resolve
 from crawler.wording import count as count_of
 
@@ -31,8 +30,8 @@ def search(
     filters = {
         "site": resolve(site).name if site else None,
         "language": lang,
-        "since": _day(since, "--since"),
-        "until": _day(until, "--until"),
+        "since": iso_day(since, "--since"),
+        "until": iso_day(until, "--until"),
     }
     try:
         hits = archive.search(query, limit=limit, **filters)

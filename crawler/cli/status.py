@@ -1,0 +1,77 @@
+"""Commands about the archive's own state: status per site, the runs, and reindex, which rebuilds the catalog."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from crawler.cli.base import Context, cli, friendly
+from crawler.sites import SITES
+from crawler.wording import count as count_of
+from crawler.wording import table
+
+
+@cli.command()
+@click.pass_obj
+@friendly
+def reindex(obj: Context) -> None:
+    """Rebuild the catalog from the files: versions, the log of runs and visits, and the WARC captures."""
+    from archive.warcscan import scan_captures
+
+    archive = obj.reading(rebuilding=True)
+    with archive.writing():
+        report = archive.reindex(scan_captures(archive.root))
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+    click.echo(f"{count_of(report.documents, 'document')}, {count_of(report.versions, 'version')} indexed", err=True)
+    if report.problems:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many runs to list.")
+@click.pass_obj
+@friendly
+def runs(obj: Context, limit: int) -> None:
+    """List the most recent runs with their counts."""
+    archive = obj.reading()
+    rows = []
+    for run in archive.runs(limit):
+        counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(run["counts"].items()) if v) or "-"
+        finished = run["finished"] or "(running or killed)"
+        rows.append((str(run["id"]), run["started"], finished, run["status"], run["command"], run["sites"], counts))
+    if not rows:
+        click.echo(f"no runs yet in the archive at {archive.root}", err=True)
+        return
+    headers = ("RUN", "STARTED", "FINISHED", "STATUS", "COMMAND", "SITES", "COUNTS")
+    for line in table(headers, rows, right=frozenset({0})):
+        click.echo(line)
+
+
+@cli.command()
+@click.pass_obj
+@friendly
+def status(obj: Context) -> None:
+    """Per site: when a run last succeeded, how many documents are archived, withdrawn, and due."""
+    from crawler.pipeline.revisit import due_in
+
+    archive = obj.reading()
+    now = archive.clock()
+    last_ok: dict[str, str] = {}
+    last_any: dict[str, tuple[str, str]] = {}
+    for run in reversed(archive.runs(10_000)):
+        for site in run["sites"].split():
+            last_any[site] = (run["started"], run["status"])
+            if run["status"] == "ok":
+                last_ok[site] = run["finished"] or run["started"]
+    for name in SITES:
+        total, withdrawn = archive.count_documents(name)
+        if not total and name not in last_any:
+            continue
+        started, state = last_any.get(name, ("never", "-"))
+        due, _ = due_in(archive, name, now, 0)
+        click.echo(
+            f"{name}: {count_of(total, 'document')} ({withdrawn} withdrawn), {due} due now; "
+            f"last success {last_ok.get(name, 'never')}; last run {started} ({state})"
+        )
