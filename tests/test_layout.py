@@ -25,6 +25,7 @@ BREAKERS = {
     "archive-alone": ("archive/__init__.py", "crawler.config", "archive -> crawler.config"),
     "sites-pure": ("crawler/sites/__init__.py", "crawler.net", "crawler.sites -> crawler.net"),
     "sites-no-io": ("crawler/parse/__init__.py", "sqlite3", "crawler.parse -> sqlite3"),
+    "archive-narrow": ("crawler/pipeline/__init__.py", "archive.store", "crawler.pipeline -> archive.store"),
     "net-sockets": ("crawler/pipeline/__init__.py", "socket", "crawler.pipeline -> socket"),
     "net-below": ("crawler/net/__init__.py", "crawler.pipeline", "crawler.net -> crawler.pipeline"),
     "cli-top": ("crawler/pipeline/__init__.py", "crawler.cli", "crawler.pipeline -> crawler.cli"),
