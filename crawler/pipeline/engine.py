@@ -3,8 +3,9 @@
 `Engine` owns the order of those steps, the choice of what to visit (the newest items plus the known
 documents due for a revisit), and the look-ahead that fetches and parses the next releases while one is
 archived. What it does not own lives beside it: which fetcher a run gets (`crawler.net.factory`), how a
-site may be fetched (`policy`), reading list pages (`discover`), what a failed visit amounts to and its
-record (`outcome`), stopping (`stop`), the run's report (`report`).
+site may be fetched (`policy`), reading list pages (`discover`), archiving a fetched page with its raw
+capture (`keep`), what a failed visit amounts to and its record (`outcome`), stopping (`stop`), the run's
+report (`report`); the run's record and WARC files are the archive's (`archive.run`).
 
 Every visit becomes an observation. A failure of one URL (blocked, not found, a parse error, a full disk)
 is reported, counted and recorded, and never stops the rest of the run; nothing already archived is
@@ -23,24 +24,21 @@ from dataclasses import dataclass
 
 from archive.document import Release
 from archive.errors import ArchiveError
-from archive.raw import BuiltResponse, Response
 from archive.recorder import Archive
-from archive.runs import Run
 from crawler.config import Config, SiteConfig
-from crawler.errors import FetcherGone, FetchError, ParseError
+from crawler.errors import FetcherGone, FetchError
 from crawler.net.factory import FetcherFactory
 from crawler.net.fetcher import Page
 from crawler.net.process import AnyFetcher
 from crawler.pipeline import revisit
-from crawler.pipeline.captures import to_response
 from crawler.pipeline.discover import SiteVisit, discover
+from crawler.pipeline.keep import Keeper
 from crawler.pipeline.outcome import Books, failure_of
 from crawler.pipeline.policy import ca_bundles, policy_for
 from crawler.pipeline.report import RunReport, SiteReport
 from crawler.pipeline.stop import Stop
 from crawler.progress import Progress
 from crawler.sites.base import Site
-from crawler.wording import clip
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +82,7 @@ class Engine:
         self._stop = stop or Stop()
         self._progress = progress
         self._fetchers = fetchers or FetcherFactory()
-        self._recording: Run | None = None  # the run in progress, which keeps the raw captures
+        self._keeper = Keeper(archive)  # outside a run (see `run`), pages are archived without their captures
 
     def open_fetcher(self, sites: list[Site]) -> AnyFetcher:
         """A fetcher for these sites (with their CA bundles), to be entered with `async with`."""
@@ -116,11 +114,11 @@ class Engine:
         record = self._archive.run(command, sites, counts=report.totals)
         with record:
             report.run_id = record.id
-            self._recording = record
+            self._keeper = Keeper(self._archive, record)
             try:
                 yield report
             finally:
-                self._recording = None
+                self._keeper = Keeper(self._archive)
                 record.status = report.status
         for problem in record.problems:
             report.error(problem)
@@ -248,64 +246,7 @@ class Engine:
             return visit.books.settle(fetch.key, fetch.url, failure_of(fetch.error, fetch.url))
         assert fetch.page is not None
         page, books = fetch.page, visit.books
-        return self._archive_page(visit.site, page, fetch.url, fetch.key, books, known=fetch.known, parsed=fetch.parsed)
-
-    def _keep_raw(
-        self,
-        site: Site,
-        page: Page,
-        fetched: Response,
-        key: str,
-        kind: str,
-        version: int | None,
-        report: SiteReport,
-        built: Future[BuiltResponse] | None = None,
-    ) -> None:
-        """Keep the capture that produced (a whole response) or confirmed (a revisit) a version; a capture
-        that cannot be kept is a problem of the run, though the version itself is safe."""
-        if self._recording is None:
-            return
-        try:
-            self._recording.capture(site.name, fetched, key, kind, version, built)
-        except (OSError, ArchiveError) as exc:
-            report.problem("captures_lost", f"{page.url}: the raw capture was not kept: {exc}")
-
-    def _archive_page(
-        self,
-        site: Site,
-        page: Page,
-        url: str,
-        key: str,
-        books: Books,
-        *,
-        known: bool = True,
-        parsed: Future[Release] | None = None,
-    ) -> str:
-        """Record what a fetched page says (a version, an unchanged or not-modified visit) and keep its capture."""
-        report, run_id = books.report, books.run_id
-        # A new document's response will be kept: build its WARC records while the version file is synced.
-        fetched, recording = to_response(page), self._recording
-        built = recording.prepare(fetched, key) if recording is not None and not known and page.status == 200 else None
-        if page.status == 304:
-            doc = self._archive.document(key)
-            report.counts[self._archive.observe(key, url, "not_modified", run_id=run_id)] += 1
-            logger.debug("not modified %s", key)
-            self._keep_raw(site, page, fetched, key, "not_modified", doc.current_version if doc else None, report)
-            return "not_modified"
-        try:
-            release = parsed.result() if parsed is not None else site.parse_release(page.text, url)
-            outcome = self._archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
-        except (ParseError, ArchiveError) as exc:
-            return books.failed(key, url, failure_of(exc, url).message)
-        self._keep_raw(site, page, fetched, outcome.key, outcome.kind, outcome.version, report, built)
-        report.counts[outcome.kind] += 1
-        if outcome.restored and outcome.kind != "restored":  # came back edited: both are news
-            report.counts["restored"] += 1
-        if outcome.kind != "unchanged":
-            logger.info("%s %s v%d  %s", outcome.kind, outcome.key, outcome.version, clip(release.title, 70))
-        else:
-            logger.debug("unchanged %s v%d", outcome.key, outcome.version)
-        return outcome.kind
+        return self._keeper.keep(visit.site, page, fetch.url, fetch.key, books, known=fetch.known, parsed=fetch.parsed)
 
 
 __all__ = ["LOOKAHEAD", "Engine", "RunReport", "SiteReport"]  # the reports live in crawler.pipeline.report
