@@ -1,12 +1,13 @@
-"""The SQLite index of the archive: documents, versions, observations and runs.
+"""The SQLite index of the archive: documents, versions, observations, captures and runs, read and written as
+the typed rows of archive/rows.py (its tables and connection are archive/sqlite.py's).
 
 A cache of what the files say: `documents` and `versions` are rebuilt from the version files, `runs` and
-`observations` from the log (archive/log.py), `captures` from the WARC files (`reindex`).
+`observations` from the log (archive/log.py), `captures` from the WARC files (`reindex`). Only the archive
+package uses it: the crawler asks `Archive` (archive/queries.py, archive/recorder.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 import tempfile
@@ -16,83 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from archive import search
-from archive.errors import ArchiveError, CatalogError
+from archive.errors import ArchiveError
 from archive.readonly import open_readonly
 from archive.rows import OBSERVATION_KINDS, CaptureRow, DocumentRow, ObservationRow, VersionRow
+from archive.sqlite import SCHEMA, Connection, Transaction
 
 CATALOG_NAME = "catalog.sqlite"
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    key TEXT PRIMARY KEY,
-    site TEXT NOT NULL,
-    collection TEXT NOT NULL,
-    doc_id TEXT NOT NULL,
-    language TEXT NOT NULL,
-    url TEXT NOT NULL,
-    title TEXT NOT NULL,
-    published TEXT NOT NULL,
-    current_version INTEGER NOT NULL,
-    latest_version INTEGER NOT NULL,
-    status TEXT NOT NULL DEFAULT 'active',
-    misses INTEGER NOT NULL DEFAULT 0,
-    etag TEXT,
-    last_modified TEXT,
-    first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL,
-    last_visit TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
--- Revisit selection and `status`: a site's documents by last visit (the old ones, most overdue first)
--- and by publication (the young ones, revisited more often), without reading the table.
-CREATE INDEX IF NOT EXISTS documents_site_visit ON documents (site, last_visit, published, status);
-CREATE INDEX IF NOT EXISTS documents_site_published ON documents (site, published, last_visit, status);
-CREATE TABLE IF NOT EXISTS versions (
-    key TEXT NOT NULL,
-    number INTEGER NOT NULL,
-    sha256 TEXT NOT NULL,
-    path TEXT NOT NULL,
-    title TEXT NOT NULL,
-    published TEXT NOT NULL,
-    captured TEXT NOT NULL,
-    PRIMARY KEY (key, number)
-);
-CREATE TABLE IF NOT EXISTS observations (
-    id INTEGER PRIMARY KEY,
-    key TEXT,
-    url TEXT NOT NULL,
-    run_id INTEGER,
-    at TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    version INTEGER,
-    detail TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS observations_key ON observations (key, id);
--- `changes` and `feed` look for a few kinds of event among every visit ever recorded.
-CREATE INDEX IF NOT EXISTS observations_kind ON observations (kind, at);
-CREATE TABLE IF NOT EXISTS captures (
-    id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL,
-    url TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    version INTEGER,
-    warc TEXT NOT NULL,
-    offset INTEGER NOT NULL,
-    length INTEGER NOT NULL,
-    record_id TEXT NOT NULL,
-    at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS captures_key ON captures (key, id);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY,
-    command TEXT NOT NULL,
-    sites TEXT NOT NULL,
-    started TEXT NOT NULL,
-    finished TEXT,
-    status TEXT NOT NULL DEFAULT 'running',
-    counts TEXT NOT NULL DEFAULT '{}'
-);
-"""
 
 
 class Catalog:
@@ -110,7 +40,7 @@ class Catalog:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, isolation_level=None, timeout=30, factory=_Connection)
+            db = sqlite3.connect(path, isolation_level=None, timeout=30, factory=Connection)
             db.path = str(path)
             self.db = db
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -127,9 +57,9 @@ class Catalog:
             self._copy.cleanup()
             self._copy = None
 
-    def transaction(self) -> _Transaction:
+    def transaction(self) -> Transaction:
         """A write transaction (BEGIN IMMEDIATE ... COMMIT, rolled back on error)."""
-        return _Transaction(self.db)
+        return Transaction(self.db)
 
     # documents -------------------------------------------------------------------------------------
 
@@ -278,54 +208,6 @@ class Catalog:
         """Forget everything but the raw captures' index (with `captures`, that too), before a rebuild."""
         for table in ("documents", "versions", "search", "observations", "runs", *(["captures"] if captures else [])):
             self.db.execute(f"DELETE FROM {table}")
-
-
-class _Connection(sqlite3.Connection):
-    """A connection whose errors are `CatalogError`s naming the file: one line for a user, and an
-    `ArchiveError` that a run reports for the document in hand before going on."""
-
-    path = ""
-
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
-        """`sqlite3.Connection.execute`, its errors naming the catalog."""
-        try:
-            return super().execute(sql, parameters)
-        except CatalogError:
-            raise
-        except sqlite3.Error as exc:
-            raise CatalogError(f"{self.path}: {exc}") from exc
-
-    def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
-        """`sqlite3.Connection.executescript`, its errors naming the catalog."""
-        try:
-            return super().executescript(sql_script)
-        except sqlite3.Error as exc:
-            raise CatalogError(f"{self.path}: {exc}") from exc
-
-
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is None:
-            try:
-                self.db.execute("COMMIT")
-            except sqlite3.Error:
-                self._rollback()  # a COMMIT that failed (a full disk) leaves the transaction open
-                raise
-        else:
-            self._rollback()
-
-    def _rollback(self) -> None:
-        # SQLite may have rolled back already (it does after some errors); then there is nothing to undo, and
-        # a failing ROLLBACK must not hide the error that caused it.
-        if self.db.in_transaction:
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
 
 
 def _cols(cls: type) -> str:
