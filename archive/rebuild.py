@@ -20,9 +20,10 @@ from archive import log, search
 from archive.catalog import Catalog
 from archive.document import Version, format_captured
 from archive.errors import CorruptVersion
-from archive.recorder import SEEN_KINDS, Archive, ReindexReport, document_row
+from archive.recorder import Archive, ReindexReport
 from archive.rows import CaptureRow
 from archive.store import StoredVersion
+from archive.visits import SEEN_KINDS, document_row
 
 logger = logging.getLogger(__name__)
 
