@@ -1,15 +1,22 @@
-"""A run as a context manager: its record is started once and finished once, as the way out says."""
+"""A run as a context manager: its record is started once and finished once, as the way out says; the raw
+captures it keeps (WARC), fed the archive's own Response value."""
 
 from __future__ import annotations
 
+import errno
+import gzip
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from archive.errors import ArchiveError
 from archive.log import LOG_DIR
+from archive.raw import RawWriter, Response, build_response
 from archive.recorder import Archive
+from archive.warcscan import read_response, scan_captures
 from tests.test_archive import Clock, release
 
 
@@ -66,3 +73,74 @@ def test_a_run_whose_end_cannot_be_recorded_says_so_and_keeps_the_callers_except
         raise ValueError("the run's own")
     assert run.problems == [f"cannot record the end of run {run.id}: catalog.sqlite: disk I/O error"]
     assert logged(tmp_path)[-1]["status"] == "failed"  # the log, written first, has it
+
+
+def response(url: str = "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=1", status: int = 200) -> Response:
+    """A fetched page as the pipeline hands it to the archive."""
+    return Response(
+        url=url,
+        status=status,
+        headers=(("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip"), ("Set-Cookie", "a=1")),
+        body="<html><p>Первый.</p></html>".encode() if status == 200 else b"",
+        fetched_at=datetime(2026, 3, 1, 12, 0, 5, tzinfo=UTC),
+        request_headers=(("User-Agent", "pressroom-test"),),
+    )
+
+
+def test_a_run_keeps_captures_as_typed_values_and_a_revisit_points_at_the_last_whole_one(tmp_path: Path) -> None:
+    archive = Archive(tmp_path, clock=Clock())
+    key = release().key
+    with archive.run("crawl", ["mofa.go.kr"]) as run:
+        whole = run.capture("mofa.go.kr", response(), key, "new", 1)
+        again = run.capture("mofa.go.kr", response(status=304), key, "not_modified", 1)
+    assert archive.latest_capture(key) == whole and (whole.kind, again.kind) == ("response", "revisit")
+    assert (whole.key, whole.version, whole.url) == (key, 1, response().url)
+    assert whole.warc == again.warc and whole.warc.startswith("raw/mofa.go.kr/") and again.offset > whole.offset
+    with (tmp_path / whole.warc).open("rb") as handle:
+        records = list(ArchiveIterator(handle))
+        handle.seek(again.offset)
+        revisit = next(iter(ArchiveIterator(handle)))
+    assert [r.rec_type for r in records] == ["warcinfo", "request", "response", "revisit"]
+    assert revisit.rec_headers.get_header("WARC-Refers-To") == whole.record_id
+    assert revisit.rec_headers.get_header("WARC-Profile").endswith("/server-not-modified")
+    stored = read_response(tmp_path, whole.warc, whole.offset)
+    assert (stored.url, stored.date, stored.body) == (response().url, "2026-03-01T12:00:05Z", response().body)
+    assert list(scan_captures(tmp_path)) == [whole, again]  # what reindex reads back is what was indexed
+    with pytest.raises(RuntimeError, match="only while the run is open"):
+        run.capture("mofa.go.kr", response(), key, "unchanged", 1)
+
+
+def test_the_warc_records_of_a_response_keep_their_fields(tmp_path: Path) -> None:
+    """The fields pressroom has always written (reindex and re-extraction read them in old archives too)."""
+    built = build_response(response(), "mofa.go.kr/m_5676/1", 3)
+    request, record = (gzip.decompress(part).decode() for part in (built.request, built.response))
+    assert request.startswith("WARC/1.1\r\n") and "\r\nGET /eng/brd/m_5676/view.do?seq=1 HTTP/1.1\r\n" in request
+    assert "\r\nUser-Agent: pressroom-test\r\n" in request
+    head, _, body = record.partition("\r\n\r\nHTTP/1.1 200 OK\r\n")
+    fields = dict(line.split(": ", 1) for line in head.split("\r\n")[1:])
+    assert fields["WARC-Type"] == "response" and fields["WARC-Target-URI"] == response().url
+    assert (fields["WARC-Date"], fields["Pressroom-Document"], fields["Pressroom-Version"]) == (
+        "2026-03-01T12:00:05Z",
+        "mofa.go.kr/m_5676/1",
+        "3",
+    )
+    assert fields["WARC-Concurrent-To"] in request and built.record_id == fields["WARC-Record-ID"]
+    # The body is stored decoded: its encoding header is renamed so that no reader decodes it twice.
+    assert "X-Pressroom-Original-Content-Encoding: gzip\r\n" in body and "\nContent-Encoding" not in body
+    assert body.endswith("\r\n\r\n<html><p>Первый.</p></html>\r\n\r\n")
+
+
+@pytest.mark.parametrize(("stop", "status"), [("ok", "partial"), ("interrupted", "interrupted")])
+def test_a_run_whose_warc_files_cannot_be_closed_is_not_ok(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: str, status: str
+) -> None:
+    def full(self: RawWriter) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(RawWriter, "close", full)
+    archive = Archive(tmp_path, clock=Clock())
+    with archive.run("crawl", ["mofa.go.kr"]) as run:
+        run.capture("mofa.go.kr", response(), release().key, "new", 1)
+        run.status = stop
+    assert run.problems == [f"raw captures of run {run.id} may be incomplete: [Errno 28] No space left on device"]
+    assert [r["status"] for r in archive.catalog.runs()] == [status]
