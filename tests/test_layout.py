@@ -173,3 +173,17 @@ def test_site_definitions_open_no_file() -> None:
         for place in _builtin_io(path.read_text(encoding="utf-8"))
     ]
     assert not places, "site definitions and parse helpers do no I/O: " + "; ".join(places)
+
+
+def test_readme_layout_names_every_part() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    tree = readme.split("\nLayout (", 1)[1].split("```\n", 1)[1].split("```", 1)[0]
+    parts = [
+        f"{path.name}/" if path.is_dir() else path.name
+        for folder in ("crawler", "archive")
+        for path in sorted((ROOT / folder).iterdir())
+        if (path.is_dir() and (path / "__init__.py").exists())
+        or (path.suffix == ".py" and not path.stem.startswith("__"))
+    ]
+    missing = [part for part in parts if not re.search(rf"(?<![\w/.]){re.escape(part)}", tree)]
+    assert not missing, f"README's layout tree does not name: {missing}"
