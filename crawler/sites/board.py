@@ -83,11 +83,6 @@ class BoardSite:
         return {b.id: b for b in self.boards}
 
     @cached_property
-    def root(self) -> str:
-        """The scheme and canonical host of the site's URLs."""
-        return root(self.definition)
-
-    @cached_property
     def article_path(self) -> re.Pattern[str]:
         """A view page's path: /<prefix>/brd/<board>/view.do."""
         return re.compile(rf"^/({_alternatives(self.prefixes)})/brd/(m_[0-9]+)/view\.do$")
@@ -149,7 +144,7 @@ def canonical_url(b: BoardSite, url: str) -> str:
     if not seqs or not re.fullmatch(r"[0-9]{1,12}", seqs[0]):
         raise ValueError(f"not a {b.definition.name} article URL ({ARTICLE_SHAPE}): {url}")
     board = match[2]
-    return f"{b.root}/{b.prefix(board, match[1])}/brd/{board}/view.do?seq={int(seqs[0])}"
+    return f"{root(b.definition)}/{b.prefix(board, match[1])}/brd/{board}/view.do?seq={int(seqs[0])}"
 
 
 def doc_key(b: BoardSite, url: str) -> str:
@@ -199,7 +194,7 @@ def parse_listing(b: BoardSite, html: str, url: str) -> list[ListingItem]:
     if not match:
         raise ParseError(url, "not a board list URL (…/brd/m_N/list.do)")
     board = match[2]
-    view = f"{b.root}/{b.prefix(board, match[1])}/brd/{board}/view.do?seq="
+    view = f"{root(b.definition)}/{b.prefix(board, match[1])}/brd/{board}/view.do?seq="
     tree = html_tree(html)
     if first(tree, b.definition.select.list_scope) is None:
         raise ParseError(url, "no board list (div.board_list table) on the page")
