@@ -46,7 +46,7 @@ class Catalog:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
-            self.db.executescript(search.SCHEMA)
+            search.prepare(self.db)
         except (sqlite3.Error, OSError) as exc:
             raise ArchiveError(f"cannot open the catalog {path}: {exc}") from None
 
@@ -206,7 +206,8 @@ class Catalog:
 
     def clear(self, *, captures: bool) -> None:
         """Forget everything but the raw captures' index (with `captures`, that too), before a rebuild."""
-        for table in ("documents", "versions", "search", "observations", "runs", *(["captures"] if captures else [])):
+        tables = ("documents", "versions", "search", "search_state", "observations", "runs")
+        for table in (*tables, *(["captures"] if captures else [])):
             self.db.execute(f"DELETE FROM {table}")
 
 

@@ -79,10 +79,10 @@ class Queries:
         """How many of a site's documents are due for a revisit under `policy`, and the `limit` most overdue."""
         return due(self.catalog, site, now, policy, limit)
 
-    def search(self, query: str, *, limit: int = 20, **filters: str | None) -> list[fts.Hit]:
-        """The best-ranked current versions matching `query` (filters: site, language, since, until)."""
-        return fts.search(self.catalog.db, query, limit=limit, **filters)
+    def search(self, query: str, filters: fts.Filters | None = None, *, limit: int = 20) -> list[fts.Hit]:
+        """The best-ranked documents matching `query` (their current versions, or all with `all_versions`)."""
+        return fts.search(self.catalog.db, query, filters, limit=limit)
 
-    def search_count(self, query: str, **filters: str | None) -> int:
-        """How many documents match `query` and the filters."""
-        return fts.count(self.catalog.db, query, **filters)
+    def search_count(self, query: str, filters: fts.Filters | None = None) -> tuple[int, int]:
+        """How many documents, and how many versions, match `query` and the filters."""
+        return fts.count(self.catalog.db, query, filters)

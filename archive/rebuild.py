@@ -126,7 +126,8 @@ def _index_document(
         archive.catalog.add_version(archive.version_row(sv, r, r.sha256(), format_captured(version.captured)))
     state = replay(visits, {sv.number for sv, _ in good}, good[-1][0].number)
     release = next(v.release for sv, v in good if sv.number == state["current_version"])
-    search.update(archive.catalog.db, key, release)
+    for sv, version in good:  # every version: --all-versions searches them all
+        search.update(archive.catalog.db, key, version.release, sv.number)
     state["first_seen"] = state["first_seen"] or format_captured(good[0][1].captured)
     state["last_seen"] = state["last_seen"] or format_captured(good[-1][1].captured)
     state["last_visit"] = state["last_visit"] or state["last_seen"]

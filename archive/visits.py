@@ -112,7 +112,7 @@ class Visits(RunLog):
                 self.catalog.add_version(self.version_row(placed.stored[-1], release, placed.digest, now))
             self.catalog.upsert_document(_visited_row(release, doc, placed, etag, last_modified))
             if kind not in ("unchanged", "restored"):
-                search.update(self.catalog.db, key, release)
+                search.update(self.catalog.db, key, release, number)
             # One visit: a document served again with its old text is one `restored`; with another text,
             # `restored` and then the edit. The document row written above already holds this visit.
             if restored and kind == "unchanged":
@@ -149,7 +149,7 @@ class Visits(RunLog):
                 title=release.title,
                 published=format_published(release.published),
             )
-            search.update(self.catalog.db, release.key, release)
+            search.update(self.catalog.db, release.key, release, number)
             self._observe(
                 key=release.key,
                 url=release.url,

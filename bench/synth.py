@@ -19,10 +19,10 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from archive import search
 from archive.catalog import Catalog
 from archive.document import Release, Version, format_captured, format_published
 from archive.rows import DocumentRow, VersionRow
+from archive.search import index as search_index
 from archive.store import version_filename
 
 
@@ -239,9 +239,8 @@ def _add(root: Path, doc: Doc, rows: Rows) -> int:
         format_captured(first.captured), last_seen, doc.last_visit,
     )  # fmt: skip
     rows["documents"].append(tuple(vars(state).values()))
-    body = search.index_text("\n".join(r.body))
-    pub = format_published(r.published)
-    rows["search"].append((search.row_id(r.key), r.key, r.site, r.language, pub, search.index_text(r.title), body))
+    # every version is searchable (--all-versions), as a reindex would index them
+    rows["search"].extend(search_index.row(r.key, n, v.release) for n, v in enumerate(doc.versions, 1))
     return size
 
 
@@ -254,8 +253,7 @@ def _flush(catalog: Catalog, rows: Rows, run_id: int) -> None:
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         "observations": "INSERT INTO observations (key, url, run_id, at, kind, version, detail) "
         f"VALUES (?, ?, {int(run_id)}, ?, ?, ?, ?)",
-        "search": "INSERT INTO search (rowid, key, site, language, published, title, body) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "search": search_index.INSERT,
     }
     for table, queued in rows.items():
         catalog.db.executemany(sql[table], queued)

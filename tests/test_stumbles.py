@@ -64,9 +64,9 @@ def test_search_counts_every_match_and_says_one_result(pressroom: Pressroom) -> 
     pressroom("crawl", "mofa")
     result = pressroom("search", "Consultation", "--limit", "5")
     assert len(result.stdout.splitlines()) == 10, "five hits, two lines each"
-    assert result.stderr == "5 of 12 results (--limit to see more)\n"
-    assert pressroom("search", "Consultation").stderr == "12 results\n"
-    assert pressroom("search", "Consultation No. 12").stderr == "1 result\n"
+    assert result.stderr == "5 of 12 matches (--limit to see more)\n"
+    assert pressroom("search", "Consultation").stderr == "12 matches\n"
+    assert pressroom("search", "Consultation No. 12").stderr == "1 match\n"
 
 
 def test_singular_counts_in_export_and_feed(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
