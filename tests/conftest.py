@@ -56,6 +56,15 @@ def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", _resolve_loopback_only)
 
 
+@pytest.fixture(autouse=True)
+def built_in_sites_only() -> Iterator[None]:
+    """A test that ran the CLI with sites defined in its pressroom.toml leaves the registry as it found it."""
+    yield
+    from crawler.sites import use_defined
+
+    use_defined(())
+
+
 @pytest.fixture
 def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "pressroom.toml"

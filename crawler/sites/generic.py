@@ -143,10 +143,10 @@ def backfill_sources(d: Definition, parse: ParsePage, config: SiteConfig, reques
             for start, end in windows(request.since, request.until, b.window_days):
                 a, z = start.strftime(b.date_format), end.strftime(b.date_format)
                 paged = with_query(template, {b.since_param: a, b.until_param: z})
-                sources.append(_source(d, parse, f"{i}:{coll}:{start:%Y%m%d}-{end:%Y%m%d}", paged))
+                sources.append(_source(d, parse, f"{i}:{coll}:{start:%Y%m%d}-{end:%Y%m%d}", paged, request))
         return sources
     if b.pages:
-        return [_source(d, parse, f"{i}:{coll}:pages", t) for i, (t, coll) in enumerate(templates)]
+        return [_source(d, parse, f"{i}:{coll}:pages", t, request) for i, (t, coll) in enumerate(templates)]
     return []
 
 
@@ -169,7 +169,9 @@ def with_query(url: str, params: dict[str, str]) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, text, ""))
 
 
-def _source(d: Definition, parse: ParsePage, key: str, template: str) -> Source:
+def _source(d: Definition, parse: ParsePage, key: str, template: str, request: BackfillRequest) -> Source:
+    """Pages of one list from first_page on; items dated outside the request left out, and a page whose
+    dated items are all older than its start is the last (lists run newest first)."""
     b = d.backfill
     page_re = re.compile(re.escape(_tail(template)).replace(re.escape("{page}"), "([0-9]+)"))
     last = b.first_page + b.pages - 1 if b.pages else None
@@ -181,10 +183,13 @@ def _source(d: Definition, parse: ParsePage, key: str, template: str) -> Source:
         items = parse(text, url)
         fresh = [item for item in items if item.url not in seen]
         seen.update(item.url for item in items)
+        dated = [item.published for item in items if item.published is not None]
+        older = bool(dated) and max(dated) < request.since
         found = page_re.search(_tail(url))
         page = int(found[1]) if found else b.first_page
-        done = not fresh or (b.per_page and len(items) < b.per_page) or (last is not None and page >= last)
-        return items, None if done else template.replace("{page}", str(page + 1))
+        done = not fresh or older or (b.per_page and len(items) < b.per_page) or (last is not None and page >= last)
+        wanted = [i for i in items if i.published is None or request.since <= i.published <= request.until]
+        return wanted, None if done else template.replace("{page}", str(page + 1))
 
     return Source(key, template.replace("{page}", str(b.first_page)), parse_page)
 
