@@ -19,15 +19,13 @@ from __future__ import annotations
 import os
 import ssl
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from crawler import __version__
 from crawler.errors import ConfigError
-
-if TYPE_CHECKING:
-    from crawler.sites.definition import Definition
 
 T = TypeVar("T")
 
@@ -82,7 +80,9 @@ class Config:
     fetch_process: bool = True  # fetch in a second process, overlapped with archiving
     wayback_url: str = "https://web.archive.org"  # CDX index, for sites whose backfill discovers through it
     wayback_interval: float = WAYBACK_INTERVAL_S
-    definitions: tuple[Definition, ...] = ()  # sites defined in the settings file, beside the built-in ones
+    # Sites defined in the settings file (crawler.sites.definition.Definition values): typed loosely because
+    # this module knows nothing of sites, so that the network layer, which reads it, stays below them.
+    definitions: tuple[Any, ...] = ()
     source: str = ""  # the settings file read, if any
 
     @property
@@ -95,8 +95,14 @@ class Config:
         return self.sites[name]
 
 
-def load(defaults: dict[str, SiteConfig], path: Path | None = None) -> Config:
-    """Defaults, overridden by the TOML file at `path` (or ./pressroom.toml, or $PRESSROOM_CONFIG)."""
+# How a [sites."NAME"] table for a site that is not built in becomes one: (name, table, names taken) ->
+# None when the table defines nothing, else (the site's defaults, the table's settings, its definition).
+Define = Callable[[str, dict[str, Any], dict[str, SiteConfig]], tuple[SiteConfig, dict[str, Any], Any] | None]
+
+
+def load(defaults: dict[str, SiteConfig], path: Path | None = None, define: Define | None = None) -> Config:
+    """Defaults, overridden by the TOML file at `path` (or ./pressroom.toml, or $PRESSROOM_CONFIG); tables of
+    sites that are not built in are definitions of new sites, read by `define` (`crawler.sites.usersite`)."""
     if path is None:
         env = os.environ.get("PRESSROOM_CONFIG")
         path = Path(env) if env else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
@@ -114,47 +120,27 @@ def load(defaults: dict[str, SiteConfig], path: Path | None = None) -> Config:
                 f'config {path}: {key!r} is outside any table (settings go under [pressroom] or [sites."NAME"])'
             )
     sites = dict(defaults)
-    defined: list[Definition] = []
+    defined: list[Any] = []
     for name, table in _table(data, "sites", f"config {path}").items():
         where = f'config {path} [sites."{name}"]'
         if not isinstance(table, dict):
             raise ConfigError(f"{where}: expected a table of settings")
         if name not in defaults:
-            definition, table = _define(name, table, where, path, sites)
+            try:
+                new = define(name, table, sites) if define is not None else None
+            except ConfigError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
+            if new is None:
+                raise ConfigError(
+                    f"config {path}: unknown site {name!r} (known: {', '.join(sorted(sites))}; a new site needs "
+                    "release_url, list_urls and a [select] table: see README, Adding a ministry)"
+                )
+            sites[name], table, definition = new
             defined.append(definition)
         sites[name] = _override(sites[name], table, where)
         check_ca_bundle(sites[name].ca_bundle, where)
     config = Config(sites=sites, definitions=tuple(defined), source=str(path) if path else "")
     return _override(config, _table(data, "pressroom", f"config {path}"), f"config {path} [pressroom]")
-
-
-def _define(
-    name: str, table: dict[str, Any], where: str, path: Path | None, sites: dict[str, SiteConfig]
-) -> tuple[Definition, dict[str, Any]]:
-    """A site defined by its table: the definition (its defaults added to `sites`) and its settings."""
-    # Imported here: the site package imports this module for SiteConfig.
-    from crawler.sites.generic import defaults as site_defaults
-    from crawler.sites.usersite import from_table, is_definition
-
-    if not is_definition(table):
-        raise ConfigError(
-            f"config {path}: unknown site {name!r} (known: {', '.join(sorted(sites))}; "
-            "a new site needs release_url, list_urls and a [select] table: see README, Adding a ministry)"
-        )
-    from crawler.sites import names_taken
-
-    try:
-        definition, settings = from_table(name, table)
-    except ConfigError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
-    taken = names_taken()
-    if name in taken:
-        raise ConfigError(f"{where}: the name {name!r} is already an alias of {taken[name]}")
-    for alias in definition.aliases:
-        if alias in taken or alias in sites:
-            raise ConfigError(f"{where}: aliases: {alias!r} already names {taken.get(alias, alias)}")
-    sites[name] = site_defaults(definition)
-    return definition, settings
 
 
 def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from crawler.cli.term import log_handler
 from crawler.config import Config
 from crawler.errors import ConfigError
 from crawler.sites import BUILT_IN, resolve, use_defined
+from crawler.sites.usersite import define
 
 F = TypeVar("F", bound=Callable[..., Any])
 logger = logging.getLogger("crawler.cli")
@@ -125,7 +126,7 @@ def cli(
 ) -> None:
     """Keep a faithful, versioned archive of ministry press releases."""
     _setup_logging(verbose, quiet)
-    config = configuration.load({name: site.defaults for name, site in BUILT_IN.items()}, config_file)
+    config = configuration.load({name: site.defaults for name, site in BUILT_IN.items()}, config_file, define)
     use_defined(config.definitions)
     for name, url in _parse_base_urls(base_urls).items():
         if name == "wayback":

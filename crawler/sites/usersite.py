@@ -12,6 +12,7 @@ from dataclasses import fields
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.config import SiteConfig
 from crawler.sites.definition import Backfill, Dates, Definition, DefinitionError, Selectors, validate
 
 # Keys of the table that make it a definition rather than settings of a built-in site.
@@ -31,6 +32,26 @@ BACKFILL_TEXT = ("since_param", "until_param", "date_format")
 def is_definition(table: dict[str, Any]) -> bool:
     """Whether a [sites."NAME"] table defines a site (rather than only setting a built-in one's options)."""
     return bool(MARKS & table.keys())
+
+
+def define(
+    name: str, table: dict[str, Any], sites: dict[str, SiteConfig]
+) -> tuple[SiteConfig, dict[str, Any], Definition] | None:
+    """What `crawler.config.load` needs of a table for a site that is not built in: None when it defines
+    nothing (a misspelt site name), else the site's defaults, its settings, and the checked definition."""
+    from crawler.sites import names_taken
+    from crawler.sites.generic import defaults
+
+    if not is_definition(table):
+        return None
+    definition, settings = from_table(name, table)
+    taken = names_taken()
+    if name in taken:
+        raise DefinitionError("name", f"{name!r} is already an alias of {taken[name]}")
+    for alias in definition.aliases:
+        if alias in taken or alias in sites:
+            raise DefinitionError("aliases", f"{alias!r} already names {taken.get(alias, alias)}")
+    return defaults(definition), settings, definition
 
 
 def from_table(name: str, table: dict[str, Any]) -> tuple[Definition, dict[str, Any]]:
