@@ -11,8 +11,9 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from archive.document import normalize_text
-from crawler.net.charset import decode_html
-from crawler.net.fetcher import challenge_marker, parse_retry_after
+from crawler.net.blocks import challenge_marker
+from crawler.net.charset import decode_html, detection_candidates
+from crawler.net.fetcher import parse_retry_after
 from crawler.parse.dates import parse_when
 from crawler.parse.textify import paragraphs
 from crawler.sites import SITES, mid, mofa
@@ -22,6 +23,7 @@ KST = timezone(timedelta(hours=9))
 SEOUL = mofa.CALENDAR  # the calendars of the sites that print these dates
 MOSCOW = mid.CALENDAR
 MSK = timezone(timedelta(hours=3))
+MID_MARKERS = mid.SITE.challenge_markers
 
 
 @pytest.mark.parametrize(
@@ -127,20 +129,42 @@ def test_paragraphs(html: str, expected: list[str]) -> None:
     assert paragraphs(root) == expected
 
 
+KO, RU = ("cp949",), ("cp1251",)  # the legacy charsets of mofa.go.kr and mid.ru
+META_RU = "<meta charset='windows-1251'>Новости"
+PRESS_RU = "Пресс-релиз министерства иностранных дел"
+
+
 @pytest.mark.parametrize(
-    ("body", "content_type", "expected"),
+    ("body", "content_type", "legacy", "expected"),
     [
-        ("보도자료".encode("cp949"), "text/html; charset=EUC-KR", "보도자료"),
-        ("보도자료".encode("cp949") * 20, "text/html", "보도자료" * 20),
-        ("<meta charset='windows-1251'>Новости".encode("cp1251"), "text/html", "<meta charset='windows-1251'>Новости"),
-        ("Пресс-релиз министерства иностранных дел".encode("cp1251"), "", "Пресс-релиз министерства иностранных дел"),
-        (b"plain", "text/html; charset=utf-8", "plain"),
+        ("보도자료".encode("cp949"), "text/html; charset=EUC-KR", (), "보도자료"),
+        ("보도자료".encode("cp949") * 20, "text/html", KO, "보도자료" * 20),
+        (META_RU.encode("cp1251"), "text/html", (), META_RU),
+        (PRESS_RU.encode("cp1251"), "", RU, PRESS_RU),
+        (b"plain", "text/html; charset=utf-8", (), "plain"),
         # mislabelled: says UTF-8, is CP949
-        ("외교부 보도자료 안내".encode("cp949"), "text/html; charset=utf-8", "외교부 보도자료 안내"),
+        ("외교부 보도자료 안내".encode("cp949"), "text/html; charset=utf-8", KO, "외교부 보도자료 안내"),
+        # not EUC-KR ("똠" is CP949's only): the label stands for its superset, as in a header
+        ("외교부 보도자료 똠방각하 안내".encode("cp949"), "", ("euc_kr",), "외교부 보도자료 똠방각하 안내"),
     ],
 )
-def test_decode_html(body: bytes, content_type: str, expected: str) -> None:
-    assert decode_html(body, content_type)[0] == expected
+def test_decode_html(body: bytes, content_type: str, legacy: tuple[str, ...], expected: str) -> None:
+    assert decode_html(body, content_type, legacy)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("legacy", "expected"),
+    [
+        ((), ["cp1252"]),
+        (KO, ["cp949", "cp1252"]),
+        (("EUC-KR", "windows-1251", "cp1252"), ["cp949", "cp1251", "cp1252"]),
+        (("no-such-charset",), ["cp1252"]),
+    ],
+)
+def test_detection_candidates_are_the_sites_legacy_charsets_and_the_generic_ones(
+    legacy: tuple[str, ...], expected: list[str]
+) -> None:
+    assert detection_candidates(legacy) == expected
 
 
 @pytest.mark.parametrize(
@@ -158,15 +182,20 @@ def test_retry_after(value: str | None, expected: float | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "blocked"),
+    ("text", "markers", "blocked"),
     [
-        ('<html><script>window["bobcmn"] = "0101";</script></html>', True),
-        ('<script src="/TSPD/08e8?type=7"></script>', True),
-        ("<html><body>Request Rejected. Your support ID is: 1234</body></html>", True),
-        ("<noscript>Please enable JavaScript to view the page content.</noscript>", True),
-        ("<p>Please enable JavaScript</p>" + "<p>release text</p>" * 2000, False),
-        ("<p>An ordinary release about JavaScript</p>", False),
+        ('<html><script>window["bobcmn"] = "0101";</script></html>', MID_MARKERS, True),
+        ('<script src="/TSPD/08e8?type=7"></script>', MID_MARKERS, True),
+        ("<html><body>Request Rejected. Your support ID is: 1234</body></html>", MID_MARKERS, True),
+        ("<div>Data processing... Please, wait.</div>", MID_MARKERS, True),
+        ("<noscript>Please enable JavaScript to view the page content.</noscript>", MID_MARKERS, True),
+        ("<p>Please enable JavaScript</p>" + "<p>release text</p>" * 2000, MID_MARKERS, False),
+        ("<p>An ordinary release about JavaScript</p>", MID_MARKERS, False),
+        # Any site's JavaScript gate is one; another site's markers are no sign of anything.
+        ("<noscript>Please enable JavaScript to view the page content.</noscript>", (), True),
+        ("<p>The Request Rejected by the committee</p>", (), False),
+        ('<a href="/TSPD/">a folder named so</a>', mofa.SITE.challenge_markers, False),
     ],
 )
-def test_challenge_markers(text: str, blocked: bool) -> None:
-    assert (challenge_marker(text) is not None) == blocked
+def test_challenge_markers(text: str, markers: tuple[str, ...], blocked: bool) -> None:
+    assert (challenge_marker(text, markers) is not None) == blocked

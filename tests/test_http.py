@@ -12,6 +12,7 @@ import pytest
 from crawler.config import Config
 from crawler.errors import Blocked, Disallowed, FetchError, HostGivenUp, NotFound, RetryExhausted
 from crawler.net.fetcher import Fetcher, Page, Policy
+from crawler.sites.mid import SITE as MID
 from tests.simserver import Reply, Request, SimServer
 
 CONFIG = Config(sites={}, contact="tests@example.invalid", attempts=3, backoff=0.01, timeout=2, deadline=3)
@@ -25,13 +26,16 @@ def fetch(
     config: Config = CONFIG,
     interval: float = 0.0,
     robots: bool = False,
+    markers: tuple[str, ...] = (),
     **kwargs: str,
 ) -> tuple[Page, SimServer]:
     with SimServer(app) as server:
 
         async def go() -> Page:
             async with Fetcher(config) as fetcher:
-                return await fetcher.get(server.base_url + path, Policy(HOSTS, interval, robots), **kwargs)
+                return await fetcher.get(
+                    server.base_url + path, Policy(HOSTS, interval, robots, challenge_markers=markers), **kwargs
+                )
 
         return asyncio.run(go()), server
 
@@ -96,7 +100,9 @@ def test_not_found() -> None:
 def test_challenge_page_with_200_is_blocked() -> None:
     challenge = '<html><head><script>window["bobcmn"] = "10111";</script><script src="/TSPD/08e?type=9"></script>'
     with pytest.raises(Blocked, match="anti-bot challenge"):
-        fetch(replies(Reply(200, challenge)))
+        fetch(replies(Reply(200, challenge)), markers=MID.challenge_markers)
+    page, _ = fetch(replies(Reply(200, challenge)))  # the markers are that site's: elsewhere a page like any
+    assert page.text == challenge
 
 
 def test_empty_200_is_an_error() -> None:

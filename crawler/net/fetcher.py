@@ -30,6 +30,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 
 from crawler.config import Config
 from crawler.errors import Blocked, Disallowed, FetchError, HostBlocked, HostGivenUp, NotFound, RetryExhausted
+from crawler.net.blocks import challenge_marker
 from crawler.net.charset import decode_html
 from crawler.net.robots import RobotsRules, parse_robots
 from crawler.wording import count
@@ -40,19 +41,6 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 GONE_STATUSES = frozenset({404, 410})
 
-# Markers of anti-bot challenge and rejection pages served with HTTP 200 (F5 BIG-IP ASM / "TSPD" on
-# mid.ru). The strong ones never occur in a real release page; the weak ones only count on a small page.
-STRONG_CHALLENGE_MARKERS = (
-    'window["bobcmn"]',
-    "/TSPD/",
-    "TSPD_101",
-    "Request Rejected",
-    "Your support ID is",
-    "support ID is:",
-)
-WEAK_CHALLENGE_MARKERS = ("Please enable JavaScript", "Data processing... Please, wait.", "Please enable Javascript")
-SMALL_PAGE_BYTES = 20_000
-
 
 @dataclass(frozen=True)
 class Policy:
@@ -62,6 +50,7 @@ class Policy:
     min_interval: float  # seconds between request starts on one host
     obey_robots: bool = True
     legacy_charsets: tuple[str, ...] = ()  # what the site used before UTF-8, tried before detection
+    challenge_markers: tuple[str, ...] = ()  # text only the site's anti-bot challenge pages hold
 
 
 @dataclass(frozen=True)
@@ -89,18 +78,6 @@ class Page:
         """The Last-Modified validator, if the server gave one."""
         value: str | None = self.headers.get("last-modified")
         return value
-
-
-def challenge_marker(text: str) -> str | None:
-    """The anti-bot marker found in a page, or None for an ordinary page."""
-    for marker in STRONG_CHALLENGE_MARKERS:
-        if marker in text:
-            return marker
-    if len(text) < SMALL_PAGE_BYTES:
-        for marker in WEAK_CHALLENGE_MARKERS:
-            if marker in text:
-                return marker
-    return None
 
 
 class _Transient(Exception):
@@ -268,7 +245,7 @@ class Fetcher:
                     raise FetchError(url, f"redirect to a foreign host: {target}", status=status)
                 current = target
                 continue
-            return self._page(url, current, status, resp_headers, body, sent, policy.legacy_charsets)
+            return self._page(url, current, status, resp_headers, body, sent, policy)
         raise FetchError(url, f"more than {self.config.max_redirects} redirects (loop?)")
 
     @contextlib.asynccontextmanager
@@ -322,7 +299,7 @@ class Fetcher:
         headers: httpx.Headers,
         body: bytes,
         sent: httpx.Headers,
-        legacy: tuple[str, ...] = (),
+        policy: Policy,
     ) -> Page:
         now = datetime.now(UTC)
         if status == 304:
@@ -331,8 +308,8 @@ class Fetcher:
             raise NotFound(url, f"HTTP {status}: the page is gone", status=status)
         if status != 200:
             raise FetchError(url, f"HTTP {status}", status=status)
-        text, encoding = decode_html(body, headers.get("content-type", ""), legacy)
-        marker = challenge_marker(text)
+        text, encoding = decode_html(body, headers.get("content-type", ""), policy.legacy_charsets)
+        marker = challenge_marker(text, policy.challenge_markers)
         if marker:
             raise Blocked(url, f"anti-bot challenge page (HTTP 200, marker {marker!r})", status=status)
         if not text.strip():

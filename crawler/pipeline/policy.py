@@ -8,13 +8,14 @@ from crawler.sites.base import Site, host_of
 
 
 def policy_for(site: Site, cfg: SiteConfig) -> Policy:
-    """The site's hosts (its own, its configured base URL's and any extra ones), spacing, robots and charsets."""
+    """The site's hosts (its own, its configured base URL's and any extra ones), spacing, robots, page knowledge."""
     hosts = set(site.hosts) | {host_of(cfg.base_url)} | set(cfg.extra_hosts)
     return Policy(
         hosts=frozenset(hosts),
         min_interval=cfg.min_interval,
         obey_robots=not cfg.ignore_robots,
         legacy_charsets=site.legacy_charsets,
+        challenge_markers=site.challenge_markers,
     )
 
 

@@ -76,7 +76,9 @@ class Site:
     backfill_sources: Callable[[SiteConfig, BackfillRequest], list[Source]] = _no_backfill
     backfill_uses_wayback: bool = False  # discovery goes through the Wayback Machine's CDX index
     legacy_charsets: tuple[str, ...] = ()  # what the site served before UTF-8, for mislabelled pages
-    challenge_markers: tuple[str, ...] = ()  # text that marks a challenge page served with status 200
+    # Text found only in the site's anti-bot challenge or rejection pages: such a page, served with HTTP 200,
+    # is blocked, never parsed or archived.
+    challenge_markers: tuple[str, ...] = ()
     description: str = ""  # what the site is, for `pressroom sites`
 
     def fetch_url(self, canonical: str, config: SiteConfig) -> str:

@@ -23,6 +23,17 @@ TIME_ZONE = "Europe/Moscow"  # UTC+3 all year since 2014
 CALENDAR = calendar(TIME_ZONE, LANGUAGES)
 MIN_INTERVAL_S = 5.0  # polite crawlers of this ministry space requests 5-10 s; faster ones meet the F5 wall
 LEGACY_CHARSETS = ("cp1251",)  # windows-1251, the Russian legacy encoding
+# The F5 BIG-IP ASM ("TSPD") in front of both answers unwelcome clients with HTTP 200 and a JavaScript
+# challenge, a "Request Rejected" page or a "please wait" page; no release page holds these strings.
+CHALLENGE_MARKERS = (
+    'window["bobcmn"]',
+    "/TSPD/",
+    "TSPD_101",
+    "Request Rejected",
+    "Your support ID is",
+    "support ID is:",
+    "Data processing... Please, wait.",
+)
 
 # Section path -> (English name, Russian name). The Russian site spells some slugs differently.
 SECTIONS = {
@@ -108,6 +119,7 @@ def definition(name: str, **fields: Any) -> Definition:
         "dates": Dates(time_zone=TIME_ZONE),
         "min_interval": MIN_INTERVAL_S,
         "legacy_charsets": LEGACY_CHARSETS,
+        "challenge_markers": CHALLENGE_MARKERS,
     }
     return Definition(name=name, **{**shared, **fields})
 
