@@ -98,9 +98,8 @@ def test_errors_and_parse_failures_cross_from_the_fetch_process(tmp_path: Path) 
     sim = MofaSim(make_releases(12, start_year=2024, years=1))
     seqs = sorted((seq for _, seq in sim.releases), reverse=True)
     view = "/eng/brd/m_5676/view.do?seq="
-    sim.fail_next(
-        f"{view}{seqs[0]}", Reply(200, "<html><body><p>Request Rejected. Your support ID is: 1</p></body></html>")
-    )
+    gate = "<html><body><noscript>Please enable JavaScript to view the page content.</noscript></body></html>"
+    sim.fail_next(f"{view}{seqs[0]}", Reply(200, gate))  # any site's JavaScript gate (mofa.go.kr has no markers)
     sim.fail_next(
         f"{view}{seqs[1]}", Reply(200, "<html><body><div>no release here</div>" + "x" * 30000 + "</body></html>")
     )
