@@ -359,3 +359,35 @@ def test_output_buffered_before_the_fork_is_written_once() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == "written before the fork\n"
     assert result.stderr == "warned before the fork\n"
+
+
+class _SlowParent:
+    """The parent's end of the pipe, as a busy parent sees it: its "close" is read only after the child is gone."""
+
+    def __init__(self, process: FetchProcess) -> None:
+        self.process = process
+        self.conn = process._conn
+
+    def send(self, message: object) -> None:
+        assert self.conn is not None
+        self.conn.send(message)
+        if message == ("close",):
+            self.process._process.join(GONE_TIMEOUT_S)  # the child's goodbye and its pipe's end now wait together
+            assert self.process._process.exitcode == 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.conn, name)
+
+
+def test_a_goodbye_read_with_the_end_of_the_pipe_is_a_clean_close(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="crawler")
+
+    async def go() -> FetchProcess:
+        process = FetchProcess(Config(sites={}, contact="tests@example.invalid"))
+        async with process:
+            process._conn = _SlowParent(process)  # type: ignore[assignment]
+        return process
+
+    process = asyncio.run(go())
+    assert process._dead is None
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]

@@ -121,15 +121,19 @@ class FetchProcess:
         return future
 
     def _on_readable(self) -> None:
-        assert self._conn is not None
+        assert self._conn is not None and self._loop is not None
         try:
             while self._conn.poll():
-                self._dispatch(self._conn.recv())
+                message = self._conn.recv()
+                self._dispatch(message)
+                if message[0] == "bye":
+                    # Its last word: the end of the pipe that may follow at once is a clean exit, not a death.
+                    self._loop.remove_reader(self._conn.fileno())
+                    return
         except (EOFError, OSError):
             self._process.join(EXIT_WAIT_S)  # a closed pipe: the child is exiting; wait to name its status
             code = self._process.exitcode
             self._dead = f"the fetch process exited unexpectedly (exit code {code})"
-            assert self._loop is not None
             self._loop.remove_reader(self._conn.fileno())
             logger.error("%s", self._dead)
             self._fail_pending(self._dead)
