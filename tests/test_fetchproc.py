@@ -124,7 +124,7 @@ def test_the_fetch_process_log_lines_reach_the_parent(tmp_path: Path, caplog: py
     with SimServer(sim) as server:
         counts, _ = crawl(tmp_path, server.base_url, fork=True)
     assert counts.get("new") is None and counts["failed"] >= 1
-    forwarded = [r for r in caplog.records if r.name == "crawler.net.fetcher" and "robots.txt" in r.getMessage()]
+    forwarded = [r for r in caplog.records if r.name == "crawler.net.politeness" and "robots.txt" in r.getMessage()]
     assert forwarded, [r.getMessage() for r in caplog.records]
 
 

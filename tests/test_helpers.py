@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 from archive.document import normalize_text
 from crawler.net.blocks import challenge_marker
 from crawler.net.charset import decode_html, detection_candidates
-from crawler.net.fetcher import parse_retry_after
+from crawler.net.retry import parse_retry_after
 from crawler.parse.dates import parse_when
 from crawler.parse.textify import paragraphs
 from crawler.sites import SITES, mid, mofa

@@ -1,6 +1,13 @@
 """The network layer, the only code that opens sockets: it fetches what the pipeline asks for and hands back
-pages, never parsing them.
+pages, never parsing them; it knows no site but through a `Policy`.
 
-Per-host politeness and robots.txt, retries, conditional GET, size caps, redirects within a site's hosts, body
-decoding and charsets, block detection, and the fetch process that runs all of it in a child process.
+- `fetcher`: the request loop (`Fetcher`) composing the parts below; `factory` picks a run's fetcher and
+  `process` runs one in a child process.
+- `politeness`: per-host turns and spacing, robots.txt (parsed by `robots`), hosts given up for the run.
+- `retry`: which failures are worth another try, the waits between tries, what failing every try means.
+- `redirects`: redirects followed by hand, within the site's hosts.
+- `client`: the httpx client and one GET on it (conditional or not), its failures in the fetcher's terms.
+- `body`: decompression under the size cap; `charset`: bytes to text.
+- `blocks`: challenge pages and error pages, which are never parsed or archived.
+- `policy` and `page`: the values going in (`Policy`) and coming out (`Page`).
 """

@@ -15,7 +15,8 @@ from charset_normalizer import from_bytes
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]+encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']", re.I)
-# Korean pages labelled EUC-KR use characters only its superset CP949 has.
+# Labels pages misuse for a superset, decoded as the superset as browsers do (WHATWG Encoding Standard):
+# pages labelled EUC-KR use characters only CP949 has, pages labelled Latin-1 those of windows-1252.
 _SUPERSETS = {
     "euc-kr": "cp949",
     "euc_kr": "cp949",

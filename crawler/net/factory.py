@@ -12,10 +12,8 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
-import httpx
-
 from crawler.config import Config
-from crawler.net.fetcher import Fetcher
+from crawler.net.fetcher import Fetcher, Transport
 from crawler.net.process import AnyFetcher, FetchProcess
 
 
@@ -23,7 +21,7 @@ from crawler.net.process import AnyFetcher, FetchProcess
 class FetcherFactory:
     """Makes a run's fetcher; `fetch_process` forces the choice (None: decide by `use_fetch_process`)."""
 
-    transport: httpx.AsyncBaseTransport | None = None
+    transport: Transport | None = None
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
     fetch_process: bool | None = None

@@ -32,7 +32,9 @@ from typing import Any
 
 from crawler.config import Config
 from crawler.errors import FetcherGone, FetchError
-from crawler.net.fetcher import Fetcher, Page, Policy
+from crawler.net.fetcher import Fetcher
+from crawler.net.page import Page
+from crawler.net.policy import Policy
 
 logger = logging.getLogger(__name__)
 

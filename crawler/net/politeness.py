@@ -1,0 +1,114 @@
+"""Per-host politeness: one request at a time, starts at least an interval apart, robots.txt obeyed.
+
+The interval is the larger of the site's setting and robots.txt's Crawl-delay. A host is given up for the
+rest of the run, with its reason, when it cannot be reached or its robots.txt cannot be read (RFC 9309:
+an unreachable robots.txt means complete disallow); every later URL of it is then refused at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from urllib.parse import urlsplit
+
+from crawler.errors import Blocked, Disallowed, FetchError, HostBlocked, HostGivenUp, NotFound
+from crawler.net.policy import Policy
+from crawler.net.redirects import host_of
+from crawler.net.retry import RETRY_STATUSES
+from crawler.net.robots import RobotsRules, parse_robots
+
+logger = logging.getLogger(__name__)
+
+
+class HostGate:
+    """One host's turn-taking: a lock, the last request's start, and whether the host was given up."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.lock = asyncio.Lock()
+        self.last_start: float | None = None
+        self.given_up: str | None = None  # why the host is skipped for the rest of the run
+        self.blocked = False  # whether that is because it blocks us (a challenge as its robots.txt)
+
+    def refuse(self, url: str) -> None:
+        """Raise the host's reason if it has been given up for this run."""
+        if self.given_up:
+            raise (HostBlocked if self.blocked else HostGivenUp)(url, self.given_up)
+
+
+# Fetches a robots.txt (its URL, the site's policy, its host's gate) and returns its text, or raises FetchError.
+RobotsFetch = Callable[[str, Policy, HostGate], Awaitable[str]]
+
+
+class Politeness:
+    """The run's host gates and robots.txt rules; the clock and the sleeper are injected."""
+
+    def __init__(
+        self,
+        user_agent: str,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        monotonic: Callable[[], float],
+    ) -> None:
+        self.user_agent = user_agent
+        self.sleep = sleep
+        self.monotonic = monotonic
+        self._gates: dict[str, HostGate] = {}
+        self._robots: dict[str, RobotsRules] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+
+    def gate(self, host: str, interval: float) -> HostGate:
+        """The host's gate; its interval raised to `interval` if that is longer."""
+        gate = self._gates.get(host)
+        if gate is None:
+            gate = self._gates[host] = HostGate(interval)
+        gate.interval = max(gate.interval, interval)
+        return gate
+
+    @contextlib.asynccontextmanager
+    async def turn(self, gate: HostGate) -> AsyncIterator[None]:
+        """Hold the host for one request, started no sooner than its interval after the last one."""
+        async with gate.lock:
+            if gate.last_start is not None:
+                wait = gate.last_start + gate.interval - self.monotonic()
+                if wait > 0:
+                    await self.sleep(wait)
+            gate.last_start = self.monotonic()
+            yield
+
+    async def check_robots(self, url: str, policy: Policy, fetch: RobotsFetch) -> None:
+        """Raise unless robots.txt lets us fetch `url` (read once per origin, with `fetch`)."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            if origin not in self._robots:
+                self._robots[origin] = await self._load(origin, policy, fetch)
+        rules = self._robots[origin]
+        if rules.error is not None:
+            # The host was given up when its robots.txt failed, with the reason; a challenge there blocks us.
+            self.gate(host_of(url), policy.min_interval).refuse(url)
+        if rules.crawl_delay:
+            self.gate(host_of(url), rules.crawl_delay)
+        if not rules.allowed(url, self.user_agent):
+            raise Disallowed(url, f"disallowed by robots.txt ({rules.source})")
+
+    async def _load(self, origin: str, policy: Policy, fetch: RobotsFetch) -> RobotsRules:
+        url = origin + "/robots.txt"
+        gate = self.gate(host_of(url), policy.min_interval)
+        try:
+            text = await fetch(url, policy, gate)
+        except NotFound:
+            return RobotsRules.allow_all(f"{url}: none")
+        except FetchError as exc:
+            if exc.status is not None and 400 <= exc.status < 500 and exc.status not in RETRY_STATUSES:
+                return RobotsRules.allow_all(f"{url}: HTTP {exc.status}")
+            if not gate.given_up:  # a host that cannot be reached at all has said so already
+                gate.given_up = f"{host_of(url)}: robots.txt unavailable ({exc.reason}); not crawling it this run"
+                gate.blocked = isinstance(exc, Blocked)
+            # The engine reports a host given up once, as the run's error; this is the detail for -v.
+            logger.debug("%s unavailable (%s): not crawling %s this run", url, exc.reason, origin)
+            return RobotsRules.unavailable(url, exc)
+        return parse_robots(text, source=url)
