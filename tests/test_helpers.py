@@ -76,7 +76,10 @@ def test_a_calendar_brings_its_languages_words_and_a_sites_own_month_names() -> 
 def test_generic_modules_name_no_site() -> None:
     """Site knowledge (names, hosts, time zones) lives on the sites, not in the modules every site uses."""
     root = Path(__file__).parent.parent / "crawler"
-    generic = [root / "config.py", *sorted((root / "parse").glob("*.py")), *sorted((root / "pipeline").glob("*.py"))]
+    generic = [
+        root / "config.py",
+        *(p for part in ("parse", "pipeline", "net") for p in sorted((root / part).glob("*.py"))),
+    ]
     words = {w for site in SITES.values() for w in (site.name, *site.hosts, *site.aliases)}
     words |= {"Asia/Seoul", "Europe/Moscow"}
     for path in generic:
