@@ -19,7 +19,7 @@ from typing import Any
 from archive import search
 from archive.errors import ArchiveError
 from archive.readonly import open_readonly
-from archive.rows import OBSERVATION_KINDS, CaptureRow, DocumentRow, ObservationRow, VersionRow
+from archive.rows import OBSERVATION_KINDS, CaptureRow, DocumentRow, ObservationRow, RunRow, VersionRow
 from archive.sqlite import SCHEMA, Connection, Transaction
 
 CATALOG_NAME = "catalog.sqlite"
@@ -186,14 +186,10 @@ class Catalog:
             (finished, status, json.dumps(counts, sort_keys=True), run_id),
         )
 
-    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+    def runs(self, limit: int = 20) -> list[RunRow]:
         """The most recent runs, newest first."""
-        rows = self.db.execute(
-            "SELECT id, command, sites, started, finished, status, counts FROM runs ORDER BY id DESC LIMIT ?",
-            (limit,),
-        )
-        keys = ("id", "command", "sites", "started", "finished", "status", "counts")
-        return [dict(zip(keys, r[:6] + (json.loads(r[6]),), strict=True)) for r in rows]
+        rows = self.db.execute(f"SELECT {_cols(RunRow)} FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [RunRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
 
     def all_observations(self) -> list[ObservationRow]:
         """Every observation, in the order recorded."""

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from archive.rows import ObservationRow
+    from archive.rows import ObservationRow, RunRow
 
 logger = logging.getLogger(__name__)
 
@@ -66,18 +66,18 @@ class LogFile:
             os.close(dir_fd)
 
 
-def write_history(root: Path, runs: list[dict[str, Any]], observations: list[ObservationRow]) -> None:
+def write_history(root: Path, runs: list[RunRow], observations: list[ObservationRow]) -> None:
     """Write the log of an archive from before the log existed, from its catalog (once, all or nothing)."""
     building = root / f".{LOG_DIR}.migrating"
     if building.exists():  # left by an interrupted migration: start again
         for stale in building.iterdir():
             stale.unlink()
     files: dict[int | None, LogFile] = {}
-    for run in sorted(runs, key=lambda r: int(r["id"])):
-        files[run["id"]] = LogFile(building / run_file_name(run["started"], run["id"]))
-        sites = run["sites"].split()
-        files[run["id"]].append(
-            {"event": "run", "run": run["id"], "command": run["command"], "sites": sites, "started": run["started"]}
+    for run in sorted(runs, key=lambda r: r.id):
+        files[run.id] = LogFile(building / run_file_name(run.started, run.id))
+        sites = run.sites.split()
+        files[run.id].append(
+            {"event": "run", "run": run.id, "command": run.command, "sites": sites, "started": run.started}
         )
     for o in observations:
         run_id = o.run_id if o.run_id in files else None
@@ -88,9 +88,9 @@ def write_history(root: Path, runs: list[dict[str, Any]], observations: list[Obs
             {"event": "observation", "run": run_id, **{k: v for k, v in seen.items() if v is not None}}
         )
     for run in runs:
-        if run["finished"]:
-            end = {"finished": run["finished"], "status": run["status"], "counts": run["counts"]}
-            files[run["id"]].append({"event": "end", **end})
+        if run.finished:
+            end = {"run": run.id, "finished": run.finished, "status": run.status, "counts": run.counts}
+            files[run.id].append({"event": "end", **end})
     for logfile in files.values():
         logfile.close()
     building.mkdir(parents=True, exist_ok=True)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from archive import search as fts
 from archive.catalog import CATALOG_NAME, Catalog
 from archive.document import LANG_RE, split_key
 from archive.revisits import RevisitPolicy, count_documents, due
-from archive.rows import CaptureRow, DocumentRow, ObservationRow
+from archive.rows import CaptureRow, DocumentRow, ObservationRow, RunRow
 from archive.store import Store, StoredVersion
 
 
@@ -67,7 +66,7 @@ class Queries:
         """The newest whole response captured for a document (a WARC record), if any."""
         return self.catalog.latest_response(key)
 
-    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+    def runs(self, limit: int = 20) -> list[RunRow]:
         """The most recent runs, newest first: id, command, sites, started, finished, status, counts."""
         return self.catalog.runs(limit)
 

@@ -77,6 +77,19 @@ class CaptureRow:
 
 
 @dataclass(frozen=True)
+class RunRow:
+    """One row of `runs`: a crawl, backfill, re-extraction ... from its start to its end."""
+
+    id: int
+    command: str
+    sites: str  # the site names, space-separated
+    started: str
+    finished: str | None  # None: running, or killed
+    status: str  # running | ok | partial | failed | interrupted
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
 class ObservationRow:
     """One row of `observations`."""
 

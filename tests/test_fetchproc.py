@@ -274,7 +274,7 @@ def test_sigterm_to_the_whole_group_stops_the_run_without_failures(tmp_path: Pat
     assert "failed" not in stderr, stderr
     archive = Archive(tmp_path / "a")
     try:
-        assert [run["status"] for run in archive.catalog.runs()] == ["interrupted"]
+        assert [run.status for run in archive.runs()] == ["interrupted"]
         kinds = {o.kind for d in archive.catalog.documents() for o in archive.catalog.observations(d.key)}
         assert kinds == {"new"}, "no URL is recorded as failed because the stop took the fetch process too"
     finally:

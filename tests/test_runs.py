@@ -32,13 +32,13 @@ def test_a_run_is_recorded_once_with_its_status_and_counts(tmp_path: Path) -> No
         archive.record(release(), run_id=run.id)
         counts["new"] += 1
         run.status = "partial"
-    [row] = archive.catalog.runs()
-    assert (row["id"], row["command"], row["sites"]) == (run.id, "crawl", "mofa.go.kr")
-    assert (row["status"], row["counts"]) == ("partial", {"new": 1}) and row["finished"]
+    [row] = archive.runs()
+    assert (row.id, row.command, row.sites) == (run.id, "crawl", "mofa.go.kr")
+    assert (row.status, row.counts) == ("partial", {"new": 1}) and row.finished
     assert [e["event"] for e in logged(tmp_path)] == ["run", "observation", "end"]
     with pytest.raises(RuntimeError, match="already started"), run:
         pass  # a second entry would start a second record
-    assert len(archive.catalog.runs()) == 1 and len(logged(tmp_path)) == 3
+    assert len(archive.runs()) == 1 and len(logged(tmp_path)) == 3
 
 
 @pytest.mark.parametrize(
@@ -51,8 +51,8 @@ def test_a_run_left_by_an_exception_is_finished_as_such(
     with pytest.raises(error), archive.run("backfill", ["mid.ru"], counts=lambda: {"new": 2}) as run:
         run.status = "ok"  # what the caller said before the exception: the exception wins
         raise error("in the middle")
-    [row] = archive.catalog.runs()
-    assert (row["status"], row["counts"]) == (status, {"new": 2}) and row["finished"]
+    [row] = archive.runs()
+    assert (row.status, row.counts) == (status, {"new": 2}) and row.finished
     assert logged(tmp_path)[-1] | {"finished": None} == {
         "event": "end",
         "run": run.id,
@@ -143,4 +143,33 @@ def test_a_run_whose_warc_files_cannot_be_closed_is_not_ok(
         run.capture("mofa.go.kr", response(), release().key, "new", 1)
         run.status = stop
     assert run.problems == [f"raw captures of run {run.id} may be incomplete: [Errno 28] No space left on device"]
-    assert [r["status"] for r in archive.catalog.runs()] == [status]
+    assert [r.status for r in archive.runs()] == [status]
+
+
+def test_an_archive_from_before_the_log_gets_its_runs_written_to_it(tmp_path: Path) -> None:
+    archive = Archive(tmp_path, clock=Clock())
+    with archive.run("crawl", ["mofa.go.kr", "mid.ru"], counts=lambda: {"new": 1}) as first:
+        archive.record(release(), run_id=first.id)
+    archive.close()
+    for path in (tmp_path / LOG_DIR).iterdir():  # as the archive was before runs had a log
+        path.unlink()
+    (tmp_path / LOG_DIR).rmdir()
+    archive = Archive(tmp_path, clock=Clock())
+    with archive.run("backfill", ["mid.ru"]):
+        pass
+    events = logged(tmp_path)
+    assert [(e["event"], e["run"]) for e in events] == [
+        ("run", 1),
+        ("observation", 1),
+        ("end", 1),
+        ("run", 2),
+        ("end", 2),
+    ]
+    assert (events[0]["command"], events[0]["sites"], events[2]["counts"]) == (
+        "crawl",
+        ["mofa.go.kr", "mid.ru"],
+        {"new": 1},
+    )
+    before = archive.runs()
+    archive.reindex()
+    assert archive.runs() == before and [r.status for r in before] == ["ok", "ok"]

@@ -38,9 +38,9 @@ def runs(obj: Context, limit: int) -> None:
     archive = obj.reading()
     rows = []
     for run in archive.runs(limit):
-        counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(run["counts"].items()) if v) or "-"
-        finished = run["finished"] or "(running or killed)"
-        rows.append((str(run["id"]), run["started"], finished, run["status"], run["command"], run["sites"], counts))
+        counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(run.counts.items()) if v) or "-"
+        finished = run.finished or "(running or killed)"
+        rows.append((str(run.id), run.started, finished, run.status, run.command, run.sites, counts))
     if not rows:
         click.echo(f"no runs yet in the archive at {archive.root}", err=True)
         return
@@ -61,10 +61,10 @@ def status(obj: Context) -> None:
     last_ok: dict[str, str] = {}
     last_any: dict[str, tuple[str, str]] = {}
     for run in reversed(archive.runs(10_000)):
-        for site in run["sites"].split():
-            last_any[site] = (run["started"], run["status"])
-            if run["status"] == "ok":
-                last_ok[site] = run["finished"] or run["started"]
+        for site in run.sites.split():
+            last_any[site] = (run.started, run.status)
+            if run.status == "ok":
+                last_ok[site] = run.finished or run.started
     for name in SITES:
         total, withdrawn = archive.count_documents(name)
         if not total and name not in last_any:
