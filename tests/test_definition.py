@@ -87,12 +87,15 @@ def test_a_wrong_definition_is_one_error_naming_its_field(definition: Definition
     assert "\n" not in str(caught.value)
 
 
-def test_every_built_in_site_passes_the_definition_checks_it_has() -> None:
-    from crawler.sites import SITES, definitions
+def test_every_built_in_site_is_a_definition_that_passes_the_checks_user_definitions_pass() -> None:
+    from crawler.sites import BUILT_IN, definitions
 
-    for d in definitions():
+    built_in = definitions()
+    assert sorted(d.name for d in built_in) == sorted(BUILT_IN)
+    for d in built_in:
         assert validate(d) is d
-        assert d.name in SITES
+        site = BUILT_IN[d.name]
+        assert (site.aliases, site.hosts, site.description) == (d.aliases, frozenset(d.hosts), d.description)
 
 
 @pytest.mark.parametrize(
