@@ -288,3 +288,12 @@ def test_search_on_a_terminal_bolds_stemmed_matches_and_escapes_site_text(tmp_pa
     assert "mid.ru/foreign_policy.news/8/en  2024-01-08  Talks \\u202eon trade" in result.screen
     piped = run_pty(["--archive", str(archive.root), "search", "negotiations"], stdout_pipe=True)
     assert b"\x1b[" not in piped.stdout and b"They negotiated \\u202ein Seoul." in piped.stdout
+
+
+def test_json_score_is_not_rounded_away(tmp_path: Path) -> None:
+    """On a small archive bm25 gives tiny scores: rounded, they all read 0.0 and say nothing of the order."""
+    archive = Archive(tmp_path / "archive")
+    archive.record(release("9", "en", "Trade", ("Trade and trade.",), "", ()))
+    archive.close()
+    result = CliRunner().invoke(cli, ["--archive", str(archive.root), "search", "--json", "trade"])
+    assert json.loads(result.stdout)["score"] > 0

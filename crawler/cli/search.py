@@ -79,7 +79,7 @@ def _item(archive: Archive, hit: fts.Hit, query: str) -> dict[str, Any]:
         "version": hit.version,
         "current_version": hit.current,
         "matched_versions": list(hit.versions),
-        "score": round(hit.score, 4),
+        "score": hit.score,  # unrounded: on a small archive every bm25 is close to 0
         "snippet": text,
         "highlights": [list(span) for span in spans],
     }
