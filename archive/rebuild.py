@@ -127,7 +127,8 @@ def _index_document(
     state = replay(visits, {sv.number for sv, _ in good}, good[-1][0].number)
     release = next(v.release for sv, v in good if sv.number == state["current_version"])
     for sv, version in good:  # every version: --all-versions searches them all
-        search.update(archive.catalog.db, key, version.release, sv.number)
+        current = sv.number == state["current_version"]
+        search.update(archive.catalog.db, key, version.release, sv.number, current=current)
     state["first_seen"] = state["first_seen"] or format_captured(good[0][1].captured)
     state["last_seen"] = state["last_seen"] or format_captured(good[-1][1].captured)
     state["last_visit"] = state["last_visit"] or state["last_seen"]

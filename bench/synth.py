@@ -240,7 +240,9 @@ def _add(root: Path, doc: Doc, rows: Rows) -> int:
     )  # fmt: skip
     rows["documents"].append(tuple(vars(state).values()))
     # every version is searchable (--all-versions), as a reindex would index them
-    rows["search"].extend(search_index.row(r.key, n, v.release) for n, v in enumerate(doc.versions, 1))
+    rows["search"].extend(
+        search_index.row(r.key, n, v.release, current=n == len(doc.versions)) for n, v in enumerate(doc.versions, 1)
+    )
     return size
 
 

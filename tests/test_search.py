@@ -297,3 +297,38 @@ def test_json_score_is_not_rounded_away(tmp_path: Path) -> None:
     archive.close()
     result = CliRunner().invoke(cli, ["--archive", str(archive.root), "search", "--json", "trade"])
     assert json.loads(result.stdout)["score"] > 0
+
+
+def test_a_revert_makes_the_old_text_current_again(tmp_path: Path) -> None:
+    """Search answers the current versions from the index's own mark: an edit and its revert move it."""
+    archive = Archive(tmp_path / "archive")
+    for body in ("Alpha talks.", "Beta talks.", "Alpha talks."):  # v1, v2, then v1 again (a revert)
+        archive.record(release("9", "en", "Talks", (body,), "", ()))
+    for query, current, every in (("alpha", 1, 1), ("beta", 0, 1), ("talks", 1, 1)):
+        assert [len(search(archive.catalog.db, query, Filters(all_versions=a))) for a in (False, True)] == [
+            current,
+            every,
+        ], query
+    (hit,) = search(archive.catalog.db, "beta", Filters(all_versions=True))
+    assert (hit.version, hit.current) == (2, 1)
+    archive.close()
+    assert CliRunner().invoke(cli, ["--archive", str(archive.root), "reindex"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["--archive", str(archive.root), "search", "beta"]).stderr == "0 matches\n"
+    assert CliRunner().invoke(cli, ["--archive", str(archive.root), "search", "alpha"]).stderr == "1 match\n"
+
+
+def test_an_index_of_the_first_stemmed_layout_asks_for_reindex_too(library: Archive) -> None:
+    """The layout #18 first pushed had stems but no mark of the current version: it is outdated as well."""
+    root = library.root
+    library.close()
+    db = sqlite3.connect(root / "catalog.sqlite")
+    db.executescript(
+        "DROP TABLE search; CREATE VIRTUAL TABLE search USING fts5(key UNINDEXED, version UNINDEXED,"
+        " site UNINDEXED, language UNINDEXED, published UNINDEXED, title, body, tags, number, title_stems,"
+        " body_stems, tags_stems);"
+    )
+    db.close()
+    result = CliRunner().invoke(cli, ["--archive", str(root), "search", "trade"])
+    assert result.exit_code == 1 and "run `pressroom reindex`" in result.stderr
+    assert CliRunner().invoke(cli, ["--archive", str(root), "reindex"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["--archive", str(root), "search", "trade"]).stderr == "2 matches\n"

@@ -2,8 +2,10 @@
 
 Each row holds its text twice: folded (`title`, `body`, `tags`: phrases and prefixes match these exactly)
 and stemmed (`title_stems`, `body_stems`, `tags_stems`: bare words match these). Every version is indexed,
-so `--all-versions` finds wording a later edit removed; the current-version search joins `documents`, whose
-`current_version` says which row is current (a revert needs no index change).
+so `--all-versions` finds wording a later edit removed. The `state` column says `current` in the row of the
+version the site shows now (`earlier` in the others), so the everyday search and its count are answered by
+the index alone: reading a row's stored columns (its key) costs as much as the whole query, so only the
+best rows shown are read.
 
 An index written before stems and versions were indexed cannot answer the new queries: a catalog opened
 for writing replaces it with the new, empty table and marks it stale, and search asks for `pressroom
@@ -22,14 +24,17 @@ from archive.search import match, query, text
 
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
-    key UNINDEXED, version UNINDEXED, site UNINDEXED, language UNINDEXED, published UNINDEXED,
+    key UNINDEXED, version UNINDEXED, site UNINDEXED, language UNINDEXED, published UNINDEXED, state,
     title, body, tags, number, title_stems, body_stems, tags_stems,
     tokenize = "unicode61 remove_diacritics 2"
 );
 CREATE TABLE IF NOT EXISTS search_state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 # bm25 weights, one per column in SCHEMA's order: a title match counts five times a body match.
-RANK = "bm25(search, 0, 0, 0, 0, 0, 5.0, 1.0, 2.0, 2.0, 5.0, 1.0, 2.0)"
+RANK = "bm25(search, 0, 0, 0, 0, 0, 0, 5.0, 1.0, 2.0, 2.0, 5.0, 1.0, 2.0)"
+COLUMNS = ("state", "title_stems")  # columns only the current layout has
+CURRENT = ' AND ({state} : "current")'
+
 STALE = "the search index was made by an earlier pressroom and cannot answer queries: run `pressroom reindex`"
 
 
@@ -40,7 +45,7 @@ class IndexOutdated(ArchiveError):
 def prepare(db: sqlite3.Connection) -> None:
     """Create the index, or replace one of an earlier layout with an empty one marked stale."""
     row = db.execute("SELECT sql FROM sqlite_master WHERE name = 'search'").fetchone()
-    outdated = row is not None and "title_stems" not in row[0]
+    outdated = row is not None and not _current_layout(db)
     if outdated:
         db.execute("DROP TABLE search")
     db.executescript(SCHEMA)
@@ -50,11 +55,16 @@ def prepare(db: sqlite3.Connection) -> None:
 
 def check(db: sqlite3.Connection) -> None:
     """Raise `IndexOutdated` unless the index can answer queries."""
-    row = db.execute("SELECT sql FROM sqlite_master WHERE name = 'search'").fetchone()
-    if row is None or "title_stems" not in row[0]:
+    if not _current_layout(db):
         raise IndexOutdated(STALE)
     if db.execute("SELECT 1 FROM search_state WHERE name = 'stale'").fetchone():
         raise IndexOutdated(STALE)
+
+
+def _current_layout(db: sqlite3.Connection) -> bool:
+    """Whether the search table exists with every column this version of pressroom writes."""
+    names = {r[1] for r in db.execute("PRAGMA table_info(search)")}
+    return all(c in names for c in COLUMNS)
 
 
 def mark_fresh(db: sqlite3.Connection) -> None:
@@ -69,7 +79,7 @@ def row_id(key: str, version: int) -> int:
     return int.from_bytes(digest[:8], "big") >> 2
 
 
-def row(key: str, version: int, release: Release) -> tuple[object, ...]:
+def row(key: str, version: int, release: Release, *, current: bool = True) -> tuple[object, ...]:
     """The values of a version's row, in INSERT's order."""
     lang, body, tags = release.language, "\n".join(release.body), "\n".join(release.tags)
     return (
@@ -79,6 +89,7 @@ def row(key: str, version: int, release: Release) -> tuple[object, ...]:
         release.site,
         lang,
         format_published(release.published),
+        "current" if current else "earlier",
         text.index_text(release.title),
         text.index_text(body),
         text.index_text(tags),
@@ -90,14 +101,26 @@ def row(key: str, version: int, release: Release) -> tuple[object, ...]:
 
 
 INSERT = (
-    "INSERT OR REPLACE INTO search (rowid, key, version, site, language, published, title, body, tags, number,"
-    " title_stems, body_stems, tags_stems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT OR REPLACE INTO search (rowid, key, version, site, language, published, state, title, body, tags,"
+    " number, title_stems, body_stems, tags_stems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
-def update(db: sqlite3.Connection, key: str, release: Release, version: int) -> None:
-    """Index a version of a document (again: a version's text never changes, so this is idempotent)."""
-    db.execute(INSERT, row(key, version, release))
+def update(db: sqlite3.Connection, key: str, release: Release, version: int, *, current: bool = True) -> None:
+    """Index a version of a document (again: a version's text never changes, so this is idempotent); when it
+    is `current`, the document's other versions are marked earlier."""
+    db.execute(INSERT, row(key, version, release, current=current))
+    if not current:
+        return
+    number = 1
+    while True:  # versions are numbered 1, 2, ...: their rows are found by rowid, without a scan
+        other = row_id(key, number)
+        found = db.execute("SELECT state FROM search WHERE rowid = ?", (other,)).fetchone()
+        if found is None and number > version:
+            break
+        if found is not None and number != version and found[0] == "current":
+            db.execute("UPDATE search SET state = 'earlier' WHERE rowid = ?", (other,))
+        number += 1
 
 
 @dataclass(frozen=True)
@@ -123,10 +146,10 @@ class Filters:
     all_versions: bool = False
 
 
-def _where(q: str, f: Filters) -> tuple[str, list[object]]:
-    """The WHERE clause (and its arguments) of a query and its filters."""
+def _where(q: str, f: Filters, also: str) -> tuple[str, list[object]]:
+    """The WHERE clause (and its arguments) of a query, its filters, and `also` in the MATCH expression."""
     sql = "search MATCH ?"
-    args: list[object] = [match.expression(query.parse(q), f.language)]
+    args: list[object] = [match.expression(query.parse(q), f.language) + also]
     for column, value, op in (
         ("search.site", f.site, "="),
         ("search.language", f.language, "="),
@@ -139,19 +162,27 @@ def _where(q: str, f: Filters) -> tuple[str, list[object]]:
     return sql, args
 
 
-def _rows(f: Filters) -> str:
-    """FROM of the rows searched: every version, or the current ones (joined on documents)."""
-    if f.all_versions:
-        return "search"
-    return "search JOIN documents d ON d.key = search.key AND d.current_version = search.version"
-
-
 def search(db: sqlite3.Connection, q: str, f: Filters | None = None, *, limit: int = 20) -> list[Hit]:
     """The best-ranked documents matching `q` (title matches weigh more than body matches)."""
     check(db)
     f = f or Filters()
-    where, args = _where(q, f)
-    inner = f"SELECT search.key, search.version, search.published, {RANK} AS rank FROM {_rows(f)} WHERE {where}"
+    if f.all_versions:
+        return _all_versions(db, q, f, limit)
+    where, args = _where(q, f, CURRENT)
+    best = db.execute(f"SELECT rowid, {RANK} AS rank FROM search WHERE {where} ORDER BY rank LIMIT ?", [*args, limit])
+    hits = []
+    for rowid, rank in best.fetchall():  # only now the stored columns, of the rows shown
+        key, version, published = db.execute(
+            "SELECT key, version, published FROM search WHERE rowid = ?", (rowid,)
+        ).fetchone()
+        hits.append(Hit(key, int(version), (int(version),), int(version), published, -rank))
+    return hits
+
+
+def _all_versions(db: sqlite3.Connection, q: str, f: Filters, limit: int) -> list[Hit]:
+    """The best-ranked documents with a matching version, each with every version that matched."""
+    where, args = _where(q, f, "")
+    inner = f"SELECT key, version, published, {RANK} AS rank FROM search WHERE {where}"
     # MATERIALIZED: bm25 cannot run inside the aggregate a flattened subquery would put it in; min(rank)
     # makes SQLite take version and published from the best-ranked row of each document
     sql = (
@@ -170,6 +201,10 @@ def count(db: sqlite3.Connection, q: str, f: Filters | None = None) -> tuple[int
     """How many documents, and how many versions, match `q` and the filters: all, not only those shown."""
     check(db)
     f = f or Filters()
-    where, args = _where(q, f)
-    row = db.execute(f"SELECT count(DISTINCT search.key), count(*) FROM {_rows(f)} WHERE {where}", args).fetchone()
-    return int(row[0]), int(row[1])
+    if not f.all_versions:  # one current row a document: the index counts them without reading a row
+        where, args = _where(q, f, CURRENT)
+        total = int(db.execute(f"SELECT count(*) FROM search WHERE {where}", args).fetchone()[0])
+        return total, total
+    where, args = _where(q, f, "")
+    found = db.execute(f"SELECT count(DISTINCT key), count(*) FROM search WHERE {where}", args).fetchone()
+    return int(found[0]), int(found[1])
