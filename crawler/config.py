@@ -126,21 +126,28 @@ def load(defaults: dict[str, SiteConfig], path: Path | None = None, define: Defi
         if not isinstance(table, dict):
             raise ConfigError(f"{where}: expected a table of settings")
         if name not in defaults:
-            try:
-                new = define(name, table, sites) if define is not None else None
-            except ConfigError as exc:
-                raise ConfigError(f"{where}: {exc}") from None
-            if new is None:
-                raise ConfigError(
-                    f"config {path}: unknown site {name!r} (known: {', '.join(sorted(sites))}; a new site needs "
-                    "release_url, list_urls and a [select] table: see README, Adding a ministry)"
-                )
-            sites[name], table, definition = new
+            sites[name], table, definition = _new_site(name, table, sites, define, path)
             defined.append(definition)
         sites[name] = _override(sites[name], table, where)
         check_ca_bundle(sites[name].ca_bundle, where)
     config = Config(sites=sites, definitions=tuple(defined), source=str(path) if path else "")
     return _override(config, _table(data, "pressroom", f"config {path}"), f"config {path} [pressroom]")
+
+
+def _new_site(
+    name: str, table: dict[str, Any], sites: dict[str, SiteConfig], define: Define | None, path: Path | None
+) -> tuple[SiteConfig, dict[str, Any], Any]:
+    """A site the table defines: its defaults, its settings and its definition; a one-line error otherwise."""
+    try:
+        new = define(name, table, sites) if define is not None else None
+    except ConfigError as exc:
+        raise ConfigError(f'config {path} [sites."{name}"]: {exc}') from None
+    if new is None:
+        raise ConfigError(
+            f"config {path}: unknown site {name!r} (known: {', '.join(sorted(sites))}; a new site needs "
+            "release_url, list_urls and a [select] table: see README, Adding a ministry)"
+        )
+    return new
 
 
 def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
