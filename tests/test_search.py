@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sqlite3
@@ -332,3 +333,23 @@ def test_an_index_of_the_first_stemmed_layout_asks_for_reindex_too(library: Arch
     assert result.exit_code == 1 and "run `pressroom reindex`" in result.stderr
     assert CliRunner().invoke(cli, ["--archive", str(root), "reindex"]).exit_code == 0
     assert CliRunner().invoke(cli, ["--archive", str(root), "search", "trade"]).stderr == "2 matches\n"
+
+
+def test_site_and_language_filters_are_exact(tmp_path: Path) -> None:
+    """--site and --lang are index tokens: mid.ru's must not match inside archive.mid.ru's."""
+    archive = Archive(tmp_path / "archive")
+    archive.record(release("1", "en", "Trade", ("Trade talks.",), "", ()))
+    archive.record(dataclasses.replace(release("2", "en", "Trade", ("Trade talks.",), "", ()), site="archive.mid.ru"))
+    archive.record(release("3", "ru", "Trade", ("Trade talks.",), "", ()))
+    db = archive.catalog.db
+    assert [h.key for h in search(db, "trade", Filters(site="mid.ru", language="en"))] == [
+        "mid.ru/foreign_policy.news/1/en"
+    ]
+    assert [h.key for h in search(db, "trade", Filters(site="archive.mid.ru"))] == [
+        "archive.mid.ru/foreign_policy.news/2/en"
+    ]
+    assert sorted(h.key for h in search(db, "trade", Filters(site="mid.ru"))) == [
+        "mid.ru/foreign_policy.news/1/en",
+        "mid.ru/foreign_policy.news/3/ru",
+    ]
+    assert search(db, "trade", Filters(language="ko")) == []

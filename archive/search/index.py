@@ -3,9 +3,9 @@
 Each row holds its text twice: folded (`title`, `body`, `tags`: phrases and prefixes match these exactly)
 and stemmed (`title_stems`, `body_stems`, `tags_stems`: bare words match these). Every version is indexed,
 so `--all-versions` finds wording a later edit removed. The `state` column says `current` in the row of the
-version the site shows now (`earlier` in the others), so the everyday search and its count are answered by
-the index alone: reading a row's stored columns (its key) costs as much as the whole query, so only the
-best rows shown are read.
+version the site shows now (`earlier` in the others), and the site and the language are tokens of their own,
+so the everyday search, its count and the --site and --lang filters are answered by the index alone: reading
+a row's stored columns (its key) costs as much as the whole query, so only the best rows shown are read.
 
 An index written before stems and versions were indexed cannot answer the new queries: a catalog opened
 for writing replaces it with the new, empty table and marks it stale, and search asks for `pressroom
@@ -24,7 +24,7 @@ from archive.search import match, query, text
 
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
-    key UNINDEXED, version UNINDEXED, site UNINDEXED, language UNINDEXED, published UNINDEXED, state,
+    key UNINDEXED, version UNINDEXED, site_key, lang_key, published UNINDEXED, state,
     title, body, tags, number, title_stems, body_stems, tags_stems,
     tokenize = "unicode61 remove_diacritics 2"
 );
@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS search_state (name TEXT PRIMARY KEY, value TEXT NOT N
 """
 # bm25 weights, one per column in SCHEMA's order: a title match counts five times a body match.
 RANK = "bm25(search, 0, 0, 0, 0, 0, 0, 5.0, 1.0, 2.0, 2.0, 5.0, 1.0, 2.0)"
-COLUMNS = ("state", "title_stems")  # columns only the current layout has
+COLUMNS = ("state", "title_stems", "site_key")  # columns only the current layout has
 CURRENT = ' AND ({state} : "current")'
 
 STALE = "the search index was made by an earlier pressroom and cannot answer queries: run `pressroom reindex`"
@@ -79,6 +79,12 @@ def row_id(key: str, version: int) -> int:
     return int.from_bytes(digest[:8], "big") >> 2
 
 
+def filter_token(kind: str, value: str) -> str:
+    """One index token that stands for a site or a language, so that --site and --lang are answered by the
+    index, not by reading every matching row; hashed, so mid.ru's token is not inside archive.mid.ru's."""
+    return kind[0] + hashlib.sha256(f"{kind}\n{value}".encode()).hexdigest()[:16]
+
+
 def row(key: str, version: int, release: Release, *, current: bool = True) -> tuple[object, ...]:
     """The values of a version's row, in INSERT's order."""
     lang, body, tags = release.language, "\n".join(release.body), "\n".join(release.tags)
@@ -86,8 +92,8 @@ def row(key: str, version: int, release: Release, *, current: bool = True) -> tu
         row_id(key, version),
         key,
         version,
-        release.site,
-        lang,
+        filter_token("site", release.site),
+        filter_token("lang", lang),
         format_published(release.published),
         "current" if current else "earlier",
         text.index_text(release.title),
@@ -101,7 +107,7 @@ def row(key: str, version: int, release: Release, *, current: bool = True) -> tu
 
 
 INSERT = (
-    "INSERT OR REPLACE INTO search (rowid, key, version, site, language, published, state, title, body, tags,"
+    "INSERT OR REPLACE INTO search (rowid, key, version, site_key, lang_key, published, state, title, body, tags,"
     " number, title_stems, body_stems, tags_stems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
@@ -149,10 +155,12 @@ class Filters:
 def _where(q: str, f: Filters, also: str) -> tuple[str, list[object]]:
     """The WHERE clause (and its arguments) of a query, its filters, and `also` in the MATCH expression."""
     sql = "search MATCH ?"
-    args: list[object] = [match.expression(query.parse(q), f.language) + also]
+    expression = match.expression(query.parse(q), f.language) + also
+    for column, kind, value in (("site_key", "site", f.site), ("lang_key", "lang", f.language)):
+        if value:
+            expression += f' AND ({{{column}}} : "{filter_token(kind, value)}")'
+    args: list[object] = [expression]
     for column, value, op in (
-        ("search.site", f.site, "="),
-        ("search.language", f.language, "="),
         ("search.published", f.since, ">="),
         ("substr(search.published, 1, 10)", f.until, "<="),
     ):
