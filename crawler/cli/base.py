@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import logging
 import sys
 from collections.abc import Callable
@@ -156,6 +157,11 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 def safe(text: str) -> str:
     """Text from a page, fit for a terminal: control and bidi characters shown as visible escapes."""
     return visible(text)
+
+
+def json_line(item: dict[str, Any]) -> None:
+    """One `--json` object on its own line: keys sorted, site text as is (json.dumps escapes control codes)."""
+    click.echo(json.dumps(item, ensure_ascii=False, sort_keys=True))
 
 
 def print_version_file(data: bytes) -> None:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from archive import export as exporting
-from crawler.cli.base import Context, cli, friendly, iso_day, output_option, safe
+from crawler.cli.base import Context, cli, friendly, iso_day, json_line, output_option, safe
 from crawler.cli.outfile import output_file, write_output
 from crawler.sites import resolve
 from crawler.wording import count as count_of
+
+if TYPE_CHECKING:
+    from archive.changes import Change
 
 
 @cli.command()
@@ -58,19 +62,38 @@ def export(
 @cli.command()
 @click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only events on or after this day.")
 @click.option("--site", default=None, help="Only this site.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per event (see README), for scripts.")
 @click.pass_obj
 @friendly
-def changes(obj: Context, since: str | None, site: str | None) -> None:
+def changes(obj: Context, since: str | None, site: str | None, as_json: bool) -> None:
     """List every changed, reverted, withdrawn or restored document, newest first, with words added/removed."""
     from archive.changes import changes as find
 
     archive = obj.reading()
     events = find(archive, since=iso_day(since, "--since"), site=resolve(site).name if site else None)
     for event in events:
-        click.echo(safe(event.summary()))
+        if as_json:
+            json_line(_event_item(event))
+        else:
+            click.echo(safe(event.summary()))
     if not events:
         scope = (f" since {since}" if since else "") + (f" on {resolve(site).name}" if site else "")
         click.echo(f"no changed, reverted, withdrawn or restored documents{scope}", err=True)
+
+
+def _event_item(event: Change) -> dict[str, Any]:
+    """An event as `changes --json` writes it (README, "changes --json", lists the fields)."""
+    return {
+        "at": event.at,
+        "event": event.kind,
+        "key": event.key,
+        "url": event.url,
+        "title": event.title,
+        "from_version": event.old,
+        "to_version": event.new,
+        "words_added": event.added,
+        "words_removed": event.removed,
+    }
 
 
 @cli.command()

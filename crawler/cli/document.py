@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from archive import diff as difflib_
+from archive.document import Version, format_captured
 from archive.recorder import SEEN_KINDS, Archive
-from crawler.cli.base import Context, cli, friendly, output_option, print_version_file, safe
+from crawler.cli.base import Context, cli, friendly, json_line, output_option, print_version_file, safe
 from crawler.cli.dockey import resolve_doc
 from crawler.cli.outfile import write_output
 
@@ -19,28 +21,51 @@ SHOWN_KINDS = SEEN_KINDS | {"reextracted"}
 
 @cli.command()
 @click.argument("doc")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per version and observation (see README).")
 @click.pass_obj
 @friendly
-def history(obj: Context, doc: str) -> None:
+def history(obj: Context, doc: str, as_json: bool) -> None:
     """List the versions of DOC (a key or URL) and every visit that observed it."""
     archive = obj.reading()
     key = resolve_doc(archive, doc)
     current = archive.document(key)
-    click.echo(key)
+    if not as_json:
+        click.echo(key)
     for stored in archive.versions(key):
         _, version = archive.version(key, stored.number)
-        mark = "*" if current and current.current_version == stored.number else " "
+        is_current = bool(current and current.current_version == stored.number)
+        if as_json:
+            json_line(_version_item(key, stored.number, stored.digest16, is_current, version))
+            continue
         click.echo(
-            f"{mark} v{stored.number}  {stored.digest16}  captured {version.captured:%Y-%m-%d %H:%M}Z"
-            f"  {safe(version.release.title)}"
+            f"{'*' if is_current else ' '} v{stored.number}  {stored.digest16}  captured"
+            f" {version.captured:%Y-%m-%d %H:%M}Z  {safe(version.release.title)}"
         )
     observations = archive.observations(key)
-    if observations:
+    if observations and not as_json:
         click.echo("")
-        for o in observations:
-            number = f" v{o.version}" if o.version else ""
-            detail = f"  {safe(o.detail)}" if o.detail else ""
-            click.echo(f"  {o.at}  {o.kind}{number}{detail}")
+    for o in observations:
+        if as_json:
+            item = {"kind": "observation", "key": key, "at": o.at, "event": o.kind, "version": o.version}
+            json_line({**item, "detail": o.detail})
+            continue
+        number = f" v{o.version}" if o.version else ""
+        detail = f"  {safe(o.detail)}" if o.detail else ""
+        click.echo(f"  {o.at}  {o.kind}{number}{detail}")
+
+
+def _version_item(key: str, number: int, digest16: str, current: bool, version: Version) -> dict[str, Any]:
+    """A version as `history --json` writes it (README, "history --json", lists the fields)."""
+    return {
+        "kind": "version",
+        "key": key,
+        "version": number,
+        "digest16": digest16,
+        "current": current,
+        "captured": format_captured(version.captured),
+        "title": version.release.title,
+        "url": version.release.url,
+    }
 
 
 @cli.command()

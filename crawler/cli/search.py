@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
@@ -10,7 +9,7 @@ import click
 
 from archive import search as fts
 from archive.recorder import Archive
-from crawler.cli.base import Context, cli, friendly, iso_day, safe
+from crawler.cli.base import Context, cli, friendly, iso_day, json_line, safe
 from crawler.sites import resolve
 from crawler.wording import count as count_of
 
@@ -53,7 +52,7 @@ def search(
     for hit in hits:
         item = _item(archive, hit, query)
         if as_json:
-            click.echo(json.dumps(item, ensure_ascii=False, sort_keys=True))
+            json_line(item)
             continue
         label = f"  {_versions(hit)}" if all_versions else ""
         click.echo(safe(f"{hit.key}{label}  {hit.published[:10]}  {item['title']}"))

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from crawler.cli.base import Context, cli, friendly
+from crawler.cli.base import Context, cli, friendly, json_line
 from crawler.sites import SITES
 from crawler.wording import count as count_of
 from crawler.wording import table
@@ -31,18 +31,26 @@ def reindex(obj: Context) -> None:
 
 @cli.command()
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many runs to list.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per run (see README), for scripts.")
 @click.pass_obj
 @friendly
-def runs(obj: Context, limit: int) -> None:
+def runs(obj: Context, limit: int, as_json: bool) -> None:
     """List the most recent runs with their counts."""
     archive = obj.reading()
+    found = archive.runs(limit)
+    if not found:
+        click.echo(f"no runs yet in the archive at {archive.root}", err=True)
+        return
     rows = []
-    for run in archive.runs(limit):
+    for run in found:
+        if as_json:
+            item = {"run": run.id, "started": run.started, "finished": run.finished, "status": run.status}
+            json_line({**item, "command": run.command, "sites": run.sites.split(), "counts": run.counts})
+            continue
         counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(run.counts.items()) if v) or "-"
         finished = run.finished or "(running or killed)"
         rows.append((str(run.id), run.started, finished, run.status, run.command, run.sites, counts))
-    if not rows:
-        click.echo(f"no runs yet in the archive at {archive.root}", err=True)
+    if as_json:
         return
     headers = ("RUN", "STARTED", "FINISHED", "STATUS", "COMMAND", "SITES", "COUNTS")
     for line in table(headers, rows, right=frozenset({0})):
@@ -50,9 +58,10 @@ def runs(obj: Context, limit: int) -> None:
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per site (see README), for scripts.")
 @click.pass_obj
 @friendly
-def status(obj: Context) -> None:
+def status(obj: Context, as_json: bool) -> None:
     """Per site: when a run last succeeded, how many documents are archived, withdrawn, and due."""
     from crawler.pipeline.revisit import due_in
 
@@ -71,6 +80,11 @@ def status(obj: Context) -> None:
             continue
         started, state = last_any.get(name, ("never", "-"))
         due, _ = due_in(archive, name, now, 0)
+        if as_json:
+            item = {"site": name, "documents": total, "withdrawn": withdrawn, "due": due}
+            last = {"last_success": last_ok.get(name), "last_run": last_any.get(name, (None, None))[0]}
+            json_line({**item, **last, "last_run_status": last_any.get(name, (None, None))[1]})
+            continue
         click.echo(
             f"{name}: {count_of(total, 'document')} ({withdrawn} withdrawn), {due} due now; "
             f"last success {last_ok.get(name, 'never')}; last run {started} ({state})"
