@@ -9,6 +9,9 @@ min_interval = 5.0
 collections = ["news"]
 ca_bundle = "/etc/ssl/certs/national_root_ca.pem"   # a site whose certificate chain the system does not trust
 
+[publish]                              # the static site `pressroom publish` writes
+base_url = "https://press.example.org/archive"      # where it will be hosted: the feed links to its pages
+
 Every setting belongs to a table; a key the table does not know, a value of the wrong type or out of its
 range, and a `ca_bundle` that is not a readable PEM certificate file are one-line errors naming the file,
 the table and the key.
@@ -19,6 +22,7 @@ from __future__ import annotations
 import os
 import ssl
 import tomllib
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -64,6 +68,13 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
+class PublishConfig:
+    """Settings of the published site ([publish] in pressroom.toml)."""
+
+    base_url: str = ""  # where the site will be hosted ("" = unknown: links stay relative, the feed links releases)
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a run needs to know besides the archive."""
 
@@ -83,6 +94,7 @@ class Config:
     # Sites defined in the settings file (crawler.sites.definition.Definition values): typed loosely because
     # this module knows nothing of sites, so that the network layer, which reads it, stays below them.
     definitions: tuple[Any, ...] = ()
+    publish: PublishConfig = PublishConfig()
     source: str = ""  # the settings file read, if any
 
     @property
@@ -115,9 +127,10 @@ def load(defaults: dict[str, SiteConfig], path: Path | None = None, define: Defi
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config {path}: {exc}") from None
     for key in data:
-        if key not in ("pressroom", "sites"):
+        if key not in ("pressroom", "sites", "publish"):
             raise ConfigError(
-                f'config {path}: {key!r} is outside any table (settings go under [pressroom] or [sites."NAME"])'
+                f"config {path}: {key!r} is outside any table "
+                '(settings go under [pressroom], [sites."NAME"] or [publish])'
             )
     sites = dict(defaults)
     defined: list[Any] = []
@@ -130,7 +143,10 @@ def load(defaults: dict[str, SiteConfig], path: Path | None = None, define: Defi
             defined.append(definition)
         sites[name] = _override(sites[name], table, where)
         check_ca_bundle(sites[name].ca_bundle, where)
-    config = Config(sites=sites, definitions=tuple(defined), source=str(path) if path else "")
+    publish = _override(PublishConfig(), _table(data, "publish", f"config {path}"), f"config {path} [publish]")
+    if publish.base_url:
+        publish = PublishConfig(base_url=check_base_url(publish.base_url, f"config {path} [publish]: base_url"))
+    config = Config(sites=sites, definitions=tuple(defined), publish=publish, source=str(path) if path else "")
     return _override(config, _table(data, "pressroom", f"config {path}"), f"config {path} [pressroom]")
 
 
@@ -169,11 +185,37 @@ def check_ca_bundle(path: str, where: str) -> None:
         raise ConfigError(f"{where}: ca_bundle {path}: {exc.strerror or exc}") from None
 
 
+def check_base_url(value: str, where: str) -> str:
+    """`value` as the base URL of a published site (an absolute http(s) URL without query or fragment, no
+    trailing slash), or a ConfigError naming `where`: pages and feed entries are linked by appending paths."""
+    problem = _base_url_problem(value.strip())
+    if problem:
+        raise ConfigError(f"{where} {value!r} {problem} (e.g. https://press.example.org/archive)")
+    return value.strip().rstrip("/")
+
+
+def _base_url_problem(value: str) -> str | None:
+    try:
+        parts = urllib.parse.urlsplit(value)
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError as exc:
+        return f"is not a URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return "must start with http:// or https://"
+    if not parts.hostname:
+        return "has no host"
+    if "?" in value or "#" in value:
+        return "must not have a query (?) or a fragment (#)"
+    if any(ch.isspace() for ch in value):
+        return "must not contain spaces"
+    return None
+
+
 def _override(obj: T, table: dict[str, Any], where: str) -> T:
     known = {f.name for f in fields(obj)}  # type: ignore[arg-type]
     changes: dict[str, Any] = {}
     for key, value in table.items():
-        if key not in known or key == "sites":
+        if key not in known or key in ("sites", "publish", "definitions", "source"):
             raise ConfigError(f"{where}: unknown setting {key!r}")
         changes[key] = _checked(key, value, getattr(obj, key), where)
     return replace(obj, **changes)  # type: ignore[type-var]
