@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date, timedelta
 from xml.etree import ElementTree as ET
 
 from archive import diff
@@ -36,31 +37,70 @@ class Change:
         return f"{self.at}  {self.kind:<9} {self.key} {versions}{words}  {self.title}"
 
 
-def changes(archive: Archive, *, since: str | None = None, site: str | None = None) -> list[Change]:
-    """Every changed, reverted, withdrawn or restored document from `since` on, newest first."""
-    marks = ", ".join("?" * len(EVENT_KINDS))
-    sql = f"SELECT id, key, url, at, kind, version FROM observations WHERE key IS NOT NULL AND kind IN ({marks})"
-    args: list[object] = list(EVENT_KINDS)
-    if since:
-        sql += " AND at >= ?"
-        args.append(since)
-    if site:
-        sql += " AND key LIKE ?"
-        args.append(site + "/%")
-    out = []
-    for obs_id, key, url, at, kind, version in archive.catalog.db.execute(sql + " ORDER BY id DESC", args).fetchall():
-        before = archive.catalog.db.execute(
-            f"SELECT version FROM observations WHERE key = ? AND id < ? AND version IS NOT NULL "
-            f"AND kind IN ({', '.join('?' * len(SEEN_KINDS))}) ORDER BY id DESC LIMIT 1",
-            (key, obs_id, *sorted(SEEN_KINDS)),
-        ).fetchone()
-        old = before[0] if before else None
-        _, new_version = archive.version(key, version)
-        added = removed = 0
-        if kind in ("changed", "reverted") and old is not None:
-            added, removed = diff.word_counts(archive.version(key, old)[1], new_version)
-        out.append(Change(obs_id, at, kind, key, url, new_version.release.title, old, version, added, removed))
-    return out
+@dataclass(frozen=True)
+class Period:
+    """Which events to list: from `since` (an ISO day, inclusive) to `until` (inclusive), on one site."""
+
+    since: str | None = None
+    until: str | None = None
+    site: str | None = None
+
+    def where(self) -> tuple[str, list[object]]:
+        """The SQL condition on `observations` and its arguments."""
+        marks = ", ".join("?" * len(EVENT_KINDS))
+        sql = f"key IS NOT NULL AND kind IN ({marks})"
+        args: list[object] = list(EVENT_KINDS)
+        if self.since:
+            sql += " AND at >= ?"
+            args.append(self.since)
+        if self.until:
+            # Times are ISO strings ending in Z: every time of the day `until` sorts before the next day.
+            sql += " AND at < ?"
+            args.append((date.fromisoformat(self.until) + timedelta(days=1)).isoformat())
+        if self.site:
+            sql += " AND key LIKE ?"
+            args.append(self.site + "/%")
+        return sql, args
+
+
+def count(archive: Archive, period: Period) -> int:
+    """How many events `period` holds (what `changes` would list without a limit)."""
+    where, args = period.where()
+    row = archive.catalog.db.execute(f"SELECT COUNT(*) FROM observations WHERE {where}", args).fetchone()
+    return int(row[0])
+
+
+def changes(
+    archive: Archive,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    site: str | None = None,
+    limit: int | None = None,
+) -> list[Change]:
+    """Every changed, reverted, withdrawn or restored document in the period, newest first (the newest
+    `limit` of them if given; only those are read and word-counted)."""
+    where, args = Period(since, until, site).where()
+    sql = f"SELECT id, key, url, at, kind, version FROM observations WHERE {where} ORDER BY id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        args.append(limit)
+    return [_change(archive, *row) for row in archive.catalog.db.execute(sql, args).fetchall()]
+
+
+def _change(archive: Archive, obs_id: int, key: str, url: str, at: str, kind: str, version: int) -> Change:
+    """One event with the version shown before it and, for an edit or a revert, the words it changed."""
+    before = archive.catalog.db.execute(
+        f"SELECT version FROM observations WHERE key = ? AND id < ? AND version IS NOT NULL "
+        f"AND kind IN ({', '.join('?' * len(SEEN_KINDS))}) ORDER BY id DESC LIMIT 1",
+        (key, obs_id, *sorted(SEEN_KINDS)),
+    ).fetchone()
+    old = before[0] if before else None
+    _, new_version = archive.version(key, version)
+    added = removed = 0
+    if kind in ("changed", "reverted") and old is not None:
+        added, removed = diff.word_counts(archive.version(key, old)[1], new_version)
+    return Change(obs_id, at, kind, key, url, new_version.release.title, old, version, added, removed)
 
 
 def atom_feed(archive: Archive, events: list[Change], *, now: str) -> str:

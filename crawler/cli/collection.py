@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -16,6 +18,9 @@ from crawler.wording import count as count_of
 
 if TYPE_CHECKING:
     from archive.changes import Change
+    from archive.recorder import Archive
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @cli.command()
@@ -59,26 +64,74 @@ def export(
     click.echo(count_of(count, "record"), err=True)
 
 
+def period_options(func: F) -> F:
+    """The options `changes` and `feed` share: which events (--since, --until, --site, --limit)."""
+    for option in reversed(
+        (
+            click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only events on or after this day."),
+            click.option("--until", default=None, metavar="YYYY-MM-DD", help="Only events on or before this day."),
+            click.option("--site", default=None, help="Only this site."),
+            click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the newest N events."),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The events a command was asked for, checked: ISO days, a known site's name."""
+
+    since: str | None
+    until: str | None
+    site: str | None
+    limit: int | None
+
+    @classmethod
+    def check(cls, since: str | None, until: str | None, site: str | None, limit: int | None) -> Asked:
+        """The options as given on the command line; a bad value is one line naming the option."""
+        since, until = iso_day(since, "--since"), iso_day(until, "--until")
+        if since and until and until < since:
+            raise click.ClickException(f"--until {until} is before --since {since}: no day is in that range")
+        return cls(since, until, resolve(site).name if site else None, limit)
+
+    def scope(self) -> str:
+        """The range in words, for the line that says nothing was found: ` between A and B on SITE`."""
+        if self.since and self.until:
+            words = f" between {self.since} and {self.until}"
+        else:
+            words = f" since {self.since}" if self.since else f" up to {self.until}" if self.until else ""
+        return words + (f" on {self.site}" if self.site else "")
+
+    def find(self, archive: Archive) -> tuple[list[Change], int]:
+        """The events asked for, newest first, and how many there are in the period (beyond the limit too)."""
+        from archive.changes import Period, changes, count
+
+        events = changes(archive, since=self.since, until=self.until, site=self.site, limit=self.limit)
+        total = count(archive, Period(self.since, self.until, self.site)) if self.limit == len(events) else len(events)
+        return events, total
+
+
 @cli.command()
-@click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only events on or after this day.")
-@click.option("--site", default=None, help="Only this site.")
+@period_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per event (see README), for scripts.")
 @click.pass_obj
 @friendly
-def changes(obj: Context, since: str | None, site: str | None, as_json: bool) -> None:
+def changes(
+    obj: Context, since: str | None, until: str | None, site: str | None, limit: int | None, as_json: bool
+) -> None:
     """List every changed, reverted, withdrawn or restored document, newest first, with words added/removed."""
-    from archive.changes import changes as find
-
-    archive = obj.reading()
-    events = find(archive, since=iso_day(since, "--since"), site=resolve(site).name if site else None)
+    asked = Asked.check(since, until, site, limit)
+    events, total = asked.find(obj.reading())
     for event in events:
         if as_json:
             json_line(_event_item(event))
         else:
             click.echo(safe(event.summary()))
     if not events:
-        scope = (f" since {since}" if since else "") + (f" on {resolve(site).name}" if site else "")
-        click.echo(f"no changed, reverted, withdrawn or restored documents{scope}", err=True)
+        click.echo(f"no changed, reverted, withdrawn or restored documents{asked.scope()}", err=True)
+    elif total > len(events):
+        click.echo(f"the newest {len(events)} of {total} events (--limit to see more)", err=True)
 
 
 def _event_item(event: Change) -> dict[str, Any]:
@@ -97,18 +150,18 @@ def _event_item(event: Change) -> dict[str, Any]:
 
 
 @cli.command()
-@click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only events on or after this day.")
-@click.option("--site", default=None, help="Only this site.")
+@period_options
 @output_option("Write the feed to this file instead of stdout.")
 @click.pass_obj
 @friendly
-def feed(obj: Context, since: str | None, site: str | None, output: Path | None) -> None:
+def feed(
+    obj: Context, since: str | None, until: str | None, site: str | None, limit: int | None, output: Path | None
+) -> None:
     """Write an Atom feed of the changes (one entry per event, the word diff inside), for feed readers."""
     from archive.changes import atom_feed
-    from archive.changes import changes as find
 
     archive = obj.reading()
-    events = find(archive, since=iso_day(since, "--since"), site=resolve(site).name if site else None)
+    events, _ = Asked.check(since, until, site, limit).find(archive)
     text = atom_feed(archive, events, now=archive.now())
     if output is None:
         click.echo(text, nl=False)
