@@ -10,7 +10,7 @@ progress); `outfile` the atomic `--output` files; `dockey` turns what a user typ
 from __future__ import annotations
 
 # Imported for what importing does: each module registers its commands on the group.
-from crawler.cli import collection, document, run, search, sites, status  # noqa: F401
+from crawler.cli import add, collection, document, run, search, sites, status  # noqa: F401
 from crawler.cli.base import cli
 
 __all__ = ["cli", "main"]
