@@ -15,7 +15,7 @@ from crawler.net.blocks import challenge_marker
 from crawler.net.charset import decode_html, detection_candidates
 from crawler.net.retry import parse_retry_after
 from crawler.parse.dates import parse_when
-from crawler.parse.textify import paragraphs
+from crawler.parse.textify import is_contents_list, paragraphs
 from crawler.sites import SITES, mid, mofa
 from crawler.sites.languages import calendar
 
@@ -130,6 +130,47 @@ def test_paragraphs(html: str, expected: list[str]) -> None:
     root = LexborHTMLParser(f"<div id='x'>{html}</div>").css_first("#x")
     assert root is not None
     assert paragraphs(root) == expected
+
+
+def _page_link(node: object) -> bool:
+    return getattr(node, "tag", "") == "a" and (getattr(node, "attributes", {}).get("href") or "").startswith("#")
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # Entries whose text was all navigation (skipped) leave no bare "1.", "2." behind...
+        ('<ol><li><a href="#1">Topic one</a></li><li><a href="#2">Topic two</a></li></ol><p>Body</p>', ["Body"]),
+        # ... but keep their place in the count, as a browser shows it.
+        ('<ol><li><a href="#1">Nav</a></li><li>Real item</li></ol>', ["2. Real item"]),
+        # An item of paragraphs gets its number on its first paragraph, not on a line of its own.
+        (
+            "<ol><li><p>First point</p><p>its detail</p></li><li>Second</li></ol>",
+            ["1. First point", "its detail", "2. Second"],
+        ),
+    ],
+)
+def test_numbers_of_ordered_items_whose_text_is_skipped(html: str, expected: list[str]) -> None:
+    root = LexborHTMLParser(f"<div id='x'>{html}</div>").css_first("#x")
+    assert root is not None
+    assert paragraphs(root, skip=_page_link) == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "contents"),
+    [
+        ('<ol><li><a href="#1">One</a></li><li> <a href="#2"><span></span>Two </a></li></ol>', True),
+        ('<ul><li><a href="#1">One</a></li></ul>', True),
+        ('<ol><li><a href="#1">One</a></li><li>Two, not a link</li></ol>', False),
+        ('<ol><li><a href="/ru/news/1/">One</a></li></ol>', False),
+        ("<ol><li>One</li></ol>", False),
+        ("<ol></ol>", False),
+    ],
+)
+def test_is_contents_list(html: str, contents: bool) -> None:
+    node = LexborHTMLParser(html).css_first("ol, ul")
+    assert node is not None
+    assert is_contents_list(node) is contents
 
 
 KO, RU = ("cp949",), ("cp1251",)  # the legacy charsets of mofa.go.kr and mid.ru

@@ -123,13 +123,36 @@ def _walk(node: LexborNode, out: list[str], buf: list[str], skip: Skip | None) -
 
 
 def _ordered(node: LexborNode, out: list[str], buf: list[str], skip: Skip | None) -> None:
-    """An <ol>: each item starts with the number a browser shows (sites number paragraphs and rows this way)."""
+    """An <ol>: each item starts with the number a browser shows (sites number paragraphs and rows this way).
+
+    The number goes on the item's first paragraph. An item whose text was all skipped (links that were
+    navigation) leaves no bare number behind, though it keeps its place in the count, as in a browser."""
     start = node.attributes.get("start") or "1"
     number = int(start) if start.isascii() and start.isdigit() else 1
     for child in node.iter(include_text=False):
         if child.tag != "li" or (skip is not None and skip(child)):
             continue
-        buf.append(f"{number}. ")
-        _walk(child, out, buf, skip)
-        _flush(out, buf)
+        item: list[str] = []
+        _walk(child, item, buf, skip)
+        _flush(item, buf)
+        if item:
+            out.append(f"{number}. {item[0]}")
+            out.extend(item[1:])
+        elif not normalize_text(child.text()):
+            out.append(f"{number}.")  # an empty item shows its number alone (tables number rows this way)
         number += 1
+
+
+def is_contents_list(node: LexborNode) -> bool:
+    """Whether `node` is a table of contents: a list (<ol>/<ul>) whose every item's text is all in links to
+    places on the same page (href="#…"). A list of real content has text outside such links."""
+    if node.tag not in ("ol", "ul"):
+        return False
+    items = [li for li in node.iter(include_text=False) if li.tag == "li"]
+    if not items:
+        return False
+    for li in items:
+        linked = "".join(normalize_text(a.text()) for a in li.css("a[href^='#']"))
+        if not linked or linked.replace(" ", "") != normalize_text(li.text()).replace(" ", ""):
+            return False
+    return True
