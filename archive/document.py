@@ -35,6 +35,7 @@ HEADER_ORDER = (
     "Document-Id",
     "Language",
     "Published",
+    "Modified",
     "Captured",
     "Origin",
     "Document-Number",
@@ -113,6 +114,9 @@ class Release:
     translations: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     attachments: tuple[str, ...] = ()
+    # When the site says the release was last edited (mofa.go.kr's 수정일): metadata, outside the content hash,
+    # so a new modified date alone is no new text; the version file keeps the one seen with its text.
+    modified: date | datetime | None = None
     # True where one document id holds several languages, each its own version series (mid.ru).
     per_language: bool = field(default=False, compare=False)
     # Set on the copies normalized() makes, so normalizing again (recorder, store, hash) costs nothing.
@@ -128,8 +132,9 @@ class Release:
         for pattern, value, what in checks:
             if not pattern.match(value):
                 raise ValueError(f"invalid {what} {value!r}")
-        if isinstance(self.published, datetime) and self.published.tzinfo is None:
-            raise ValueError(f"published time without a time zone for {self.url}")
+        for when in (self.published, self.modified):
+            if isinstance(when, datetime) and when.tzinfo is None:
+                raise ValueError(f"published or modified time without a time zone for {self.url}")
 
     def normalized(self) -> Release:
         """Return a copy with every text field normalized and empty paragraphs dropped."""
@@ -191,6 +196,7 @@ class Version:
             "Document-Id": r.doc_id,
             "Language": r.language,
             "Published": format_published(r.published),
+            "Modified": format_published(r.modified) if r.modified is not None else "",
             "Captured": format_captured(self.captured),
             "Origin": self.origin,
             "Document-Number": r.document_number,
@@ -230,6 +236,7 @@ def parse_version(text: str, *, source: str, per_language: bool = False) -> Vers
             published=parse_published(headers["Published"]),
             body=tuple(blocks[1:]),
             document_number=headers.get("Document-Number", ""),
+            modified=parse_published(headers["Modified"]) if "Modified" in headers else None,
             per_language=per_language,
             **lists,
         )

@@ -10,7 +10,9 @@ from collections import Counter
 from dataclasses import replace
 
 from tests.simserver import Reply, Request
-from tests.sitegen.mofa import MofaRelease, list_page, view_page
+from tests.sitegen.mofa import MofaRelease, list_page
+from tests.sitegen.mofa import view_page as ministry_view_page
+from tests.sitegen.mofa_mission import mission_view_page
 
 PER_PAGE = 10
 GATE_COOKIE = "TMOSHCooKie"
@@ -28,7 +30,7 @@ class MofaSim:
         pinned: int | None = None,
         robots: str | None = "User-agent: *\nAllow: /\n",
     ) -> None:
-        self.releases = {(r.board, r.seq): r for r in releases}
+        self.releases = {(r.collection, r.seq): r for r in releases}  # a mission's: ("ca-toronto-ko/m_5389", seq)
         self.gate = gate
         self.pinned = pinned  # seq of a notice pinned on top of every list page
         self.robots = robots
@@ -80,10 +82,13 @@ class MofaSim:
                 },
                 close=True,
             )
-        match = re.fullmatch(r"/(eng|www)/brd/(m_[0-9]+)/(list|view)\.do", request.path)
+        match = re.fullmatch(
+            r"/(eng|www|[a-z]{2}(?:-[a-z0-9]+)*-[a-z]{2})/brd/(m_[0-9]+)/(list|view)\.do", request.path
+        )
         if not match:
             return Reply(404, "<html><body>Not found</body></html>")
-        board, kind = match[2], match[3]
+        board = match[2] if match[1] in ("eng", "www") else f"{match[1]}/{match[2]}"
+        kind = match[3]
         return self._list(board, request) if kind == "list" else self._view(board, request)
 
     def _list(self, board: str, request: Request) -> Reply:
@@ -119,6 +124,11 @@ class MofaSim:
         if cached is None or cached[0] is not rel:  # an edit replaces the release object
             self._pages[(board, rel.seq)] = cached = (rel, view_page(rel, _HITS_MARK).encode("utf-8"))
         return Reply(200, cached[1].replace(b"%d" % _HITS_MARK, b"%d" % (rel.hits + self.hits[rel.seq])))
+
+
+def view_page(rel: MofaRelease, hits: int | None = None) -> str:
+    """A release's view page: the ministry's skin, or the missions' one for a mission's board."""
+    return mission_view_page(rel) if rel.mission else ministry_view_page(rel, hits)
 
 
 def make_releases(

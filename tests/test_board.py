@@ -25,7 +25,8 @@ from tests.sim_mofa import MofaSim
 from tests.simserver import SimServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mofa.go.kr"
-PAGES = sorted(p for p in FIXTURES.glob("*.html") if p.with_suffix(".txt").exists())
+# The ministry's own boards' pages (a mission's pages of mofa.go.kr have their own URL shape: test_mofa_missions).
+PAGES = sorted(p for p in FIXTURES.glob("*.html") if p.with_suffix(".txt").exists() and "mission" not in p.stem)
 LISTS = sorted(p for p in FIXTURES.glob("*.html") if p.with_suffix(".list").exists())
 
 # A mission's board site: its own host and prefixes (English under /usa-en/, Korean under /usa-ko/), its

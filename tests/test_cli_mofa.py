@@ -237,4 +237,6 @@ def test_extract_prints_the_version_file(tmp_path: Path, config_file: Path) -> N
     result = run("extract", "mofa", page, ok=False)
     assert "no URL given and no canonical link" in result.stderr
     result = run("extract", "mofa", str(fixtures / "error_page.html"), "--url", url, ok=False)
-    assert result.stderr.strip() == f"Error: {url}: no article (div.board_detail) on the page"
+    assert result.stderr.strip().startswith(f"Error: {url}: no article: no template of the engine matched (tried ")
+    assert "div.board_detail" in result.stderr and "td.detail_body" in result.stderr and "View|" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

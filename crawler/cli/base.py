@@ -22,7 +22,7 @@ from crawler import config as configuration
 from crawler.cli.term import log_handler
 from crawler.config import Config
 from crawler.errors import ConfigError
-from crawler.sites import BUILT_IN, resolve, use_defined
+from crawler.sites import BUILT_IN, SITES, resolve, use_defined
 from crawler.sites.usersite import define
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -129,12 +129,24 @@ def cli(
     _setup_logging(verbose, quiet)
     config = configuration.load({name: site.defaults for name, site in BUILT_IN.items()}, config_file, define)
     use_defined(config.definitions)
+    _check_sites(config)
     for name, url in _parse_base_urls(base_urls).items():
         if name == "wayback":
             config = dataclasses.replace(config, wayback_url=url)
         else:
             config = configuration.with_site(config, name, base_url=url)
     ctx.obj = Context(archive_dir, config)
+
+
+def _check_sites(config: Config) -> None:
+    """Each site's own check of its settings (a collection naming no board), as a one-line error naming
+    the settings file and the site's table."""
+    for name, site in SITES.items():
+        try:
+            site.check_config(config.site(name))
+        except ConfigError as exc:
+            where = f"config {config.source} " if config.source else ""
+            raise ConfigError(f'{where}[sites."{name}"]: {exc}') from None
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:

@@ -107,7 +107,9 @@ class Fetcher:
         current = url
         for _ in range(self.config.max_redirects + 1):
             answer = await self._request(url, current, headers, policy)
-            target = redirect_target(url, current, answer.status, answer.headers.get("location"), policy.hosts)
+            target = redirect_target(
+                url, current, answer.status, answer.headers.get("location"), policy.hosts, policy.host_suffixes
+            )
             if target is None:
                 return self._page(url, current, answer, policy)
             current = target

@@ -18,3 +18,4 @@ class Policy:
     obey_robots: bool = True
     legacy_charsets: tuple[str, ...] = ()  # what the site used before UTF-8, tried before detection
     challenge_markers: tuple[str, ...] = ()  # text only the site's anti-bot challenge pages hold
+    host_suffixes: tuple[str, ...] = ()  # and to hosts whose names end so (".mofa.go.kr": its missions' cities)

@@ -14,15 +14,22 @@ from crawler.errors import FetchError
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
-def redirect_target(url: str, current: str, status: int, location: str | None, hosts: frozenset[str]) -> str | None:
+def redirect_target(
+    url: str, current: str, status: int, location: str | None, hosts: frozenset[str], suffixes: tuple[str, ...] = ()
+) -> str | None:
     """Where a response at `current` sends us next; None when it is no redirect.
 
-    A redirect off the site's hosts (or to another scheme) is refused, as a FetchError about `url`.
+    A redirect off the site's hosts (`hosts`, or names ending in one of `suffixes`) or to another scheme is
+    refused, as a FetchError about `url`.
     """
     if status not in REDIRECT_STATUSES or not location:
         return None
     target = urljoin(current, location.strip())
-    if host_of(target) not in hosts or urlsplit(target).scheme not in ("http", "https"):
+    host = host_of(target)
+    if (host not in hosts and not host.endswith(suffixes or ("\0",))) or urlsplit(target).scheme not in (
+        "http",
+        "https",
+    ):
         raise FetchError(url, f"redirect to a foreign host: {target}", status=status)
     return target
 

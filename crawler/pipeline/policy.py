@@ -16,6 +16,7 @@ def policy_for(site: Site, cfg: SiteConfig) -> Policy:
         obey_robots=not cfg.ignore_robots,
         legacy_charsets=site.legacy_charsets,
         challenge_markers=site.challenge_markers,
+        host_suffixes=site.host_suffixes,
     )
 
 

@@ -59,6 +59,10 @@ def _no_backfill(config: SiteConfig, request: BackfillRequest) -> list[Source]:
     return []
 
 
+def _any_config(config: SiteConfig) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Site:
     """A site as the engine and the CLI see it."""
@@ -80,6 +84,11 @@ class Site:
     # is blocked, never parsed or archived.
     challenge_markers: tuple[str, ...] = ()
     description: str = ""  # what the site is, for `pressroom sites`
+    # Raises ConfigError (one line naming the setting) on settings the site cannot use, e.g. a collection
+    # that names no board; the CLI calls it once the settings are read.
+    check_config: Callable[[SiteConfig], None] = _any_config
+    # Host names ending so serve the site too (".mofa.go.kr": its missions' city hosts), beside `hosts`.
+    host_suffixes: tuple[str, ...] = ()
 
     def fetch_url(self, canonical: str, config: SiteConfig) -> str:
         """Where to fetch a canonical URL: on the configured base URL (a mirror or a simulator)."""

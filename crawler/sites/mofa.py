@@ -1,7 +1,9 @@
 """mofa.go.kr, the Republic of Korea's Ministry of Foreign Affairs: one site of the board engine, as data.
 
-English boards live under /eng/, Korean ones under /www/; the missions abroad serve the same engine on
-hosts under mofa.go.kr (overseas.mofa.go.kr, …), whose URLs name the same articles. How the engine
+English boards live under /eng/, Korean ones under /www/. Over 150 embassies and consulates run the same
+engine under /<mission>/brd/<board>/ (ca-toronto-ko: Toronto, Korean), reached through www.mofa.go.kr,
+overseas.mofa.go.kr (their canonical host) and city hosts (toronto.mofa.go.kr); a mission's board is
+configured as "<mission>/<board>". How the engine
 reads its pages is in `crawler.sites.board`; this module only says what is particular to this site.
 """
 
@@ -12,11 +14,12 @@ from crawler.sites.definition import Dates
 
 NAME = "mofa.go.kr"
 MIN_INTERVAL_S = 1.0  # polite scrapers of this site wait about 1 s between requests
+MISSIONS_HOST = "overseas.mofa.go.kr"  # the embassies' and consulates' boards' own host (their og:url)
 TIME_ZONE = "Asia/Seoul"  # Korea Standard Time, UTC+9, no daylight saving
 
 BOARD = board(
     NAME,
-    ("www.mofa.go.kr", "mofa.go.kr"),
+    ("www.mofa.go.kr", "mofa.go.kr", MISSIONS_HOST),
     {"eng": "en", "www": "ko"},
     boards=(
         Board("m_5676", "eng", "Press Releases", "en"),
@@ -28,6 +31,7 @@ BOARD = board(
         Board("m_4078", "www", "외교부 브리핑", "ko"),
     ),
     subdomains=True,
+    missions_host=MISSIONS_HOST,
     aliases=("mofa",),
     description="Republic of Korea, Ministry of Foreign Affairs (English and Korean boards)",
     dates=Dates(time_zone=TIME_ZONE, labels=("date", "작성일", "등록일")),

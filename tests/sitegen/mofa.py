@@ -88,6 +88,14 @@ class MofaRelease:
     attachments: list[str] = field(default_factory=list)
     department: str = ""
     raw_body: str = ""  # markup to serve instead of rendering `body` (for hand-written ugly bodies)
+    mission: str = ""  # a mission's board (ca-toronto-ko): its skin, see tests.sitegen.mofa_mission
+    notice: bool = False  # pinned: a 공지 badge inside the title
+    modified: str = ""  # 수정일, the date of the last edit, on the mission skin
+
+    @property
+    def collection(self) -> str:
+        """The board as configured: "m_5676", or "<mission>/m_5389"."""
+        return f"{self.mission}/{self.board}" if self.mission else self.board
 
 
 def esc(text: str) -> str:
