@@ -61,7 +61,7 @@ SCENARIOS = {
     ),
     "200 error page": (
         [Reply(200, "<html><body><h1>잘못된 접근입니다</h1><p>System error.</p></body></html>")],
-        "no article (div.board_detail)",
+        "no article: no template of the engine matched (tried div.bo_head > h2",
     ),
     "200 challenge page": ([Reply(200, CHALLENGE)], "anti-bot challenge page"),
     "redirect loop": ([Reply(302, "", {"Location": VIEW})] * 10, "more than 5 redirects"),
