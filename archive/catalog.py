@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 from archive import search
 from archive.errors import ArchiveError
 from archive.readonly import open_readonly
-from archive.rows import OBSERVATION_KINDS, CaptureRow, DocumentRow, ObservationRow, RunRow, VersionRow
+from archive.rows import OBSERVATION_KINDS, CaptureRow, DocumentRow, ObservationRow, RunRow, SiteRunRow, VersionRow
 from archive.sqlite import SCHEMA, Connection, Transaction
 
 CATALOG_NAME = "catalog.sqlite"
@@ -179,17 +179,43 @@ class Catalog:
             (run_id, command, sites, started, finished, status, json.dumps(counts or {}, sort_keys=True)),
         )
 
-    def finish_run(self, run_id: int, *, finished: str, status: str, counts: dict[str, int]) -> None:
-        """Record the end of a run."""
+    def finish_run(
+        self, run_id: int, *, finished: str, status: str, counts: dict[str, int], sites: Mapping[str, Any] | None = None
+    ) -> None:
+        """Record the end of a run, with what each site's part of it found (`sites`: name -> figures)."""
         self.db.execute(
             "UPDATE runs SET finished = ?, status = ?, counts = ? WHERE id = ?",
             (finished, status, json.dumps(counts, sort_keys=True), run_id),
         )
+        self.add_site_figures(run_id, sites or {})
+
+    def add_site_figures(self, run_id: int, sites: Mapping[str, Any]) -> None:
+        """Record each site's figures of a run."""
+        for site, figures in sites.items():
+            self.db.execute(
+                "INSERT OR REPLACE INTO run_sites (run_id, site, figures) VALUES (?, ?, ?)",
+                (run_id, site, json.dumps(figures, sort_keys=True)),
+            )
+
+    def site_runs(self, site: str, limit: int) -> list[SiteRunRow]:
+        """The most recent runs that included `site`, newest first, with the figures recorded for it."""
+        try:
+            rows = self.db.execute(
+                f"SELECT {_cols(RunRow)}, coalesce(s.figures, '{{}}') FROM runs"
+                " LEFT JOIN run_sites AS s ON s.run_id = runs.id AND s.site = ?"
+                " WHERE instr(' ' || sites || ' ', ' ' || ? || ' ') ORDER BY id DESC LIMIT ?",
+                (site, site, limit),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            if "no such table" not in str(exc):  # a read-only catalog from before run_sites: no figures
+                raise
+            return [SiteRunRow(run, site, {}) for run in self.runs(-1) if site in run.sites.split()][:limit]
+        return [SiteRunRow(_run_row(r), site, json.loads(r[7])) for r in rows]
 
     def runs(self, limit: int = 20) -> list[RunRow]:
         """The most recent runs, newest first."""
         rows = self.db.execute(f"SELECT {_cols(RunRow)} FROM runs ORDER BY id DESC LIMIT ?", (limit,))
-        return [RunRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
+        return [_run_row(r) for r in rows]
 
     def all_observations(self) -> list[ObservationRow]:
         """Every observation, in the order recorded."""
@@ -202,9 +228,13 @@ class Catalog:
 
     def clear(self, *, captures: bool) -> None:
         """Forget everything but the raw captures' index (with `captures`, that too), before a rebuild."""
-        tables = ("documents", "versions", "search", "search_state", "observations", "runs")
+        tables = ("documents", "versions", "search", "search_state", "observations", "runs", "run_sites")
         for table in (*tables, *(["captures"] if captures else [])):
             self.db.execute(f"DELETE FROM {table}")
+
+
+def _run_row(r: Any) -> RunRow:
+    return RunRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]))
 
 
 def _cols(cls: type) -> str:

@@ -124,6 +124,7 @@ class LoggedRun:
     status: str = "running"
     counts: dict[str, int] = field(default_factory=dict)
     observations: list[dict[str, Any]] = field(default_factory=list)
+    site_figures: dict[str, Any] = field(default_factory=dict)  # what each site's part found (its health)
 
 
 def read_runs(root: Path, problems: list[str]) -> tuple[list[LoggedRun], list[dict[str, Any]]]:
@@ -140,6 +141,7 @@ def read_runs(root: Path, problems: list[str]) -> tuple[list[LoggedRun], list[di
                 run.observations.append(event)
             elif run is not None and event.get("event") == "end":
                 run.finished, run.status, run.counts = event["finished"], event["status"], event["counts"]
+                run.site_figures = event.get("sites") or {}
         if run is None:
             problems.append(f"{folder / name}: no run line; skipped")
         else:

@@ -10,7 +10,7 @@ from archive import search as fts
 from archive.catalog import CATALOG_NAME, Catalog
 from archive.document import LANG_RE, split_key
 from archive.revisits import RevisitPolicy, count_documents, due
-from archive.rows import CaptureRow, DocumentRow, ObservationRow, RunRow
+from archive.rows import CaptureRow, DocumentRow, ObservationRow, RunRow, SiteDates, SiteRunRow
 from archive.store import Store, StoredVersion
 
 
@@ -69,6 +69,21 @@ class Queries:
     def runs(self, limit: int = 20) -> list[RunRow]:
         """The most recent runs, newest first: id, command, sites, started, finished, status, counts."""
         return self.catalog.runs(limit)
+
+    def site_runs(self, site: str, limit: int = 10) -> list[SiteRunRow]:
+        """The most recent runs that included `site`, newest first, each with the figures its end recorded for
+        the site (list pages read, pages that did not parse and why, ...; `{}` when none were recorded)."""
+        return self.catalog.site_runs(site, limit)
+
+    def site_dates(self, site: str, limit: int = 30) -> SiteDates:
+        """When a site's documents were published (the `limit` newest) and first seen: its rhythm."""
+        db = self.catalog.db
+        rows = db.execute(
+            "SELECT published FROM documents WHERE site = ? ORDER BY published DESC LIMIT ?", (site, limit)
+        ).fetchall()
+        seen = "SELECT min(first_seen), max(first_seen) FROM documents WHERE site = ?"
+        first, last = db.execute(seen, (site,)).fetchone()
+        return SiteDates([r[0] for r in rows], first, last)
 
     def count_documents(self, site: str) -> tuple[int, int]:
         """How many documents a site has, and how many of them are withdrawn."""

@@ -74,6 +74,7 @@ def _replay_log(
             status=run.status,
             counts=run.counts,
         )
+        catalog.add_site_figures(run.id, run.site_figures)
     visits: dict[str, list[dict[str, Any]]] = defaultdict(list)
     # Runs never overlap (one writer at a time) and keep their order, even if the clock stepped back;
     # visits outside runs (library use) go in between by their time.

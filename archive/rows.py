@@ -7,6 +7,7 @@ CLI read their fields and never see SQL.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 # What a visit of a document can find; see DESIGN.md "Each visit of a known document is an observation".
 OBSERVATION_KINDS = (
@@ -87,6 +88,26 @@ class RunRow:
     finished: str | None  # None: running, or killed
     status: str  # running | ok | partial | failed | interrupted
     counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class SiteRunRow:
+    """One site's part of a run: the run's row, and the figures its end recorded for that site (`{}` for a run
+    that did not finish, or that ended before runs recorded them)."""
+
+    run: RunRow
+    site: str
+    figures: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SiteDates:
+    """A site's documents in time: the newest publication dates (ISO, newest first), and the first and last
+    time a document of the site entered the archive (None: the site has none)."""
+
+    published: list[str]
+    first_seen: str | None
+    last_seen: str | None
 
 
 @dataclass(frozen=True)

@@ -64,19 +64,20 @@ class RunLog:
         self.catalog.start_run(run_id=run_id, command=command, sites=" ".join(sites), started=started)
         return run_id
 
-    def _finish_run(self, run_id: int, *, status: str, counts: dict[str, int]) -> None:
-        """Record the end of a run, and fsync its log."""
+    def _finish_run(
+        self, run_id: int, *, status: str, counts: dict[str, int], sites: Mapping[str, Any] | None = None
+    ) -> None:
+        """Record the end of a run (with each site's figures, `sites`), and fsync its log."""
         finished = self.now()
         logfile = self._logs.pop(run_id, None)
+        end = {"event": "end", "run": run_id, "finished": finished, "status": status, "counts": counts}
         try:
             if logfile is not None:
-                logfile.append(
-                    {"event": "end", "run": run_id, "finished": finished, "status": status, "counts": counts}
-                )
+                logfile.append({**end, "sites": dict(sites)} if sites else end)
                 logfile.close()
         except OSError as exc:
             logger.error("cannot finish the log of run %d: %s", run_id, exc)
-        self.catalog.finish_run(run_id, finished=finished, status=status, counts=counts)
+        self.catalog.finish_run(run_id, finished=finished, status=status, counts=counts, sites=sites)
 
     def ensure_log(self) -> None:
         """Create the log folder; an archive from before the log existed first gets its history written to it."""
@@ -107,7 +108,8 @@ class Run:
     """One run's record, from `with archive.run(...)` to its end: started once, finished once.
 
     Set `status` before leaving (`ok` unless told; `partial` when some visits failed, `interrupted` after a
-    stop); an exception on the way out overrides it. Problems of finishing (WARC files not closed, the end not
+    stop), and `site_figures` (site -> what its part of the run found, JSON values: its health); an exception
+    on the way out overrides the status. Problems of finishing (WARC files not closed, the end not
     recorded) do not hide the run's own exception: they go to `problems`, for the caller to report.
     """
 
@@ -117,6 +119,7 @@ class Run:
         self.sites = list(sites)
         self.counts = counts
         self.status = "ok"
+        self.site_figures: dict[str, Any] = {}
         self.problems: list[str] = []
         self._id: int | None = None
         self._state = "new"  # new -> open -> finished: a Run is entered once
@@ -181,7 +184,7 @@ class Run:
         self._close_raw()
         try:
             counts = dict(self.counts())
-            self._runs._finish_run(self.id, status=self.status, counts=counts)
+            self._runs._finish_run(self.id, status=self.status, counts=counts, sites=self.site_figures)
         except ArchiveError as problem:
             self.problems.append(f"cannot record the end of run {self.id}: {problem}")
 

@@ -78,6 +78,13 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL DEFAULT 'running',
     counts TEXT NOT NULL DEFAULT '{}'
 );
+-- What each site's part of a run found (list pages read, pages that did not parse and why): its health.
+CREATE TABLE IF NOT EXISTS run_sites (
+    run_id INTEGER NOT NULL,
+    site TEXT NOT NULL,
+    figures TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (run_id, site)
+);
 """
 
 

@@ -76,7 +76,8 @@ def test_runs_and_status(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServe
     for line in lines:  # aligned: every other column's value starts where its header does
         assert [match.start() for match in re.finditer(r"\S+", line)][1 : len(starts) + 1] == starts
     status = pressroom("status").stdout
-    assert status.startswith("mofa.go.kr: 12 documents (0 withdrawn), 0 due now; last success 20")
+    assert status.startswith("mofa.go.kr: healthy — run 2: ")
+    assert "\n    12 documents (0 withdrawn), 0 due now; last success 20" in status
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,18 @@ HISTORY_VERSION = {"kind", "key", "version", "digest16", "current", "captured", 
 HISTORY_OBSERVATION = {"kind", "key", "at", "event", "version", "detail"}
 CHANGE = {"at", "event", "key", "url", "title", "from_version", "to_version", "words_added", "words_removed"}
 RUN = {"run", "started", "finished", "status", "command", "sites", "counts"}
-STATUS = {"site", "documents", "withdrawn", "due", "last_success", "last_run", "last_run_status"}
+STATUS = {
+    "site",
+    "documents",
+    "withdrawn",
+    "due",
+    "last_success",
+    "last_run",
+    "last_run_status",
+    "verdict",
+    "reason",
+    "health",
+}
 
 
 def lines_of(pressroom: Pressroom, *args: str) -> list[dict[str, Any]]:
@@ -104,12 +115,13 @@ def test_runs_json_matches_the_table(edited: Pressroom) -> None:
 def test_status_json_matches_the_listing(edited: Pressroom) -> None:
     sites = lines_of(edited, "status")
     text = edited("status").stdout.splitlines()
-    assert len(sites) == len(text) == 1
+    assert len(sites) == 1 and len(text) == 2
     site = sites[0]
     assert set(site) == STATUS and site["site"] == "mofa.go.kr"
     assert ISO_Z.match(site["last_success"]) and ISO_Z.match(site["last_run"]) and site["last_run_status"] == "ok"
-    assert text[0] == (
-        f"mofa.go.kr: {site['documents']} documents ({site['withdrawn']} withdrawn), {site['due']} due now; "
+    assert text[0] == f"mofa.go.kr: {site['verdict']} — {site['reason']}"
+    assert text[1] == (
+        f"    {site['documents']} documents ({site['withdrawn']} withdrawn), {site['due']} due now; "
         f"last success {site['last_success']}; last run {site['last_run']} (ok)"
     )
 

@@ -124,19 +124,28 @@ def backfill(
 def _print_report(report: RunReport) -> None:
     for site in report.sites:
         click.echo(site.summary(interrupted=report.stopped_by is not None), err=True)
+    for line in report.layout_changes:
+        click.echo(line, err=True)
     for note in report.notes:
         click.echo(note, err=True)
     problems = f"; {count_of(len(report.errors), 'problem')} of the run itself (above)" if report.errors else ""
     click.echo(f"run {report.run_id}: {count_of(report.requests, 'request')}{problems}", err=True)
 
 
+# The exit statuses of a fetching run (README "Exit statuses"): cron and systemd units tell them apart.
+EXIT_OK, EXIT_FAILURES, EXIT_LAYOUT = 0, 1, 3  # 2 is click's, for a usage error
+
+
 def exit_status(report: RunReport) -> int:
     """0 when all went well; 128 + the signal's number when a signal stopped the run early (as shells
-    report a command killed by it: 130 for SIGINT, 143 for SIGTERM); otherwise 1 when anything failed."""
+    report a command killed by it: 130 for SIGINT, 143 for SIGTERM); 3 when a site's pages mostly failed to
+    parse the same way (a layout change); otherwise 1 when anything failed."""
     name = report.stopped_by
     if name is not None and name in signal.Signals.__members__:
         return 128 + signal.Signals[name]
-    return 0 if report.ok else 1
+    if report.layout_changes:
+        return EXIT_LAYOUT
+    return EXIT_OK if report.ok else EXIT_FAILURES
 
 
 @cli.command()

@@ -62,7 +62,9 @@ def runs(obj: Context, limit: int, as_json: bool) -> None:
 @click.pass_obj
 @friendly
 def status(obj: Context, as_json: bool) -> None:
-    """Per site: when a run last succeeded, how many documents are archived, withdrawn, and due."""
+    """Per site: its health (healthy, degraded or broken, and why), then when a run last succeeded, how many
+    documents are archived, withdrawn, and due."""
+    from crawler.pipeline.health import site_health
     from crawler.pipeline.revisit import due_in
 
     archive = obj.reading()
@@ -80,12 +82,15 @@ def status(obj: Context, as_json: bool) -> None:
             continue
         started, state = last_any.get(name, ("never", "-"))
         due, _ = due_in(archive, name, now, 0)
+        health = site_health(archive, name, now)
         if as_json:
             item = {"site": name, "documents": total, "withdrawn": withdrawn, "due": due}
             last = {"last_success": last_ok.get(name), "last_run": last_any.get(name, (None, None))[0]}
-            json_line({**item, **last, "last_run_status": last_any.get(name, (None, None))[1]})
+            verdict = {"verdict": health.verdict, "reason": health.reason, "health": health.figures}
+            json_line({**item, **last, "last_run_status": last_any.get(name, (None, None))[1], **verdict})
             continue
+        click.echo(f"{name}: {health.verdict} — {health.reason}")
         click.echo(
-            f"{name}: {count_of(total, 'document')} ({withdrawn} withdrawn), {due} due now; "
+            f"    {count_of(total, 'document')} ({withdrawn} withdrawn), {due} due now; "
             f"last success {last_ok.get(name, 'never')}; last run {started} ({state})"
         )

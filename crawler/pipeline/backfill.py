@@ -31,6 +31,7 @@ from crawler.net.process import AnyFetcher
 from crawler.pipeline.engine import Engine, RunReport, SiteReport
 from crawler.pipeline.outcome import Books, host_down
 from crawler.pipeline.policy import policy_for
+from crawler.pipeline.report import reason_of
 from crawler.pipeline.stop import Stop
 from crawler.progress import LogProgress, Progress
 from crawler.sites.base import BackfillRequest, Site, Source
@@ -187,9 +188,12 @@ class Backfill:
                     page = await fetcher.get(url, policy)
                     items, next_url = source.parse_page(page.text, url)
                 except (FetchError, ParseError) as exc:
+                    if isinstance(exc, ParseError):
+                        report.list_unparsed[reason_of(exc.reason)] += 1
                     Books(self._archive, report, run_id).record(None, url, "failed", str(exc))
                     report.problem("failed", f"{exc} (the backfill can be resumed)", host_down=host_down(exc))
                     break
+                report.listing(len(items))
                 fresh = [i.url for i in items if i.url not in journal.found]
                 if not fresh and next_url:
                     next_url = None  # a page with nothing new: the source is looping or exhausted

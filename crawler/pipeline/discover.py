@@ -14,6 +14,7 @@ from crawler.errors import FetchError, NotFound, ParseError
 from crawler.net.fetcher import Policy
 from crawler.net.process import AnyFetcher
 from crawler.pipeline.outcome import Books, failure_of
+from crawler.pipeline.report import reason_of
 from crawler.sites.base import Listing, ListingItem, Site
 from crawler.wording import count
 
@@ -48,11 +49,14 @@ async def read_listing(visit: SiteVisit, listing: Listing) -> list[ListingItem]:
         page = await visit.fetcher.get(url, visit.policy)
         found = visit.site.parse_listing(page.text, url)
     except (FetchError, ParseError) as exc:
+        if isinstance(exc, ParseError):
+            visit.books.report.list_unparsed[reason_of(exc.reason)] += 1
         if isinstance(exc, NotFound) and listing.collection and listing.expect_items:
             no_such_collection(visit, listing, f"the list page is gone ({exc.reason})")
         else:
             visit.books.settle(None, url, failure_of(exc, url))
         return []
+    visit.books.report.listing(len(found))
     if not found and listing.expect_items:
         # Not a block (a challenge page is caught by its markers before this): the newest page of a real
         # section always has items, so the likeliest cause is a collection id that is wrong.

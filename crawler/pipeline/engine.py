@@ -120,6 +120,7 @@ class Engine:
             finally:
                 self._keeper = Keeper(self._archive)
                 record.status = report.status
+                record.site_figures = {r.site: r.figures() for r in report.sites}
         for problem in record.problems:
             report.error(problem)
 

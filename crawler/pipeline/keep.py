@@ -49,8 +49,13 @@ class Keeper:
             return "not_modified"
         try:
             release = parsed.result() if parsed is not None else site.parse_release(page.text, url)
+        except ParseError as exc:
+            report.page_unparsed(exc.reason)  # nothing archived from a page that did not parse
+            return books.failed(key, url, failure_of(exc, url).message)
+        report.pages_parsed += 1
+        try:
             outcome = self._archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
-        except (ParseError, ArchiveError) as exc:
+        except ArchiveError as exc:
             return books.failed(key, url, failure_of(exc, url).message)
         self._capture(site, page, fetched, outcome.key, outcome.kind, outcome.version, books, built)
         report.counts[outcome.kind] += 1

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 logger = logging.getLogger("crawler.pipeline.engine")
 
@@ -27,6 +29,19 @@ SUMMARY_ORDER = (
     "captures_lost",
 )
 
+# A layout change: at least this many pages of a site failed to parse the same way in one run, and they were
+# most of the pages it tried to parse. One odd page is an odd page; two alike and a majority is a pattern.
+LAYOUT_MIN_PAGES = 2
+LAYOUT_HINT = "the page layout may have changed"
+# The page's own words inside a reason ("no publication date (photo-content__date: '32 Febr')"): dropped, so
+# that the same failure on every page counts as one reason.
+_QUOTED = re.compile(r"^(.*\([^():]*):[^()]*\)$")
+
+
+def reason_of(reason: str) -> str:
+    """A parse failure's reason without the page's own words: the same for every page that fails alike."""
+    return _QUOTED.sub(r"\1)", reason)
+
 
 @dataclass
 class SiteReport:
@@ -36,6 +51,47 @@ class SiteReport:
     counts: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
     hosts_down: set[str] = field(default_factory=set)  # the reasons of hosts given up, each said once
+    pages_parsed: int = 0  # release pages understood (a 304 is not parsed)
+    unparsed: Counter[str] = field(default_factory=Counter)  # release pages not understood, by reason
+    list_pages: int = 0  # list pages read and understood
+    list_items: int = 0  # the items they gave
+    list_unparsed: Counter[str] = field(default_factory=Counter)  # list pages not understood, by reason
+
+    def page_unparsed(self, reason: str) -> None:
+        """Count a release page that did not parse (its failed visit is counted by `problem`)."""
+        self.unparsed[reason_of(reason)] += 1
+
+    def listing(self, items: int) -> None:
+        """Count a list page read, and its items."""
+        self.list_pages += 1
+        self.list_items += items
+
+    def layout_change(self) -> str | None:
+        """The run's line for a layout change, if most of the pages it tried to parse failed the same way."""
+        for pages, failures, what in (
+            (self.pages_parsed, self.unparsed, "pages"),
+            (self.list_pages, self.list_unparsed, "list pages"),
+        ):
+            if not failures:
+                continue
+            reason, alike = failures.most_common(1)[0]
+            tried = pages + sum(failures.values())
+            enough = alike >= LAYOUT_MIN_PAGES or (what == "list pages" and not pages)
+            if enough and alike * 2 > tried:
+                return f"{self.site}: {alike} of {tried} {what}: {reason} — {LAYOUT_HINT}"
+        return None
+
+    def figures(self) -> dict[str, Any]:
+        """What the run found on this site, as its record keeps it (the health of the site comes from these)."""
+        return {
+            "counts": {k: v for k, v in sorted(self.counts.items()) if v},
+            "pages_parsed": self.pages_parsed,
+            "unparsed": dict(sorted(self.unparsed.items())),
+            "list_pages": self.list_pages,
+            "list_items": self.list_items,
+            "list_unparsed": dict(sorted(self.list_unparsed.items())),
+            "layout_change": self.layout_change(),
+        }
 
     def problem(self, kind: str, message: str, *, host_down: str | None = None) -> None:
         """Count and log one failed or blocked URL (or a capture not kept); for a host given up
@@ -77,6 +133,11 @@ class RunReport:
         if self.stopped_by:
             return "interrupted"
         return "ok" if self.ok else "partial"
+
+    @property
+    def layout_changes(self) -> list[str]:
+        """One line per site whose pages mostly failed to parse the same way in this run."""
+        return [line for line in (r.layout_change() for r in self.sites) if line]
 
     def error(self, message: str) -> None:
         """Log and keep a problem of the run as a whole."""
