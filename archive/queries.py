@@ -76,14 +76,21 @@ class Queries:
         return self.catalog.site_runs(site, limit)
 
     def site_dates(self, site: str, limit: int = 30) -> SiteDates:
-        """When a site's documents were published (the `limit` newest) and first seen: its rhythm."""
+        """When a site's documents were published (the `limit` newest), when its first run started and when a
+        document of it last entered the archive: its rhythm. Read from indexes, not from every document."""
         db = self.catalog.db
         rows = db.execute(
             "SELECT published FROM documents WHERE site = ? ORDER BY published DESC LIMIT ?", (site, limit)
         ).fetchall()
-        seen = "SELECT min(first_seen), max(first_seen) FROM documents WHERE site = ?"
-        first, last = db.execute(seen, (site,)).fetchone()
-        return SiteDates([r[0] for r in rows], first, last)
+        first = db.execute(
+            "SELECT min(started) FROM runs WHERE instr(' ' || sites || ' ', ' ' || ? || ' ')", (site,)
+        ).fetchone()[0]
+        # Keys start with the site's name and a slash; '0' is the character after '/'.
+        newest = db.execute(
+            "SELECT at FROM observations WHERE kind = 'new' AND key >= ? AND key < ? ORDER BY at DESC LIMIT 1",
+            (f"{site}/", f"{site}0"),
+        ).fetchone()
+        return SiteDates([r[0] for r in rows], first, newest[0] if newest else None)
 
     def count_documents(self, site: str) -> tuple[int, int]:
         """How many documents a site has, and how many of them are withdrawn."""

@@ -102,12 +102,12 @@ class SiteRunRow:
 
 @dataclass(frozen=True)
 class SiteDates:
-    """A site's documents in time: the newest publication dates (ISO, newest first), and the first and last
-    time a document of the site entered the archive (None: the site has none)."""
+    """A site's documents in time: the newest publication dates (ISO, newest first), when the archive began
+    watching the site (its first run), and when a document of it last entered the archive (None: never)."""
 
     published: list[str]
-    first_seen: str | None
-    last_seen: str | None
+    watched_since: str | None
+    last_new: str | None
 
 
 @dataclass(frozen=True)

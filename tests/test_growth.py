@@ -68,7 +68,7 @@ def test_status_and_revisits_do_not_read_every_document(
     monkeypatch.setattr(Catalog, "documents", every_document)
     result = CliRunner().invoke(cli, ["--archive", str(tmp_path), "status"])
     assert result.exit_code == 0, result.output
-    assert f"mofa.go.kr: 3000 documents ({_withdrawn(tmp_path)} withdrawn), {expected_due} due now" in result.output
+    assert f"\n    3000 documents ({_withdrawn(tmp_path)} withdrawn), {expected_due} due now" in result.output
     count, chosen = due_in(catalog, 100)
     assert len(chosen) == 100 < count
 

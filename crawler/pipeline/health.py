@@ -143,13 +143,13 @@ def silence(dates: SiteDates, today: date) -> dict[str, Any]:
     gaps = [(a - b).days for a, b in zip(days, days[1:], strict=False)]
     usual = float(median(gaps)) if len(days) >= RHYTHM_MIN_DAYS else None
     silent = None
-    if newest is not None and usual is not None and dates.first_seen:
-        watched = date.fromisoformat(dates.first_seen[:10])
+    if newest is not None and usual is not None and dates.watched_since:
+        watched = date.fromisoformat(dates.watched_since[:10])
         silent = max(0, (today - max(newest, watched)).days)
     limit = max(SILENCE_MIN_DAYS, SILENCE_FACTOR * usual) if usual is not None else None
     return {
         "last_published": newest.isoformat() if newest else None,
-        "last_new": dates.last_seen,
+        "last_new": dates.last_new,
         "usual_gap_days": usual,
         "silent_days": silent,
         "silence_limit_days": limit,
