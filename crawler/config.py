@@ -12,6 +12,10 @@ ca_bundle = "/etc/ssl/certs/national_root_ca.pem"   # a site whose certificate c
 [publish]                              # the static site `pressroom publish` writes
 base_url = "https://press.example.org/archive"      # where it will be hosted: the feed links to its pages
 
+[[notify]]                             # one table per Apprise URL to notify, with the events it wants
+url = "json://hooks.example.org/pressroom"
+events = ["edits", "new", "health"]
+
 Every setting belongs to a table; a key the table does not know, a value of the wrong type or out of its
 range, and a `ca_bundle` that is not a readable PEM certificate file are one-line errors naming the file,
 the table and the key.
@@ -20,6 +24,7 @@ the table and the key.
 from __future__ import annotations
 
 import os
+import re
 import ssl
 import tomllib
 import urllib.parse
@@ -45,9 +50,14 @@ BACKOFF_S = 2.0  # first retry wait; doubles each time, with jitter
 RETRY_AFTER_CAP_S = 300.0  # a longer Retry-After gives the host up for the run
 WAYBACK_INTERVAL_S = 1.0  # the Wayback Machine asks CDX clients to stay near 1 request per second
 
+NOTIFY_TIMEOUT_S = 5.0  # per message: an unreachable endpoint must cost a run seconds, not minutes
+NOTIFY_EVENTS = ("edits", "new", "health")  # edits and withdrawals; a digest of new releases; site health
+APPRISE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://.")  # a scheme, then something: Apprise reads the rest
+TABLES = ("pressroom", "sites", "publish", "notify")
+
 # Settings whose zero makes no sense (a zero timeout fails every request, zero attempts fetch nothing);
 # every other number may be zero but not negative.
-POSITIVE = frozenset({"timeout", "deadline", "max_bytes", "attempts", "interval"})
+POSITIVE = frozenset({"timeout", "deadline", "max_bytes", "attempts", "interval", "notify_timeout"})
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,15 @@ class PublishConfig:
 
 
 @dataclass(frozen=True)
+class NotifyTarget:
+    """One [[notify]] table: an Apprise URL and the events it wants (some of NOTIFY_EVENTS)."""
+
+    url: str
+    events: tuple[str, ...] = NOTIFY_EVENTS
+    where: str = ""  # which table it came from, for messages: 'config pressroom.toml [[notify]] 2'
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a run needs to know besides the archive."""
 
@@ -91,6 +110,8 @@ class Config:
     fetch_process: bool = True  # fetch in a second process, overlapped with archiving
     wayback_url: str = "https://web.archive.org"  # CDX index, for sites whose backfill discovers through it
     wayback_interval: float = WAYBACK_INTERVAL_S
+    notify: tuple[NotifyTarget, ...] = ()  # [[notify]] tables, in the file's order
+    notify_timeout: float = NOTIFY_TIMEOUT_S
     # Sites defined in the settings file (crawler.sites.definition.Definition values): typed loosely because
     # this module knows nothing of sites, so that the network layer, which reads it, stays below them.
     definitions: tuple[Any, ...] = ()
@@ -127,10 +148,10 @@ def load(defaults: dict[str, SiteConfig], path: Path | None = None, define: Defi
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config {path}: {exc}") from None
     for key in data:
-        if key not in ("pressroom", "sites", "publish"):
+        if key not in TABLES:
             raise ConfigError(
                 f"config {path}: {key!r} is outside any table "
-                '(settings go under [pressroom], [sites."NAME"] or [publish])'
+                '(settings go under [pressroom], [sites."NAME"], [publish] or [[notify]])'
             )
     sites = dict(defaults)
     defined: list[Any] = []
@@ -146,7 +167,8 @@ def load(defaults: dict[str, SiteConfig], path: Path | None = None, define: Defi
     publish = _override(PublishConfig(), _table(data, "publish", f"config {path}"), f"config {path} [publish]")
     if publish.base_url:
         publish = PublishConfig(base_url=check_base_url(publish.base_url, f"config {path} [publish]: base_url"))
-    config = Config(sites=sites, definitions=tuple(defined), publish=publish, source=str(path) if path else "")
+    notify = notify_targets(data.get("notify", []), f"config {path}")
+    config = Config(sites, definitions=tuple(defined), publish=publish, notify=notify, source=str(path or ""))
     return _override(config, _table(data, "pressroom", f"config {path}"), f"config {path} [pressroom]")
 
 
@@ -164,6 +186,31 @@ def _new_site(
             "release_url, list_urls and a [select] table: see README, Adding a ministry)"
         )
     return new
+
+
+def notify_targets(tables: Any, where: str) -> tuple[NotifyTarget, ...]:
+    """The [[notify]] tables, checked: a URL with a scheme (never shown whole: it may hold a password) and
+    known events; a one-line error naming the table otherwise."""
+    if not isinstance(tables, list):
+        raise ConfigError(f"{where}: notify must be a list of tables ([[notify]])")
+    out = []
+    for number, table in enumerate(tables, 1):
+        here = f"{where} [[notify]] {number}"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{here}: expected a table with url and events")
+        for key in table:
+            if key not in ("url", "events"):
+                raise ConfigError(f"{here}: unknown setting {key!r} (a [[notify]] table has url and events)")
+        url, events = table.get("url"), table.get("events", list(NOTIFY_EVENTS))
+        if not isinstance(url, str) or not APPRISE_URL.match(url):
+            raise ConfigError(f"{here}: url must be an Apprise URL such as json://host/path or mailto://user:pass@host")
+        if not isinstance(events, list) or not events:
+            raise ConfigError(f"{here}: events must be a list of some of {', '.join(NOTIFY_EVENTS)}")
+        for event in events:
+            if event not in NOTIFY_EVENTS:
+                raise ConfigError(f"{here}: events: unknown event {event!r} (known: {', '.join(NOTIFY_EVENTS)})")
+        out.append(NotifyTarget(url, tuple(dict.fromkeys(events)), here))
+    return tuple(out)
 
 
 def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
@@ -215,7 +262,7 @@ def _override(obj: T, table: dict[str, Any], where: str) -> T:
     known = {f.name for f in fields(obj)}  # type: ignore[arg-type]
     changes: dict[str, Any] = {}
     for key, value in table.items():
-        if key not in known or key in ("sites", "publish", "definitions", "source"):
+        if key not in known or key in ("sites", "publish", "notify", "definitions", "source"):
             raise ConfigError(f"{where}: unknown setting {key!r}")
         changes[key] = _checked(key, value, getattr(obj, key), where)
     return replace(obj, **changes)  # type: ignore[type-var]

@@ -47,13 +47,34 @@ def crawl(obj: Context, sites: tuple[str, ...], ignore_robots: bool, wait_lock: 
     and archive what is new or changed."""
     chosen = [resolve(s) for s in sites] or [s for s in SITES.values() if obj.config.site(s.name).enabled]
     config = _robots_override(obj.config, chosen, ignore_robots)
+    notifying = _notifications(config)
     check_writable(obj.root)
     archive = obj.archive()
-    with archive.writing(wait=wait_lock), stop_on_signals() as stop, progress_display("crawl") as progress:
-        engine = Engine(archive, config, revisit_all=revisit_all, stop=stop, progress=progress)
-        report = asyncio.run(engine.crawl(chosen))
+    with archive.writing(wait=wait_lock), stop_on_signals() as stop:
+        with progress_display("crawl") as progress:
+            if notifying:
+                notifying.take_on(archive, config)
+            engine = Engine(archive, config, revisit_all=revisit_all, stop=stop, progress=progress)
+            report = asyncio.run(engine.crawl(chosen))
+        stopped = report.stopped_by is not None
+        notified = (
+            notifying.after_run(archive, config, [s.name for s in chosen], stopped=stopped) if notifying else None
+        )
     _print_report(report)
+    if notified and notified.summary():
+        click.echo(notified.summary(), err=True)
     sys.exit(exit_status(report))
+
+
+def _notifications(config: configuration.Config) -> Any:
+    """The notification module when [[notify]] tables are set (their URLs checked before any request: a bad
+    one is one line), else None: Apprise is loaded only by those who use it."""
+    if not config.notify:
+        return None
+    from crawler.pipeline import notify
+
+    notify.endpoints(config)
+    return notify
 
 
 def _robots_override(config: configuration.Config, sites: list[Site], ignore: bool) -> configuration.Config:
@@ -217,6 +238,7 @@ def schedule(obj: Context, sites: tuple[str, ...], duration: float | None) -> No
 
     chosen = [resolve(s) for s in sites] or [s for s in SITES.values() if obj.config.site(s.name).enabled]
     config = _robots_override(obj.config, chosen, False)
+    _notifications(config)
     check_writable(obj.root)
     scheduler = Scheduler(obj.root, config, chosen)
     scheduler.serve(duration=duration)

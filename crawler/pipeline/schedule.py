@@ -24,6 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from archive.errors import ArchiveLocked, PressroomError
 from archive.recorder import Archive
 from crawler.config import Config
+from crawler.pipeline import notify
 from crawler.pipeline.engine import Engine
 from crawler.pipeline.stop import Stop
 from crawler.sites.base import Site
@@ -77,11 +78,17 @@ class Scheduler:
         archive = Archive(self.root)
         try:
             with archive.writing(wait=self.config.lock_wait or LOCK_WAIT_S):
+                if self.config.notify:
+                    notify.take_on(archive, self.config)
                 engine = Engine(archive, self.config, stop=self.stopping)
                 report = asyncio.run(engine.crawl([site], command="schedule"))
+                stopped = self.stopping.is_set()
+                notified = notify.after_run(archive, self.config, [site.name], stopped=stopped)
             self.runs += 1
             for line in (r.summary() for r in report.sites):
                 logger.info("%s", line)
+            if notified and notified.summary():
+                logger.info("%s: %s", site.name, notified.summary())
         except ArchiveLocked as exc:
             logger.warning("%s: skipping this round: %s", site.name, exc)
         except PressroomError as exc:

@@ -1,0 +1,223 @@
+"""Telling the owner after a run: edits and withdrawals, a digest of new releases, sites going unhealthy.
+
+Each [[notify]] endpoint gets what it asked for and has not been told yet (archive/notices.py keeps the
+journal of what each was sent, in the archive): one message per edit, revert, withdrawal or restoration, with
+its word diff, metadata changes apart; one digest of every new release a crawl found; one message when a
+site's health verdict changes (degraded, broken, recovered). Endpoints are served side by side, each in its
+own thread; an endpoint's first failure ends its turn for this run (an unreachable one costs one timeout, not
+one per message), and what it was not sent stays pending for the next run. Nothing here fails a run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from archive import diff
+from archive.changes import Change
+from archive.escape import visible
+from archive.notices import Journal, NewRelease, pending_events, pending_new
+from archive.recorder import Archive
+from crawler.config import Config, NotifyTarget
+from crawler.errors import ConfigError
+from crawler.net.notify import Endpoint, check, send
+from crawler.wording import count
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_CHARS = 6000  # chat services cut long messages (Telegram at 4096, Discord at 2000 by Apprise's split)
+DIGEST_LINES = 50  # releases listed by name in one digest; the rest are counted
+# A site's health, as the caller has it: site -> (verdict, reason); verdicts healthy / degraded / broken.
+Health = dict[str, tuple[str, str]]
+Sender = Callable[[Endpoint, str, str], str | None]
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to one endpoint, and the journal line that records it was sent."""
+
+    title: str
+    body: str
+    mark: dict[str, Any]
+
+
+@dataclass
+class NotifyReport:
+    """What was sent after a run."""
+
+    sent: int = 0
+    failed: list[str] = field(default_factory=list)  # one line per endpoint that could not be reached
+    held: int = 0  # messages left for the next run
+
+    def summary(self) -> str | None:
+        """One line for the run's summary, or None when there was nothing to send."""
+        if not self.sent and not self.failed:
+            return None
+        line = f"notifications: {self.sent} sent"
+        if self.failed:
+            line += f", {count(self.held, 'message')} held for the next run ({'; '.join(self.failed)})"
+        return line
+
+
+def endpoints(config: Config) -> list[tuple[NotifyTarget, Endpoint]]:
+    """Each [[notify]] table with its endpoint; a ConfigError naming the table when Apprise cannot send to it."""
+    out = []
+    for target in config.notify:
+        try:
+            out.append((target, check(target.url)))
+        except ValueError as exc:
+            raise ConfigError(f"{target.where}: url {exc}") from None
+    return out
+
+
+def take_on(archive: Archive, config: Config) -> None:
+    """Before a run: an endpoint seen for the first time is told only what happens from now on."""
+    journal = Journal(archive)
+    for target in config.notify:
+        journal.start(target.url)
+
+
+def notify(
+    archive: Archive, config: Config, health: Health | None = None, sender: Sender | None = None
+) -> NotifyReport:
+    """Send every endpoint what it wants and has not been sent; record each message sent in the journal."""
+    report = NotifyReport()
+    chosen = endpoints(config)
+    if not chosen:
+        return report
+    journal = Journal(archive)
+    for target, _ in chosen:
+        journal.start(target.url)
+    plans = [(target, endpoint, _messages(archive, journal, target, health or {})) for target, endpoint in chosen]
+    timeout = config.notify_timeout
+    deliver = sender or (lambda endpoint, title, body: send(endpoint, title, body, timeout=timeout))
+    with ThreadPoolExecutor(max_workers=len(plans), thread_name_prefix="pressroom-notify") as pool:
+        futures = [
+            pool.submit(_deliver, journal, target, endpoint, messages, deliver, report)
+            for target, endpoint, messages in plans
+        ]
+        for future in futures:
+            future.result()
+    return report
+
+
+def _deliver(
+    journal: Journal,
+    target: NotifyTarget,
+    endpoint: Endpoint,
+    messages: list[Message],
+    deliver: Sender,
+    report: NotifyReport,
+) -> None:
+    """Send one endpoint its messages in order, journalling each; stop at its first failure."""
+    for done, message in enumerate(messages):
+        reason = deliver(endpoint, message.title, message.body)
+        if reason is not None:
+            logger.warning(
+                "notification to %s failed: %s; %s held for the next run",
+                endpoint.shown,
+                reason,
+                count(len(messages) - done, "message"),
+            )
+            report.failed.append(f"{endpoint.shown}: {reason}")
+            report.held += len(messages) - done
+            return
+        fields = dict(message.mark)
+        journal.mark(target.url, fields.pop("mark"), **fields)
+        report.sent += 1
+
+
+def _messages(archive: Archive, journal: Journal, target: NotifyTarget, health: Health) -> list[Message]:
+    """What the endpoint of `target` is still to be sent, oldest first."""
+    marks = journal.of(target.url)
+    out: list[Message] = []
+    if "health" in target.events:
+        for site, (verdict, reason) in sorted(health.items()):
+            if verdict != marks.health.get(site, "healthy"):
+                out.append(health_message(site, verdict, reason))
+    if "edits" in target.events:
+        out += [event_message(archive, event) for event in pending_events(archive, marks.edits_after)]
+    if "new" in target.events:
+        releases = pending_new(archive, marks.new_after)
+        if releases:
+            out.append(digest_message(releases))
+    return out
+
+
+def health_message(site: str, verdict: str, reason: str) -> Message:
+    """A site's health changed: broken, degraded, or healthy again."""
+    title = f"pressroom: {site} has recovered" if verdict == "healthy" else f"pressroom: {site} is {verdict}"
+    body = f"{site}: {verdict}" + (f": {reason}" if reason else "")
+    return Message(title, body, {"mark": "health", "site": site, "verdict": verdict})
+
+
+def event_message(archive: Archive, event: Change) -> Message:
+    """One edit, revert, withdrawal or restoration, with its word diff (metadata changes apart)."""
+    head = f"{visible(event.title)}\n{event.url}\n"
+    if event.kind in ("changed", "reverted") and event.old is not None and event.new is not None:
+        old, new = archive.version(event.key, event.old)[1], archive.version(event.key, event.new)[1]
+        verb = "edited" if event.kind == "changed" else f"reverted to version {event.new}"
+        title = f"pressroom: {event.key} {verb} (+{event.added}/-{event.removed} words)"
+        lead = f"The site's text went from version {event.old} to version {event.new} ({event.at}).\n\n"
+        body = head + "\n" + lead + diff.word(old, new, escape=visible)
+        body = _cut(body, f"pressroom diff {event.key} --from {event.old} --to {event.new} --format word")
+    elif event.kind == "withdrawn":
+        title = f"pressroom: {event.key} withdrawn"
+        body = head + f"\nThe site no longer serves it ({event.at}); version {event.new} is its last archived text.\n"
+    else:
+        title = f"pressroom: {event.key} {event.kind}"
+        body = head + f"\nThe site serves it again ({event.at}), as version {event.new}.\n"
+    return Message(title, body, {"mark": "edit", "observation": event.id, "event": event.kind, "key": event.key})
+
+
+def digest_message(releases: list[NewRelease]) -> Message:
+    """One message listing the new releases, newest first (the DIGEST_LINES newest by name)."""
+    newest = sorted(releases, key=lambda r: (r.published, r.observation), reverse=True)
+    lines = [f"{r.published[:10]}  {r.key}\n  {visible(r.title)}\n  {r.url}" for r in newest[:DIGEST_LINES]]
+    more = len(releases) - DIGEST_LINES
+    tail = f"\n\n… and {count(more, 'earlier release')} (pressroom export --since shows them all)" if more > 0 else ""
+    title = f"pressroom: {count(len(releases), 'new release')}"
+    last = max(r.observation for r in releases)
+    return Message(
+        title, "\n\n".join(lines) + tail + "\n", {"mark": "new", "observation": last, "releases": len(releases)}
+    )
+
+
+def _cut(body: str, command: str) -> str:
+    """`body`, cut to MAX_BODY_CHARS at a paragraph, with the command that shows all of it."""
+    if len(body) <= MAX_BODY_CHARS:
+        return body
+    kept = body[:MAX_BODY_CHARS].rsplit("\n\n", 1)[0]
+    return f"{kept}\n\n… (cut: `{command}` shows all of it)\n"
+
+
+def after_run(archive: Archive, config: Config, sites: list[str], *, stopped: bool) -> NotifyReport | None:
+    """The notifications of a run that just ended (None when none are configured, or a signal cut the run
+    short: a stopping process must not wait on endpoints; what it did goes out with the next run)."""
+    if not config.notify or stopped:
+        return None
+    return notify(archive, config, site_health(archive, config, sites))
+
+
+def site_health(archive: Archive, config: Config, sites: list[str]) -> Health:
+    """Each of `sites`' health verdict and its reason, from the run records."""
+    return {}
+
+
+def test_all(config: Config) -> list[tuple[Endpoint, str | None]]:
+    """Send a test message to every endpoint, side by side: each with None (sent) or why it failed."""
+    chosen = endpoints(config)
+    title = "pressroom: test notification"
+
+    def one(pair: tuple[NotifyTarget, Endpoint]) -> tuple[Endpoint, str | None]:
+        target, endpoint = pair
+        body = f"A test message from pressroom to {endpoint.shown}, which wants: {', '.join(target.events)}.\n"
+        return endpoint, send(endpoint, title, body, timeout=config.notify_timeout)
+
+    if not chosen:
+        return []
+    with ThreadPoolExecutor(max_workers=len(chosen), thread_name_prefix="pressroom-notify") as pool:
+        return list(pool.map(one, chosen))
