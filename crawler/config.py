@@ -24,7 +24,6 @@ the table and the key.
 from __future__ import annotations
 
 import os
-import re
 import ssl
 import tomllib
 import urllib.parse
@@ -35,6 +34,7 @@ from typing import Any, TypeVar
 
 from crawler import __version__
 from crawler.errors import ConfigError
+from crawler.notifyconfig import NOTIFY_TIMEOUT_S, NotifyTarget, notify_targets
 
 T = TypeVar("T")
 
@@ -50,9 +50,6 @@ BACKOFF_S = 2.0  # first retry wait; doubles each time, with jitter
 RETRY_AFTER_CAP_S = 300.0  # a longer Retry-After gives the host up for the run
 WAYBACK_INTERVAL_S = 1.0  # the Wayback Machine asks CDX clients to stay near 1 request per second
 
-NOTIFY_TIMEOUT_S = 5.0  # per message: an unreachable endpoint must cost a run seconds, not minutes
-NOTIFY_EVENTS = ("edits", "new", "health")  # edits and withdrawals; a digest of new releases; site health
-APPRISE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://.")  # a scheme, then something: Apprise reads the rest
 TABLES = ("pressroom", "sites", "publish", "notify")
 
 # Settings whose zero makes no sense (a zero timeout fails every request, zero attempts fetch nothing);
@@ -82,15 +79,6 @@ class PublishConfig:
     """Settings of the published site ([publish] in pressroom.toml)."""
 
     base_url: str = ""  # where the site will be hosted ("" = unknown: links stay relative, the feed links releases)
-
-
-@dataclass(frozen=True)
-class NotifyTarget:
-    """One [[notify]] table: an Apprise URL and the events it wants (some of NOTIFY_EVENTS)."""
-
-    url: str
-    events: tuple[str, ...] = NOTIFY_EVENTS
-    where: str = ""  # which table it came from, for messages: 'config pressroom.toml [[notify]] 2'
 
 
 @dataclass(frozen=True)
@@ -186,31 +174,6 @@ def _new_site(
             "release_url, list_urls and a [select] table: see README, Adding a ministry)"
         )
     return new
-
-
-def notify_targets(tables: Any, where: str) -> tuple[NotifyTarget, ...]:
-    """The [[notify]] tables, checked: a URL with a scheme (never shown whole: it may hold a password) and
-    known events; a one-line error naming the table otherwise."""
-    if not isinstance(tables, list):
-        raise ConfigError(f"{where}: notify must be a list of tables ([[notify]])")
-    out = []
-    for number, table in enumerate(tables, 1):
-        here = f"{where} [[notify]] {number}"
-        if not isinstance(table, dict):
-            raise ConfigError(f"{here}: expected a table with url and events")
-        for key in table:
-            if key not in ("url", "events"):
-                raise ConfigError(f"{here}: unknown setting {key!r} (a [[notify]] table has url and events)")
-        url, events = table.get("url"), table.get("events", list(NOTIFY_EVENTS))
-        if not isinstance(url, str) or not APPRISE_URL.match(url):
-            raise ConfigError(f"{here}: url must be an Apprise URL such as json://host/path or mailto://user:pass@host")
-        if not isinstance(events, list) or not events:
-            raise ConfigError(f"{here}: events must be a list of some of {', '.join(NOTIFY_EVENTS)}")
-        for event in events:
-            if event not in NOTIFY_EVENTS:
-                raise ConfigError(f"{here}: events: unknown event {event!r} (known: {', '.join(NOTIFY_EVENTS)})")
-        out.append(NotifyTarget(url, tuple(dict.fromkeys(events)), here))
-    return tuple(out)
 
 
 def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:

@@ -21,9 +21,10 @@ from archive.changes import Change
 from archive.escape import visible
 from archive.notices import Journal, NewRelease, pending_events, pending_new
 from archive.recorder import Archive
-from crawler.config import Config, NotifyTarget
+from crawler.config import Config
 from crawler.errors import ConfigError
 from crawler.net.notify import Endpoint, check, send
+from crawler.notifyconfig import NotifyTarget
 from crawler.wording import count
 
 logger = logging.getLogger(__name__)
