@@ -11,7 +11,7 @@ files; `dockey` turns what a user typed into a document key.
 from __future__ import annotations
 
 # Imported for what importing does: each module registers its commands on the group.
-from crawler.cli import add, collection, document, notify, run, search, sites, status  # noqa: F401
+from crawler.cli import add, collection, document, notify, publish, run, search, sites, status  # noqa: F401
 from crawler.cli.base import cli
 
 __all__ = ["cli", "main"]

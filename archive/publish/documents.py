@@ -1,0 +1,162 @@
+"""A document's pages in the published site: its page (current text, metadata, attachments, timeline), one
+page per version, and a side-by-side diff page per step from one shown version to the next.
+
+The diff pages are archive/diff.py's `html_page` (the same word diff as `pressroom diff --format html`), with the
+site's navigation added; the pages of one document live in its key's folder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archive import diff
+from archive.document import Version
+from archive.publish.html import attr, esc, link, outside, page
+from archive.publish.paths import page_path, page_url
+from archive.rows import DocumentRow, ObservationRow
+
+# Observations that say which text the site showed (a re-extraction stands for the page it re-read).
+SHOWN = frozenset({"new", "unchanged", "not_modified", "changed", "reverted", "restored", "reextracted"})
+URL_IN_TEXT = re.compile(r"https?://[^\s|<>\"]+")
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """Everything a document's pages are made of."""
+
+    key: str
+    row: DocumentRow | None  # the catalog's record (None: a document the catalog does not know)
+    versions: dict[int, Version]  # by number
+    observations: list[ObservationRow]
+    base_url: str = ""  # where the site will be hosted: the page names its address there
+
+    @property
+    def current(self) -> int:
+        """The number of the version the site shows now."""
+        if self.row is not None and self.row.current_version in self.versions:
+            return self.row.current_version
+        return max(self.versions)
+
+
+def version_path(key: str, number: int) -> str:
+    """Where version `number` of a document is shown."""
+    return page_path(key).rsplit("/", 1)[0] + f"/v{number}.html"
+
+
+def diff_path(key: str, old: int, new: int) -> str:
+    """Where the diff from version `old` to `new` of a document is shown."""
+    return page_path(key).rsplit("/", 1)[0] + f"/diff-{old}-{new}.html"
+
+
+def steps(doc: DocumentInput) -> list[tuple[int, int]]:
+    """The (old, new) version pairs to diff: each change of the shown text, in the order the site showed them
+    (an edit and its revert are two steps), else the versions in numeric order."""
+    shown: list[int] = []
+    for o in doc.observations:
+        if o.version in doc.versions and o.kind in SHOWN and (not shown or shown[-1] != o.version):
+            shown.append(o.version)
+    order = shown if set(shown) == set(doc.versions) else sorted(doc.versions)
+    pairs = list(zip(order, order[1:], strict=False))
+    return list(dict.fromkeys(pairs))
+
+
+def render(doc: DocumentInput) -> dict[str, str]:
+    """Every page of one document, by path in the site."""
+    pages = {page_path(doc.key): _document_page(doc)}
+    for number, version in doc.versions.items():
+        pages[version_path(doc.key, number)] = _version_page(doc, number, version)
+    for old, new in steps(doc):
+        pages[diff_path(doc.key, old, new)] = _diff_page(doc, old, new)
+    return pages
+
+
+def _text(version: Version) -> str:
+    release = version.release
+    paragraphs = "\n".join(f"<p>{esc(p)}</p>" for p in release.body)
+    return f'<h1>{esc(release.title)}</h1>\n<div class="text">\n{paragraphs}\n</div>'
+
+
+def _metadata(version: Version) -> str:
+    rows = []
+    for name, value in version.headers().items():
+        shown = outside(value) if name == "URL" else esc(value)
+        rows.append(f"<tr><th>{esc(name)}</th><td>{shown}</td></tr>")
+    return '<table class="meta">\n' + "\n".join(rows) + "\n</table>"
+
+
+def _attachments(version: Version) -> str:
+    items = version.release.attachments
+    if not items:
+        return ""
+    lines = []
+    for item in items:
+        found = URL_IN_TEXT.search(item)
+        lines.append(f"<li>{outside(found[0], item) if found else esc(item)}</li>")
+    return '<h2>Attachments</h2>\n<ul class="attachments">\n' + "\n".join(lines) + "\n</ul>"
+
+
+def _document_page(doc: DocumentInput) -> str:
+    here, current = page_path(doc.key), doc.versions[doc.current]
+    status = f' <span class="muted">({esc(doc.row.status)})</span>' if doc.row and doc.row.status != "active" else ""
+    body = (
+        f'<p class="muted">{esc(doc.key)}{status}</p>\n'
+        f"<main data-pagefind-body>\n{_text(current)}\n{_attachments(current)}\n</main>\n"
+        f"<h2>Metadata (version {doc.current})</h2>\n{_metadata(current)}\n"
+        f"{_versions_table(doc, here)}\n{_timeline(doc, here)}"
+    )
+    found = page_url(doc.base_url, doc.key)
+    head = f'<link rel="canonical" href="{attr(found)}">\n' if found else ""
+    return page(here, current.release.title, body, lang=current.release.language, head=head)
+
+
+def _versions_table(doc: DocumentInput, here: str) -> str:
+    diffs = {new: old for old, new in steps(doc)}
+    rows = []
+    for number in sorted(doc.versions):
+        version = doc.versions[number]
+        mark = " (current)" if number == doc.current else ""
+        older = diffs.get(number)
+        step = link(here, diff_path(doc.key, older, number), f"changes from v{older}") if older else ""
+        rows.append(
+            f"<tr><td>{link(here, version_path(doc.key, number), f'v{number}')}{mark}</td>"
+            f"<td>{version.captured:%Y-%m-%d %H:%M}Z</td><td>{step}</td>"
+            f"<td>{esc(version.release.title)}</td></tr>"
+        )
+    head = "<tr><th>version</th><th>captured</th><th>diff</th><th>title</th></tr>"
+    return f'<h2>Versions</h2>\n<table class="versions">\n{head}\n' + "\n".join(rows) + "\n</table>"
+
+
+def _timeline(doc: DocumentInput, here: str) -> str:
+    if not doc.observations:
+        return ""
+    rows = []
+    for o in doc.observations:
+        shown = link(here, version_path(doc.key, o.version), f"v{o.version}") if o.version in doc.versions else ""
+        rows.append(f"<tr><td>{esc(o.at)}</td><td>{esc(o.kind)}</td><td>{shown}</td><td>{esc(o.detail)}</td></tr>")
+    head = "<tr><th>when</th><th>observed</th><th>version</th><th>detail</th></tr>"
+    return f'<h2>Timeline</h2>\n<table class="timeline">\n{head}\n' + "\n".join(rows) + "\n</table>"
+
+
+def _version_page(doc: DocumentInput, number: int, version: Version) -> str:
+    here = version_path(doc.key, number)
+    body = (
+        f"<p>{link(here, page_path(doc.key), doc.key)}: version {number} of {len(doc.versions)}, "
+        f"captured {version.captured:%Y-%m-%d %H:%M}Z</p>\n{_text(version)}\n{_attachments(version)}\n"
+        f"<h2>Metadata</h2>\n{_metadata(version)}"
+    )
+    return page(here, f"v{number}: {version.release.title}", body, lang=version.release.language)
+
+
+def _diff_page(doc: DocumentInput, old: int, new: int) -> str:
+    here = diff_path(doc.key, old, new)
+    text = diff.html_page(
+        doc.versions[old], doc.versions[new], old_label=f"{doc.key} v{old}", new_label=f"{doc.key} v{new}"
+    )
+    nav = (
+        f'<nav class="top">{link(here, "index.html", "Archive")} {link(here, page_path(doc.key), doc.key)} '
+        f"{link(here, version_path(doc.key, old), f'v{old}')} → {link(here, version_path(doc.key, new), f'v{new}')}"
+        "</nav>"
+    )
+    # The page is diff.py's own, whole; only the way back into the site is added.
+    return text.replace("<body>", f"<body>\n{nav}", 1)

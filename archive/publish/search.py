@@ -1,0 +1,102 @@
+"""Search in the published site: Pagefind's index of the document pages, and one search page per language.
+
+Pagefind (the `pagefind[extended]` package's bundled binary; the extended build segments Korean) writes its
+index and its search UI under `pagefind/` in the site. It keeps one index per page language (Snowball stemming
+for Russian, English, ...), and a search page searches the index of its own `lang`, so there is a search page
+per language of the archive. Its JavaScript loads the index with `import()` and `fetch()`, which browsers
+refuse on `file://` pages: the search pages say so there, and work from any static host or a local server.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from archive.errors import ArchiveError
+from archive.publish.html import attr, esc, link, page
+
+PAGEFIND_DIR = "pagefind"
+SEARCH_PATH = "search.html"
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ru": "Русский",
+    "ko": "한국어",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es": "Español",
+    "pt": "Português",
+}
+
+# Runs in the browser: Pagefind's UI, fed `?q=` from the address (so a plain form can start a search), with
+# result links under the folder the site is served from; on file:// a sentence instead of a failing UI.
+SCRIPT = """\
+<script>
+window.addEventListener("DOMContentLoaded", function () {
+  if (location.protocol === "file:") {
+    document.getElementById("file-note").hidden = false;
+    return;
+  }
+  var base = new URL(".", location.href).pathname;
+  var ui = new PagefindUI({ element: "#search", baseUrl: base, showImages: false, showSubResults: false });
+  var q = new URLSearchParams(location.search).get("q");
+  if (q) { ui.triggerSearch(q); }
+});
+</script>
+"""
+
+
+def language_path(lang: str) -> str:
+    """The search page of one language."""
+    return f"search-{lang}.html"
+
+
+def pages(languages: list[str]) -> dict[str, str]:
+    """The search page of each language, and the page that lists them (with a form each: no script needed to
+    get from it to a search)."""
+    out = {}
+    forms = []
+    for lang in sorted(languages):
+        here, name = language_path(lang), LANGUAGE_NAMES.get(lang, lang)
+        head = (
+            f'<link rel="stylesheet" href="{PAGEFIND_DIR}/pagefind-ui.css">\n'
+            f'<script src="{PAGEFIND_DIR}/pagefind-ui.js"></script>\n{SCRIPT}'
+        )
+        body = (
+            f"<h1>Search: {esc(name)}</h1>\n"
+            '<p id="file-note" hidden>Search cannot run from a folder opened in the browser (file://): browsers '
+            "do not let a page load its search index from there. Serve the folder instead, e.g. "
+            "<code>python3 -m http.server</code> in it, then open http://localhost:8000/"
+            f"{here}, or use the site where it is published.</p>\n"
+            "<noscript><p>Search needs JavaScript; every page can be read and browsed without it.</p></noscript>\n"
+            '<div id="search"></div>'
+        )
+        out[here] = page(here, f"Search ({name})", body, lang=lang, head=head)
+        forms.append(
+            f'<form action="{attr(here)}" method="get" lang="{attr(lang)}"><label>{esc(name)} '
+            '<input type="search" name="q"></label> <button>Search</button></form>'
+        )
+    body = "<h1>Search</h1>\n<p>Each language has its own index (words are matched in their forms).</p>\n"
+    body += "\n".join(forms) + "\n<p>" + " · ".join(link(SEARCH_PATH, language_path(x), x) for x in languages) + "</p>"
+    out[SEARCH_PATH] = page(SEARCH_PATH, "Search", body)
+    return out
+
+
+def pagefind_binary() -> Path:
+    """The Pagefind executable of the installed `pagefind[extended]` package."""
+    try:
+        import pagefind_bin_extended
+    except ImportError:
+        raise ArchiveError("Pagefind is not installed: pip install 'pagefind[extended]'") from None
+    return Path(pagefind_bin_extended.get_executable())
+
+
+def index(site: Path, binary: Path | None = None) -> None:
+    """(Re)build the search index of the document pages under `site`; an ArchiveError if Pagefind fails."""
+    command = [str(binary or pagefind_binary()), "--site", str(site), "--glob", "**/index.html", "--keep-index-url"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
+    except OSError as exc:
+        raise ArchiveError(f"cannot run Pagefind ({command[0]}): {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        last = (done.stderr.strip() or done.stdout.strip() or "no message").splitlines()[-1]
+        raise ArchiveError(f"Pagefind could not index {site} (exit {done.returncode}): {last}")
