@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -83,9 +85,7 @@ def test_document_page_has_text_metadata_attachments_timeline_and_language(archi
     assert "<th>Published</th><td>2024-01-03</td>" in page
     assert 'href="v1.html">v1</a>' in page and 'href="diff-1-2.html">changes from v1</a>' in page
     assert "<td>new</td>" in page and "<td>changed</td>" in page  # the timeline
-    assert (
-        f'<link rel="canonical" href="https://press.example.org/a/{page_path(EDITED_KEY)}">' in page
-    )
+    assert f'<link rel="canonical" href="https://press.example.org/a/{page_path(EDITED_KEY)}">' in page
     v1 = (site / EDITED_KEY / "v1.html").read_text(encoding="utf-8")
     assert "Стороны обсудили ситуацию на Корейском полуострове." in v1
     korean = site / page_path("mofa.go.kr/m_5676/321874")
@@ -217,3 +217,55 @@ def test_a_folder_that_is_not_a_site_is_refused(archive: Archive, tmp_path: Path
     result = run("publish", str(inside), "--no-search", ok=False)
     assert f"cannot publish into {inside}: it is inside the archive at {archive.root}" in result.stderr
     assert not inside.exists()
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Callable[[str, str], Path]]:
+    """Mount small tmpfs filesystems (root only, as CI runs), unmounted afterwards."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a filesystem needs root (CI runs as root)")
+    mounted: list[Path] = []
+
+    def mount(name: str, size: str) -> Path:
+        point = tmp_path / name
+        point.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(point)], check=True)
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:  # lazily if a failed test left a file open there
+        if subprocess.run(["umount", str(point)], check=False).returncode:
+            subprocess.run(["umount", "-l", str(point)], check=True)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_read_only_archive_is_published_and_a_full_disk_is_one_line(
+    tmpfs: Callable[[str, str], Path], tmp_path: Path
+) -> None:
+    archive_mount, site = tmpfs("archive", "32m"), tmpfs("site", "256k")
+    make_archive(archive_mount / "archive").close()
+    config = tmp_path / "pressroom.toml"
+    config.write_text("", encoding="utf-8")
+    subprocess.run(["mount", "-o", "remount,ro", str(archive_mount)], check=True)
+    run = Pressroom(archive_mount / "archive", config, {})
+    archived = snapshot(archive_mount)
+    run("publish", str(site / "out"), "--no-search")
+    assert (site / "out" / page_path(EDITED_KEY)).is_file()
+    assert snapshot(archive_mount) == archived  # nothing written beside a read-only archive
+
+    subprocess.run(["mount", "-o", "remount,rw", str(archive_mount)], check=True)
+    writer = Archive(archive_mount / "archive")
+    edit(writer, ("Очень длинный текст. " * 20000,))  # 400 KB: more than the disk
+    writer.close()
+    published = snapshot(site)
+    result = run("publish", str(site / "out"), "--no-search", ok=False)
+    assert result.exit_code == 1
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    assert (
+        result.stderr.startswith(f"Error: cannot write {site / 'out'}/") and "No space left on device" in result.stderr
+    )
+    assert snapshot(site) == published  # every page as it was, the manifest too: the next publish redoes it

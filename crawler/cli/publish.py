@@ -33,13 +33,16 @@ def publish(obj: Context, directory: Path, base_url: str | None, no_search: bool
         except ConfigError as exc:
             raise click.BadParameter(str(exc).removeprefix("--base-url "), param_hint="--base-url") from None
     archive = obj.reading()
-    report = build(
-        archive,
-        directory,
-        now=archive.now(),
-        base_url=obj.config.publish.base_url if base_url is None else base_url,
-        search=not no_search,
-    )
+    try:
+        report = build(
+            archive,
+            directory,
+            now=archive.now(),
+            base_url=obj.config.publish.base_url if base_url is None else base_url,
+            search=not no_search,
+        )
+    finally:
+        archive.close()
     search = f"; search index rebuilt ({report.seconds['search']:.1f} s)" if report.indexed else ""
     click.echo(
         f"published {count(report.documents, 'document')} to {directory} in {sum(report.seconds.values()):.1f} s: "
