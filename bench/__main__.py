@@ -1,4 +1,5 @@
-"""pressroom benchmarks, run by hand: `python -m bench [extract] [crawl] [politeness] [backfill] [scale] [check]`.
+"""pressroom benchmarks, run by hand: `python -m bench [extract] [crawl] [politeness] [backfill] [publish] [scale]
+[check]`.
 
 Prints figures; asserts nothing. Each section runs in a fresh process, and the simulator in its own, so the
 crawler's CPU and memory figures are its own. trafilatura is installed only for this (`pip install -e '.[bench]'`).
@@ -18,9 +19,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench import crawl, extract, scale
+from bench import crawl, extract, publish, scale
 
-SECTIONS = ("extract", "crawl", "politeness", "backfill")  # the default run
+SECTIONS = ("extract", "crawl", "politeness", "backfill", "publish")  # the default run
 ON_REQUEST = ("scale", "check")
 
 
@@ -59,6 +60,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="crawl: runs (the median and best are reported)")
     parser.add_argument("--interval", type=float, default=0.05, help="politeness: per-host spacing, seconds")
     parser.add_argument("--backfill-releases", type=int, default=20000, help="backfill: releases to backfill")
+    parser.add_argument("--publish-documents", type=int, default=20000, help="publish: documents in the archive")
     parser.add_argument("--sizes", default="10000,100000,1000000", help="scale: archive sizes, comma-separated")
     parser.add_argument(
         "--prepare-only",
@@ -80,6 +82,7 @@ def main() -> None:
             print(f"machine: {machine()}", flush=True)
             options = [f"--repeat={args.repeat}", f"--releases={args.releases}", f"--runs={args.runs}"]
             options += [f"--interval={args.interval}", f"--backfill-releases={args.backfill_releases}"]
+            options += [f"--publish-documents={args.publish_documents}"]
             options += [f"--sizes={args.sizes}", f"--scratch={scratch}"]
             for section in chosen:
                 subprocess.run([sys.executable, "-m", "bench", section, *options, "--quiet-machine"], check=True)
@@ -94,6 +97,8 @@ def main() -> None:
             crawl.politeness(100, args.interval, scratch)
         if "backfill" in chosen:
             crawl.scale(args.backfill_releases, scratch)
+        if "publish" in chosen:
+            publish.run(args.publish_documents, scratch)
         if "scale" in chosen:
             scale.run(sizes(args.sizes), scratch, prepare_only=args.prepare_only)
 

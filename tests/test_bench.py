@@ -107,3 +107,14 @@ def test_bench_sections_run_on_a_small_scale(tmp_path: Path, capsys: pytest.Capt
     backfill = crawl.scale(40, tmp_path)
     assert backfill["backfill_docs"] == 40
     assert "reindex of 40 documents" in capsys.readouterr().out
+
+
+def test_bench_publish_runs_on_a_small_scale(tmp_path: Path) -> None:
+    """The publish section: a full publish renders every document, a second nothing, a third the crawl's."""
+    from bench import publish
+
+    summaries = publish.run(60, tmp_path)
+    full, again, after = summaries.values()
+    assert "60 rendered" in full and "search index rebuilt" in full, full
+    assert "0 rendered, 0 files written" in again and "search index" not in again, again
+    assert "search index rebuilt" in after and ": 2 rendered" in after, after  # one edited, one visited
