@@ -1,70 +1,66 @@
 """Raw HTTP captures as WARC files under <archive>/raw/<site>/, for provenance and re-extraction.
 
 A response that produced a version is kept whole (request and response records); one that only
-confirmed the current version is a revisit record pointing at the capture that holds that version. The
-body is stored as the parser saw it, after content decoding: the Content-Encoding and Transfer-Encoding
-headers are renamed so a WARC reader does not decode it twice. One file per site and run; every record
-is its own gzip member, so a file cut short by a crash still reads up to its last whole record.
+confirmed the current version is a revisit record pointing at the capture that holds that version. Beside
+the releases, a run keeps the evidence of what it read: each origin's robots.txt, the list pages, and the
+404/410 responses behind `missing` and `withdrawn` (request and response records, with their real status,
+marked `Pressroom-Evidence`: the readers of captures skip them). One file per site and run; every record is
+its own gzip member, so a file cut short by a crash still reads up to its last whole record.
 
-Each response and revisit record names the document and version it belongs to (`Pressroom-Document`,
-`Pressroom-Version`, WARC extension fields), so `reindex` rebuilds the index of captures from the files alone.
+A file is opened only for news: a version's response or a page found gone. Until then a site's records of
+the run (revisits, robots.txt, list pages) wait in memory, and are written first when news comes; a run that
+brought nothing new (or a site that did) leaves no file at all, rather than one more file of the same.
 
 The writer is fed a `Response`, a plain value the pipeline makes from what its network layer fetched: the
-archive knows nothing of HTTP clients. Reading the files back is archive/warcscan.py's.
+archive knows nothing of HTTP clients. Records are built by archive/warcrecord.py; reading the files back is
+archive/warcscan.py's.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
-import io
 import logging
 import os
-import zlib
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
-
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
+from typing import IO
 
 from archive.rows import CaptureRow
+from archive.warcrecord import (
+    DOCUMENT_FIELD,
+    EVIDENCE_FIELD,
+    VERSION_FIELD,
+    BuiltResponse,
+    Response,
+    build_pair,
+    build_response,
+    build_revisit,
+    build_warcinfo,
+    warc_date,
+)
 
 logger = logging.getLogger(__name__)
 
 # WARC 1.1 allows other revisit profiles: ours says the page differed only in parts we do not keep.
 SAME_CONTENT_PROFILE = "https://pressroom.invalid/warc/revisit/identical-extracted-content"
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
-DOCUMENT_FIELD = "Pressroom-Document"
-VERSION_FIELD = "Pressroom-Version"
-GZIP_LEVEL = 1
-# The warcinfo record names the software; the archive package is part of the pressroom distribution.
-try:
-    SOFTWARE_VERSION = importlib.metadata.version("pressroom")
-except importlib.metadata.PackageNotFoundError:  # a checkout used without installing it
-    SOFTWARE_VERSION = "unknown"
-_RENAMED = {
-    "content-encoding": "X-Pressroom-Original-Content-Encoding",
-    "transfer-encoding": "X-Pressroom-Original-Transfer-Encoding",
-    "content-length": "X-Pressroom-Original-Content-Length",
-}
+# Records waiting for news are held up to this many (gzipped) bytes per run; beyond, the files are opened
+# anyway: a run that read this much (a backfill's list pages) is not one that brought nothing.
+SPOOL_LIMIT = 16 << 20
 
-
-Headers = tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Response:
-    """One HTTP exchange as the archive keeps it: what was fetched, when, and with which request headers."""
-
-    url: str  # the final URL, after redirects
-    status: int
-    headers: Headers  # as received, in order, repeated names repeated
-    body: bytes  # after content decoding: what the parser saw
-    fetched_at: datetime
-    request_headers: Headers = field(default=())
+__all__ = [
+    "DOCUMENT_FIELD",
+    "EVIDENCE_FIELD",
+    "VERSION_FIELD",
+    "BuiltResponse",
+    "RawRef",
+    "RawWriter",
+    "Response",
+    "build_response",
+]
 
 
 @dataclass(frozen=True)
@@ -78,20 +74,19 @@ class RawRef:
     date: str
 
 
-@dataclass(frozen=True)
-class BuiltResponse:
-    """A request and response record pair, serialized and gzipped, not yet written."""
+Written = Callable[[RawRef], None]  # told where a record went, once it is written
 
-    request: bytes
-    response: bytes
-    record_id: str
-    date: str
-    key: str
-    version: int
+
+@dataclass
+class _Held:
+    """Records waiting for a site's file to be opened, and whom to tell where each went."""
+
+    members: list[bytes] = field(default_factory=list)
+    told: list[tuple[int, int, str, str, Written | None]] = field(default_factory=list)  # index, length, id, date
 
 
 class RawWriter:
-    """Appends WARC records for one run; files are opened on first use.
+    """Appends WARC records for one run; a site's file is opened when its first news comes.
 
     A response record can be built ahead in a background thread (`prepare`): its digests and gzip run
     without the GIL, so they overlap with the archive's fsyncs for the same page.
@@ -101,27 +96,9 @@ class RawWriter:
         self.root = root
         self.stem = f"{started:%Y%m%dT%H%M%S}-run{run_id}"
         self._files: dict[str, IO[bytes]] = {}
+        self._held: dict[str, _Held] = {}
+        self._held_bytes = 0
         self._builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pressroom-warc")
-
-    def _file(self, site: str) -> tuple[IO[bytes], str]:
-        rel = f"raw/{site}/{self.stem}.warc.gz"
-        if site not in self._files:
-            path = self.root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Unbuffered: every record is one write, so a failed one can be cut off again (see _append).
-            handle: IO[bytes] = path.open("ab", buffering=0)
-            try:
-                if handle.seek(0, os.SEEK_END) == 0:
-                    writer = _writer()
-                    info = writer.create_warcinfo_record(
-                        path.name, {"software": f"pressroom/{SOFTWARE_VERSION}", "format": "WARC File Format 1.1"}
-                    )
-                    _append(handle, [_member(writer, info)])
-            except OSError:
-                handle.close()
-                raise
-            self._files[site] = handle
-        return self._files[site], rel
 
     def prepare(self, fetched: Response, key: str, version: int = 1) -> Future[BuiltResponse]:
         """Start building the records `response` would write for this response (of a new document: version 1)."""
@@ -130,38 +107,100 @@ class RawWriter:
     def response(
         self, site: str, fetched: Response, key: str, version: int, built: Future[BuiltResponse] | None = None
     ) -> RawRef:
-        """Write the request and the whole response; return where the response record is."""
+        """Write the request and the whole response of a version (news); return where the response record is."""
         records = built.result() if built is not None else None
         if records is None or (records.key, records.version) != (key, version):
             records = build_response(fetched, key, version)
-        handle, rel = self._file(site)
-        start = _append(handle, [records.request, records.response]) + len(records.request)
-        return RawRef(rel, start, len(records.response), records.record_id, records.date)
+        refs: list[RawRef] = []
+        self._write(site, [records.request, records.response], records.record_id, records.date, refs.append, news=True)
+        return refs[0]
 
     def revisit(
-        self, site: str, fetched: Response, refers_to: CaptureRow | None, key: str, version: int | None
-    ) -> RawRef:
-        """Write a revisit record: a 304, or a 200 whose extracted content equals the current version."""
-        handle, rel = self._file(site)
+        self,
+        site: str,
+        fetched: Response,
+        refers_to: CaptureRow | None,
+        key: str,
+        version: int | None,
+        written: Written | None = None,
+    ) -> None:
+        """Write a revisit record (a 304, or a 200 whose extracted content equals the current version) once the
+        site's file is open; `written` is told where it went."""
         profile = NOT_MODIFIED_PROFILE if fetched.status == 304 else SAME_CONTENT_PROFILE
-        headers: dict[str, str] = {"WARC-Date": _warc_date(fetched.fetched_at), "WARC-Profile": profile}
-        headers[DOCUMENT_FIELD] = key
+        fields = {"WARC-Profile": profile, DOCUMENT_FIELD: key}
         if version is not None:
-            headers[VERSION_FIELD] = str(version)
+            fields[VERSION_FIELD] = str(version)
         if refers_to is not None:
-            headers["WARC-Refers-To"] = refers_to.record_id
-            headers["WARC-Refers-To-Date"] = refers_to.at
-        writer = _writer()
-        record = writer.create_warc_record(
-            fetched.url, "revisit", http_headers=_response_headers(fetched), warc_headers_dict=headers
-        )
-        member = _member(writer, record)
-        start = _append(handle, [member])
-        return RawRef(rel, start, len(member), record.rec_headers.get_header("WARC-Record-ID"), headers["WARC-Date"])
+            fields["WARC-Refers-To"] = refers_to.record_id
+            fields["WARC-Refers-To-Date"] = refers_to.at
+        member, record_id = build_revisit(fetched, fields)
+        self._write(site, [member], record_id, warc_date(fetched.fetched_at), written, news=False)
+
+    def evidence(self, site: str, fetched: Response, what: str, *, key: str | None = None, news: bool) -> None:
+        """Keep a response the run read that is no release (`what`: robots.txt, list page, missing, ...), with
+        the document it concerns if any; `news` opens the site's file (a page found gone) if need be."""
+        fields = {EVIDENCE_FIELD: what}
+        if key is not None:
+            fields[DOCUMENT_FIELD] = key
+        request, response, record_id = build_pair(fetched, fields)
+        self._write(site, [request, response], record_id, warc_date(fetched.fetched_at), None, news=news)
+
+    def _write(
+        self, site: str, members: list[bytes], record_id: str, date: str, written: Written | None, *, news: bool
+    ) -> None:
+        """Append a record (the last of `members`; a request may come before it) or hold it until news."""
+        size = sum(map(len, members))
+        if site not in self._files and not news and self._held_bytes + size <= SPOOL_LIMIT:
+            held = self._held.setdefault(site, _Held())
+            held.told.append((len(held.members) + len(members) - 1, len(members[-1]), record_id, date, written))
+            held.members.extend(members)
+            self._held_bytes += size
+            return
+        handle, rel = self._file(site)
+        start = _append(handle, members) + size - len(members[-1])
+        if written is not None:
+            written(RawRef(rel, start, len(members[-1]), record_id, date))
+
+    def _file(self, site: str) -> tuple[IO[bytes], str]:
+        """The site's file, opened (and the records held for it written first) on first use."""
+        rel = f"raw/{site}/{self.stem}.warc.gz"
+        if site not in self._files:
+            path = self.root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Unbuffered: every record is one write, so a failed one can be cut off again (see _append).
+            handle: IO[bytes] = path.open("ab", buffering=0)
+            try:
+                if handle.seek(0, os.SEEK_END) == 0:
+                    _append(handle, [build_warcinfo(path.name)])
+            except OSError:
+                handle.close()
+                raise
+            self._files[site] = handle
+            self._release(site, handle, rel)
+        return self._files[site], rel
+
+    def _release(self, site: str, handle: IO[bytes], rel: str) -> None:
+        """Write the records held for `site`, in the order they came, and tell where each went."""
+        held = self._held.pop(site, None)
+        if held is None:
+            return
+        self._held_bytes -= sum(map(len, held.members))
+        starts = []
+        for member in held.members:
+            starts.append(_append(handle, [member]))
+        for index, length, record_id, date, written in held.told:
+            if written is not None:
+                written(RawRef(rel, starts[index], length, record_id, date))
 
     def close(self) -> None:
-        """Fsync and close every file; raise the first OSError once all are closed."""
+        """Fsync and close every file (records still held, with no news, are dropped); raise the first OSError
+        once all are closed."""
         self._builder.shutdown(wait=True)
+        if self._held:
+            dropped = sum(len(held.told) for held in self._held.values())
+            logger.debug("nothing new: %d raw records not kept (%s)", dropped, ", ".join(sorted(self._held)))
+            self._held.clear()
+            self._held_bytes = 0
         failure: OSError | None = None
         for handle in self._files.values():
             try:
@@ -190,65 +229,3 @@ def _append(handle: IO[bytes], members: list[bytes]) -> int:
             os.ftruncate(handle.fileno(), start)
         raise
     return start
-
-
-def build_response(fetched: Response, key: str, version: int) -> BuiltResponse:
-    """The request and response records of a response, each its own gzip member (safe in any thread)."""
-    writer = _writer()
-    request = writer.create_warc_record(fetched.url, "request", http_headers=_request_headers(fetched))
-    response = writer.create_warc_record(
-        fetched.url,
-        "response",
-        payload=io.BytesIO(fetched.body),
-        length=len(fetched.body),  # known: warcio then reads the body in place instead of copying it to a temp file
-        http_headers=_response_headers(fetched),
-        warc_headers_dict={
-            "WARC-Date": _warc_date(fetched.fetched_at),
-            DOCUMENT_FIELD: key,
-            VERSION_FIELD: str(version),
-        },
-    )
-    response.rec_headers.add_header("WARC-Concurrent-To", request.rec_headers.get_header("WARC-Record-ID"))
-    return BuiltResponse(
-        _member(writer, request),
-        _member(writer, response),
-        response.rec_headers.get_header("WARC-Record-ID"),
-        _warc_date(fetched.fetched_at),
-        key,
-        version,
-    )
-
-
-def _writer() -> WARCWriter:
-    # Records are serialized uncompressed and gzipped one member each by _member: warcio's own gzip runs at
-    # level 9, several times the CPU for files a few per cent smaller.
-    return WARCWriter(io.BytesIO(), gzip=False, warc_version="1.1")
-
-
-def _member(writer: WARCWriter, record: Any) -> bytes:
-    """One record as one gzip member."""
-    buffer: io.BytesIO = writer.out
-    buffer.seek(0)
-    buffer.truncate()
-    writer.write_record(record)
-    with buffer.getbuffer() as view:  # released before the next record truncates the buffer
-        return zlib.compress(view, GZIP_LEVEL, wbits=zlib.MAX_WBITS + 16)
-
-
-def _warc_date(when: datetime) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _response_headers(fetched: Response) -> StatusAndHeaders:
-    headers = [(_RENAMED.get(k.lower(), k), v) for k, v in fetched.headers]
-    return StatusAndHeaders(f"{fetched.status} {_reason(fetched.status)}", headers, protocol="HTTP/1.1")
-
-
-def _request_headers(fetched: Response) -> StatusAndHeaders:
-    target = fetched.url.split("://", 1)[-1]
-    path = "/" + target.split("/", 1)[1] if "/" in target else "/"
-    return StatusAndHeaders(f"GET {path} HTTP/1.1", list(fetched.request_headers), is_http_request=True)
-
-
-def _reason(status: int) -> str:
-    return {200: "OK", 304: "Not Modified"}.get(status, "")

@@ -20,13 +20,15 @@ from typing import Any
 from archive import log
 from archive.catalog import CATALOG_NAME, Catalog
 from archive.errors import ArchiveError
-from archive.raw import BuiltResponse, RawWriter, Response
+from archive.raw import BuiltResponse, RawRef, RawWriter, Response
 from archive.rows import CaptureRow
 
 logger = logging.getLogger(__name__)
 
 # Observations whose page is kept whole: it produced the version. Any other is a revisit of the last whole one.
 WHOLE_KINDS = frozenset({"new", "changed", "reverted"})
+# Evidence that is news of itself, worth a WARC file: a page found gone (a later 404 of a withdrawn page is not).
+NEWS_EVIDENCE = frozenset({"missing", "withdrawn"})
 
 
 class RunLog:
@@ -160,20 +162,33 @@ class Run:
         kind: str,
         version: int | None,
         built: Future[BuiltResponse] | None = None,
-    ) -> CaptureRow:
+    ) -> CaptureRow | None:
         """Keep the capture that produced (`kind` new, changed or reverted: the whole response) or confirmed (any
-        other kind: a revisit record pointing at the last whole one) a version, and index it.
+        other kind: a revisit record pointing at the last whole one) a version, and index it once written
+        (None: a revisit held until the run brings news, and dropped if it brings none; see archive/raw.py).
 
         Raises OSError (a full disk) or ArchiveError (the catalog); the version itself is safe either way.
         """
-        raw = self._writer()
+        raw, rows = self._writer(), []
+
+        def index(ref: RawRef, record: str) -> None:
+            url, at = fetched.url, ref.date
+            row = CaptureRow(key, url, record, version, ref.path, ref.offset, ref.length, ref.record_id, at)
+            self._runs.catalog.add_capture(row)
+            rows.append(row)
+
         if kind in WHOLE_KINDS:
-            ref, record = raw.response(site, fetched, key, version or 1, built), "response"
+            index(raw.response(site, fetched, key, version or 1, built), "response")
         else:
-            ref, record = raw.revisit(site, fetched, self._runs.catalog.latest_response(key), key, version), "revisit"
-        row = CaptureRow(key, fetched.url, record, version, ref.path, ref.offset, ref.length, ref.record_id, ref.date)
-        self._runs.catalog.add_capture(row)
-        return row
+            refers_to = self._runs.catalog.latest_response(key)
+            raw.revisit(site, fetched, refers_to, key, version, lambda ref: index(ref, "revisit"))
+        return rows[0] if rows else None
+
+    def evidence(self, site: str, fetched: Response, what: str, key: str | None = None) -> None:
+        """Keep a response the run read that is no release: `what` is `robots.txt`, `list page`, or the kind of
+        the observation a 404/410 made (`missing`, `withdrawn`, `gone`) of the document `key`. Not indexed:
+        the captures of a document are its releases'. Raises OSError (a full disk)."""
+        self._writer().evidence(site, fetched, what, key=key, news=what in NEWS_EVIDENCE)
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

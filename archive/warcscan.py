@@ -18,8 +18,8 @@ from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.raw import DOCUMENT_FIELD, VERSION_FIELD
 from archive.rows import CaptureRow
+from archive.warcrecord import DOCUMENT_FIELD, EVIDENCE_FIELD, VERSION_FIELD
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,9 @@ def read_response(root: Path, ref_path: str, offset: int) -> StoredResponse:
         for record in ArchiveIterator(handle):
             if record.rec_type != "response":
                 raise ValueError(f"{ref_path}@{offset}: a {record.rec_type} record, not a response")
+            what = record.rec_headers.get_header(EVIDENCE_FIELD)
+            if what:
+                raise ValueError(f"{ref_path}@{offset}: the response of a {what}, not of a release")
             http: Any = record.http_headers
             return StoredResponse(
                 url=record.rec_headers.get_header("WARC-Target-URI"),
@@ -56,7 +59,7 @@ def read_response(root: Path, ref_path: str, offset: int) -> StoredResponse:
 
 
 def scan_captures(root: Path) -> Iterator[CaptureRow]:
-    """Every response and revisit record under <root>/raw/, run by run, in the order written.
+    """Every response and revisit record of a release under <root>/raw/, run by run, in the order written.
 
     A file cut short by a kill ends at its last whole record.
     """
@@ -66,8 +69,8 @@ def scan_captures(root: Path) -> Iterator[CaptureRow]:
             try:
                 for offset, length, head in members(handle):
                     fields = header_fields(head)
-                    if fields.get("warc-type") not in KINDS:
-                        continue
+                    if fields.get("warc-type") not in KINDS or EVIDENCE_FIELD.lower() in fields:
+                        continue  # a request, or what the run read beside the releases (robots.txt, a 404)
                     version = fields.get(VERSION_FIELD.lower(), "")
                     yield CaptureRow(
                         key=fields.get(DOCUMENT_FIELD.lower()),

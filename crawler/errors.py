@@ -40,13 +40,21 @@ class ParseError(PressroomError):
 
 
 class FetchError(PressroomError):
-    """A URL could not be fetched."""
+    """A URL could not be fetched.
+
+    `evidence`: responses read on the way that the run's raw captures keep (the origin's robots.txt, the
+    first time it was read); `response`: for a NotFound, the 404/410 response itself. Both are
+    `crawler.net.page.Page` values, typed loosely here: the site modules import this module and must
+    not reach the network layer, even for a type.
+    """
 
     def __init__(self, url: str, reason: str, *, status: int | None = None) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
         self.status = status
+        self.evidence: tuple[Any, ...] = ()
+        self.response: Any = None
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable, to cross from the fetch process
         return (type(self), (self.url, self.reason), self.__dict__)

@@ -35,15 +35,20 @@ def records(archive: Path) -> list[tuple[str, str, str | None, str | None]]:
 def test_captures_are_kept_as_warc(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
     pressroom("crawl", "mofa")
     first = records(pressroom.archive)
-    responses = [r for r in first if r[0] == "response"]
-    assert len(responses) == 12 and len([r for r in first if r[0] == "request"]) == 12
-    assert all("view.do?seq=" in r[1] for r in responses), "list pages produce no version: not kept"
+    responses = [r for r in first if r[0] == "response" and "view.do?seq=" in r[1]]
+    assert len(responses) == 12 and len([r for r in first if r[0] == "request"]) == 15, "and robots.txt, 2 list pages"
+    mofa_sim[0].edit(320000, title="Edited")  # news: the next run writes a file, with its revisits
     pressroom("crawl", "mofa")
     revisits = [r for r in records(pressroom.archive) if r[0] == "revisit"]
-    assert len(revisits) == 12
-    assert {r[3] for r in revisits} == {r[2] for r in responses}, "each revisit points at its version's capture"
+    assert len(revisits) == 11
+    unedited = {r[2] for r in responses if not r[1].endswith("seq=320000")}
+    assert {r[3] for r in revisits} == unedited, "each revisit points at its version's capture"
     with sorted((pressroom.archive / "raw" / "mofa.go.kr").glob("*.warc.gz"))[0].open("rb") as handle:
-        record = next(r for r in ArchiveIterator(handle) if r.rec_type == "response")
+        record = next(
+            r
+            for r in ArchiveIterator(handle)
+            if r.rec_type == "response" and "view.do" in r.rec_headers["WARC-Target-URI"]
+        )
         body = record.content_stream().read().decode("utf-8")
     assert "board_detail" in body and "<html" in body
 
@@ -114,12 +119,17 @@ def test_the_scan_for_reindex_finds_every_record_and_stops_at_a_cut_one(
     from archive.warcscan import read_response, scan_captures
 
     pressroom("crawl", "mofa")
+    mofa_sim[0].edit(320000, title="Edited")
     pressroom("crawl", "mofa")
     rows = list(scan_captures(pressroom.archive))
-    expected = [(kind, rid) for kind, _, rid, _ in records(pressroom.archive) if kind in ("response", "revisit")]
+    expected = [
+        (kind, rid)
+        for kind, url, rid, _ in records(pressroom.archive)
+        if kind in ("response", "revisit") and "view.do" in url  # robots.txt and list pages are no release's
+    ]
     assert [(r.kind, r.record_id) for r in rows] == expected
     assert {r.key for r in rows} == {f"mofa.go.kr/m_5676/{320000 + 3 * i}" for i in range(12)}
-    assert {r.version for r in rows} == {1}
+    assert {r.version for r in rows} == {1, 2}
     for row in rows:
         if row.kind == "response":
             assert read_response(pressroom.archive, row.warc, row.offset).url == row.url

@@ -9,6 +9,7 @@ and refuses blocks and error pages (`blocks`); what comes back is a `Page`, or a
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -17,14 +18,14 @@ from functools import partial
 import httpx
 
 from crawler.config import Config
-from crawler.errors import HostGivenUp
+from crawler.errors import FetchError, HostGivenUp, NotFound
 from crawler.net.blocks import check_status, check_text
 from crawler.net.charset import decode_html
 from crawler.net.client import Answer, Transport, get_once, make_client
 from crawler.net.page import Page
 from crawler.net.policy import Policy
 from crawler.net.politeness import HostGate, Politeness
-from crawler.net.redirects import host_of, redirect_target, too_many
+from crawler.net.redirects import host_of, origin_of, redirect_target, too_many
 from crawler.net.retry import (
     Exhausted,
     Transient,
@@ -54,6 +55,7 @@ class Fetcher:
         self.sleep = sleep
         self.politeness = Politeness(config.user_agent, sleep=sleep, monotonic=monotonic)
         self.requests = 0
+        self._robots_pages: dict[str, Page] = {}  # origin -> its robots.txt response, until a request takes it
         self.client = make_client(config, transport, ca_bundles)
 
     async def __aenter__(self) -> Fetcher:
@@ -66,18 +68,36 @@ class Fetcher:
         """GET `url` politely; raise a FetchError subclass when no usable page comes back."""
         gate = self.politeness.gate(host_of(url), policy.min_interval)
         gate.refuse(url)
-        if policy.obey_robots:
-            await self.politeness.check_robots(url, policy, self._robots_text)
         headers = httpx.Headers()
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return await self._with_retries(url, headers, policy, gate)
+        try:
+            if policy.obey_robots:
+                await self.politeness.check_robots(url, policy, self._robots_text)
+            page = await self._with_retries(url, headers, policy, gate)
+        except FetchError as exc:
+            exc.evidence = (*exc.evidence, *self._robots_read(url))
+            raise
+        robots = self._robots_read(url)
+        return dataclasses.replace(page, evidence=robots) if robots else page
 
     async def _robots_text(self, url: str, policy: Policy, gate: HostGate) -> str:
-        page = await self._with_retries(url, httpx.Headers(), policy, gate)
+        try:
+            page = await self._with_retries(url, httpx.Headers(), policy, gate)
+        except NotFound as exc:  # no robots.txt: its 404 is evidence of that
+            if exc.response is not None:
+                self._robots_pages[origin_of(url)] = exc.response
+            raise
+        self._robots_pages[origin_of(url)] = page
         return page.text
+
+    def _robots_read(self, url: str) -> tuple[Page, ...]:
+        """The robots.txt response of `url`'s origin if it was read for this request and not yet handed on
+        (by origin: a request of another site, in flight meanwhile, does not take it)."""
+        page = self._robots_pages.pop(origin_of(url), None)
+        return (page,) if page is not None else ()
 
     async def _with_retries(self, url: str, headers: httpx.Headers, policy: Policy, gate: HostGate) -> Page:
         cap = self.config.retry_after_cap
@@ -130,7 +150,11 @@ class Fetcher:
         now = datetime.now(UTC)
         if answer.status == 304:
             return Page(url, final, answer.status, answer.headers, b"", "", "", now, answer.sent)
-        check_status(url, answer.status)
+        try:
+            check_status(url, answer.status)
+        except NotFound as exc:  # kept as the evidence of a missing or withdrawn page
+            exc.response = Page(url, final, answer.status, answer.headers, answer.body, "", "", now, answer.sent)
+            raise
         text, encoding = decode_html(answer.body, answer.headers.get("content-type", ""), policy.legacy_charsets)
         check_text(url, text, policy.challenge_markers, status=answer.status)
         return Page(url, final, answer.status, answer.headers, answer.body, text, encoding, now, answer.sent)

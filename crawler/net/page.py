@@ -21,6 +21,9 @@ class Page:
     encoding: str
     fetched_at: datetime
     request_headers: httpx.Headers = field(default_factory=httpx.Headers)
+    # Responses read on the way to this one that the run's raw captures keep: the origin's robots.txt, on
+    # the first request that needed it this run.
+    evidence: tuple[Page, ...] = ()
 
     @property
     def etag(self) -> str | None:

@@ -11,11 +11,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from urllib.parse import urlsplit
 
 from crawler.errors import Blocked, Disallowed, FetchError, HostBlocked, HostGivenUp, NotFound
 from crawler.net.policy import Policy
-from crawler.net.redirects import host_of
+from crawler.net.redirects import host_of, origin_of
 from crawler.net.retry import RETRY_STATUSES
 from crawler.net.robots import RobotsRules, parse_robots
 
@@ -80,8 +79,7 @@ class Politeness:
 
     async def check_robots(self, url: str, policy: Policy, fetch: RobotsFetch) -> None:
         """Raise unless robots.txt lets us fetch `url` (read once per origin, with `fetch`)."""
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
+        origin = origin_of(url)
         lock = self._robots_locks.setdefault(origin, asyncio.Lock())
         async with lock:
             if origin not in self._robots:

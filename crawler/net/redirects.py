@@ -42,3 +42,9 @@ def too_many(url: str, limit: int) -> FetchError:
 def host_of(url: str) -> str:
     """The lower-cased host name of a URL."""
     return (urlsplit(url).hostname or "").lower()
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of a URL, as robots.txt rules are kept."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -180,16 +180,20 @@ class Backfill:
         self, fetcher: AnyFetcher, site: Site, sources: list[Source], journal: Journal, report: SiteReport, run_id: int
     ) -> bool:
         """Read the sources' list pages into the journal, from where the last run stopped; True if cut short."""
+        evidence = self._engine.evidence(site, report)
         for source in sources:
             url: str | None = journal.next_url.get(source.key, source.first_url)
             policy = self._discovery_policy(site, url or "")
             while url and not self._stop.is_set():
                 try:
                     page = await fetcher.get(url, policy)
+                    evidence.listing(page)
                     items, next_url = source.parse_page(page.text, url)
                 except (FetchError, ParseError) as exc:
                     if isinstance(exc, ParseError):
                         report.list_unparsed[reason_of(exc.reason)] += 1
+                    if isinstance(exc, FetchError):
+                        evidence.robots(exc)
                     Books(self._archive, report, run_id).record(None, url, "failed", str(exc))
                     report.problem("failed", f"{exc} (the backfill can be resumed)", host_down=host_down(exc))
                     break

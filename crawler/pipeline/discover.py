@@ -7,12 +7,13 @@ fetched with, the site that understands them, its config, and the books its outc
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crawler.config import SiteConfig
 from crawler.errors import FetchError, NotFound, ParseError
 from crawler.net.fetcher import Policy
 from crawler.net.process import AnyFetcher
+from crawler.pipeline.captures import Evidence
 from crawler.pipeline.outcome import Books, failure_of
 from crawler.pipeline.report import reason_of
 from crawler.sites.base import Listing, ListingItem, Site
@@ -30,6 +31,7 @@ class SiteVisit:
     cfg: SiteConfig
     policy: Policy
     books: Books
+    evidence: Evidence = field(default_factory=Evidence)  # where the pages read beside the releases are kept
 
 
 async def discover(visit: SiteVisit) -> list[ListingItem]:
@@ -47,10 +49,13 @@ async def read_listing(visit: SiteVisit, listing: Listing) -> list[ListingItem]:
     url = listing.url
     try:
         page = await visit.fetcher.get(url, visit.policy)
+        visit.evidence.listing(page)
         found = visit.site.parse_listing(page.text, url)
     except (FetchError, ParseError) as exc:
         if isinstance(exc, ParseError):
             visit.books.report.list_unparsed[reason_of(exc.reason)] += 1
+        if isinstance(exc, FetchError):
+            visit.evidence.robots(exc)
         if isinstance(exc, NotFound) and listing.collection and listing.expect_items:
             no_such_collection(visit, listing, f"the list page is gone ({exc.reason})")
         else:

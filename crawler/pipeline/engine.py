@@ -31,6 +31,7 @@ from crawler.net.factory import FetcherFactory
 from crawler.net.fetcher import Page
 from crawler.net.process import AnyFetcher
 from crawler.pipeline import revisit
+from crawler.pipeline.captures import Evidence
 from crawler.pipeline.discover import SiteVisit, discover
 from crawler.pipeline.keep import Keeper
 from crawler.pipeline.outcome import Books, failure_of
@@ -147,7 +148,12 @@ class Engine:
     def _site_visit(self, fetcher: AnyFetcher, site: Site, report: SiteReport, run_id: int) -> SiteVisit:
         """The site's part of this run: its config and policy, and the books its outcomes go to."""
         cfg = self._config.site(site.name)
-        return SiteVisit(fetcher, site, cfg, policy_for(site, cfg), Books(self._archive, report, run_id))
+        books, evidence = Books(self._archive, report, run_id), self.evidence(site, report)
+        return SiteVisit(fetcher, site, cfg, policy_for(site, cfg), books, evidence)
+
+    def evidence(self, site: Site, report: SiteReport) -> Evidence:
+        """Where the run keeps what it read of `site` beside the releases (robots.txt, list pages, 404s)."""
+        return Evidence(self._keeper.recording, site.name, report)
 
     def due_urls(self, site: Site, cfg: SiteConfig, *, exclude: set[str]) -> list[str]:
         """Known documents of the site due for a revisit (all of them with `revisit_all`)."""
@@ -243,8 +249,11 @@ class Engine:
 
     def _settle(self, visit: SiteVisit, fetch: _Fetch) -> str:
         """Archive what a fetch brought, or record why it brought nothing."""
+        visit.evidence.robots(fetch.page or fetch.error)
         if fetch.error is not None:
-            return visit.books.settle(fetch.key, fetch.url, failure_of(fetch.error, fetch.url))
+            kind = visit.books.settle(fetch.key, fetch.url, failure_of(fetch.error, fetch.url))
+            visit.evidence.gone(fetch.error, fetch.key, kind)
+            return kind
         assert fetch.page is not None
         page, books = fetch.page, visit.books
         return self._keeper.keep(visit.site, page, fetch.url, fetch.key, books, known=fetch.known, parsed=fetch.parsed)

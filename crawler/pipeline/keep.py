@@ -32,6 +32,11 @@ class Keeper:
         self._archive = archive
         self._recording = recording
 
+    @property
+    def recording(self) -> Run | None:
+        """The run that keeps the captures (None outside a run)."""
+        return self._recording
+
     def keep(
         self, site: Site, page: Page, url: str, key: str, books: Books, *, known: bool, parsed: Future[Release] | None
     ) -> str:
