@@ -88,6 +88,22 @@ def test_add_revisits_an_archived_document_and_keeps_a_new_version_only_if_it_ch
     assert [r["command"] for r in runs(pressroom)] == ["add", "add", "crawl"]
 
 
+def test_add_takes_a_mission_release_by_its_city_host(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]
+) -> None:
+    """A board the configuration does not list, reached through a city host: the site's own rules key it."""
+    from tests.sitegen.mofa import MofaRelease
+
+    sim, _ = mofa_sim
+    rel = MofaRelease(1344542, "Notice from Toronto", "2024-05-02", ["Text."], board="m_5389", mission="ca-toronto-ko")
+    sim.releases[(rel.collection, rel.seq)] = rel
+    result = pressroom("add", "https://toronto.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do?seq=1344542&page=1")
+    assert "mofa.go.kr: 1 new" in result.stderr
+    shown = pressroom("show", "mofa/ca-toronto-ko.m_5389/1344542").stdout
+    assert "URL: https://overseas.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do?seq=1344542\n" in shown
+    assert shown.endswith("\nNotice from Toronto\n\nText.\n")
+
+
 def test_add_of_a_release_that_is_gone_fails_and_exits_1(
     pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]
 ) -> None:
@@ -114,6 +130,10 @@ def test_add_with_no_release_url_is_one_line_and_touches_nothing(pressroom: Pres
         (MOFA_ODD, MOFA_KEY),
         ("https://www.mofa.go.kr/www/brd/m_4080/view.do?seq=373046&page=1", "mofa.go.kr/m_4080/373046"),
         (MID_URL, MID_KEY),
+        (
+            "http://www.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do?seq=01344542&amp;page=3",
+            "mofa.go.kr/ca-toronto-ko.m_5389/1344542",
+        ),
         ("https://mid.ru/ru/foreign_policy/news/1899422/", "mid.ru/foreign_policy.news/1899422/ru"),
         (
             "https://archive.mid.ru/en/foreign_policy/news/-/asset_publisher/cKNonkJE02Bw/content/id/4512346",
