@@ -8,8 +8,10 @@ import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.warcscan import members, scan_captures
@@ -179,3 +181,52 @@ def whole_until_cut(path: Path) -> list[int]:
         except EOFError:
             pass
     return offsets
+
+
+def test_records_wait_for_news_in_order_and_up_to_a_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer itself: a run of revisits and evidence alone leaves no file; news writes what waited first, in
+    the order it came, and tells each revisit where it went; past the limit the file is opened without news."""
+    from archive import raw
+    from archive.raw import RawWriter, Response
+
+    def page(path: str, status: int = 200) -> Response:
+        return Response(f"https://example.org/{path}", status, (), b"x" * 100, datetime(2026, 1, 1, tzinfo=UTC))
+
+    quiet = RawWriter(tmp_path, 1, datetime(2026, 1, 1, tzinfo=UTC))
+    quiet.evidence("s", page("robots.txt"), "robots.txt", news=False)
+    quiet.revisit("s", page("a", 304), None, "s/c/1", 1, lambda ref: pytest.fail("never written"))
+    quiet.close()
+    assert not (tmp_path / "raw").exists(), "nothing new: no file, no folder"
+
+    told: list[raw.RawRef] = []
+    busy = RawWriter(tmp_path, 2, datetime(2026, 1, 1, tzinfo=UTC))
+    busy.evidence("s", page("robots.txt"), "robots.txt", news=False)
+    busy.revisit("s", page("a", 304), None, "s/c/1", 1, told.append)
+    assert not (tmp_path / "raw").exists()
+    busy.evidence("s", page("b", 404), "missing", key="s/c/2", news=True)
+    busy.revisit("s", page("c", 304), None, "s/c/3", 1, told.append)
+    busy.close()
+    (path,) = warc_files(tmp_path)
+    assert [(r.type, r.path, r.evidence) for r in read_warc(path)] == [
+        ("warcinfo", "", None),
+        ("request", "robots.txt", None),
+        ("response", "robots.txt", "robots.txt"),
+        ("revisit", "a", None),
+        ("request", "b", None),
+        ("response", "b", "missing"),
+        ("revisit", "c", None),
+    ]
+    with path.open("rb") as handle:
+        for ref, expected in zip(told, ("a", "c"), strict=True):
+            handle.seek(ref.offset)
+            record = next(iter(ArchiveIterator(handle)))
+            assert record.rec_headers.get_header("WARC-Target-URI").endswith(expected)
+            assert (tmp_path / ref.path) == path
+
+    monkeypatch.setattr(raw, "SPOOL_LIMIT", 1000)
+    long = RawWriter(tmp_path, 3, datetime(2026, 1, 1, tzinfo=UTC))
+    for n in range(8):  # list pages of a long backfill: past the limit, written without waiting for news
+        long.evidence("s", page(f"list{n}"), "list page", news=False)
+    long.close()
+    pages = [r.path for r in read_warc(warc_files(tmp_path)[-1]) if r.type == "response"]
+    assert pages == [f"list{n}" for n in range(8)]
