@@ -29,6 +29,7 @@ from typing import Any
 
 from archive import log
 from archive.changes import EVENT_KINDS, Change, changes
+from archive.errors import ArchiveError
 from archive.recorder import Archive
 
 JOURNAL = "notified.jsonl"
@@ -109,20 +110,25 @@ class Journal:
         """Record (fsynced) that the endpoint at `url` was told something."""
         line = {"at": self.archive.now(), "endpoint": endpoint_id(url), "mark": kind, **fields}
         with self._lock:
-            journal = log.LogFile(self.path)
             try:
-                journal.append(line)
-            finally:
-                journal.close()
+                journal = log.LogFile(self.path)
+                try:
+                    journal.append(line)
+                finally:
+                    journal.close()
+            except OSError as exc:
+                raise ArchiveError(f"cannot record a notification in {self.path}: {exc.strerror or exc}") from None
             self._apply(line)
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:
     """The journal's lines; a torn last line (a kill mid-write) and anything not an object are skipped."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return []
+    except OSError as exc:
+        raise ArchiveError(f"cannot read the notifications journal {path}: {exc.strerror or exc}") from None
     out = []
     for raw in text.splitlines():
         with contextlib.suppress(ValueError):

@@ -3,8 +3,13 @@ word diff, one digest of new releases, health changes, unreachable endpoints, no
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -14,12 +19,14 @@ from typing import Any
 
 import pytest
 
+from archive import log, notices
 from archive.notices import JOURNAL
 from archive.recorder import Archive
 from crawler import config as configuration
 from crawler.pipeline import notify
 from crawler.sites import BUILT_IN
-from tests.conftest import FAST_CONFIG, Pressroom
+from tests.conftest import FAST_CONFIG, MID_CONFIG, Pressroom
+from tests.procs import wait_for
 from tests.sim_mofa import MofaSim, make_releases
 from tests.simserver import SimServer
 
@@ -32,7 +39,14 @@ class Recorder(ThreadingHTTPServer):
     def __init__(self, port: int = 0) -> None:
         self.messages: list[dict[str, Any]] = []
         self.paths: list[str] = []
+        self.arrived = threading.Condition()
         super().__init__(("127.0.0.1", port), _Handler)
+
+    def wait_for(self, count: int, timeout: float) -> list[dict[str, Any]]:
+        """The messages once `count` have arrived (or what there is after `timeout` seconds)."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.messages) >= count, timeout)
+            return list(self.messages)
 
     @property
     def url(self) -> str:
@@ -47,8 +61,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         data = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        self.server.messages.append(json.loads(data))
-        self.server.paths.append(self.path)
+        with self.server.arrived:
+            self.server.messages.append(json.loads(data))
+            self.server.paths.append(self.path)
+            self.server.arrived.notify_all()
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -243,3 +259,99 @@ def test_a_url_apprise_cannot_use_stops_the_crawl_before_any_request(
 
 def _config(pressroom: Pressroom) -> configuration.Config:
     return configuration.load({name: site.defaults for name, site in BUILT_IN.items()}, pressroom.config)
+
+
+def test_scheduled_runs_send_as_they_finish(
+    tmp_path: Path, pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer], recorder: Recorder
+) -> None:
+    _, server = mofa_sim
+    with_notify(pressroom, (recorder.url, ["new", "edits"]))
+    cmd = [sys.executable, "-m", "crawler", "--archive", str(pressroom.archive), "--config", str(pressroom.config)]
+    cmd += ["--base-url", f"mofa={server.base_url}", "schedule", "mofa"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+    try:
+        messages = recorder.wait_for(1, timeout=60)
+        assert [m["title"] for m in messages] == ["pressroom: 12 new releases"]
+        journal = pressroom.archive / JOURNAL
+        wait_for(
+            lambda: journal.exists() and '"new"' in journal.read_text(encoding="utf-8"), "the digest's journal line"
+        )
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    assert "mofa.go.kr: notifications: 1 sent" in stderr
+
+
+def test_a_backfill_is_not_news_and_notify_sends_what_is_due(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer], recorder: Recorder
+) -> None:
+    sim, _ = mofa_sim
+    with_notify(pressroom, (recorder.url, ["new", "edits"]))
+    pressroom("crawl", "mofa")  # takes the endpoint on: what follows is news
+    recorder.messages.clear()
+    sim.edit(320033, body=["A corrected text."])
+    pressroom("backfill", "mofa", "--since", "2024-01-01", "--refresh")
+    assert recorder.messages == [], "a backfill sends nothing itself"
+    result = pressroom("notify")
+    assert result.stderr == "notifications: 1 sent\n"
+    assert [m["title"] for m in recorder.messages] == [f"pressroom: {KEY} edited (+3/-34 words)"]
+    assert pressroom("notify").stderr == "notifications: nothing to send\n"
+
+
+def test_a_journal_that_cannot_be_written_never_fails_the_run(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer], recorder: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim, _ = mofa_sim
+    with_notify(pressroom, (recorder.url, ["edits"]))
+    pressroom("crawl", "mofa")
+    journal = pressroom.archive / JOURNAL
+
+    class FullDisk(log.LogFile):
+        def append(self, event: dict[str, Any]) -> None:
+            if self.path == journal:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            super().append(event)
+
+    monkeypatch.setattr(notices.log, "LogFile", FullDisk)
+    sim.edit(320033, body=["A corrected text."])
+    result = pressroom("crawl", "mofa")  # exit 0
+    assert f"cannot record a notification in {journal}: No space left on device; it will be sent again" in result.stderr
+    assert "Traceback" not in result.output and len(recorder.messages) == 1
+    monkeypatch.undo()
+    pressroom("crawl", "mofa")
+    assert len(recorder.messages) == 2, "unrecorded, the message is sent again: at least once, never lost"
+    pressroom("crawl", "mofa")
+    assert len(recorder.messages) == 2
+
+
+def test_a_journal_that_cannot_be_read_never_fails_the_run(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer], recorder: Recorder
+) -> None:
+    with_notify(pressroom, (recorder.url, ["edits", "new"]))
+    (pressroom.archive / JOURNAL).mkdir(parents=True)  # a folder where the file should be
+    result = pressroom("crawl", "mofa")
+    assert result.stderr.count(f"cannot read the notifications journal {pressroom.archive / JOURNAL}") == 2
+    assert "\nnotifications: not sent (cannot read the notifications journal " in result.stderr
+    assert "mofa.go.kr: 12 new" in result.stderr and recorder.messages == []
+
+
+def test_a_site_that_breaks_and_recovers_is_two_messages(tmp_path: Path, recorder: Recorder) -> None:
+    from tests.fixtures.build_mid import current_articles, old_articles
+    from tests.sim_mid import MidSim, OldMidSim
+    from tests.test_health import TITLE, Relayout
+
+    current = Relayout(MidSim([a for _, a in current_articles()]))
+    with SimServer(current) as cur, SimServer(OldMidSim([a for _, a in old_articles()])) as old:
+        config = tmp_path / "mid.toml"
+        config.write_text(MID_CONFIG + f'\n[[notify]]\nurl = "{recorder.url}"\nevents = ["health"]\n', "utf-8")
+        run = Pressroom(tmp_path / "archive", config, {"mid": cur.base_url, "archive.mid.ru": old.base_url})
+        current.drop = TITLE  # mid.ru's release pages lose their title element
+        assert run("crawl", "mid.ru", "archive.mid.ru", ok=None).exit_code == 3
+        run("crawl", "mid.ru", "archive.mid.ru", ok=None)
+        current.drop = None
+        run("crawl", "mid.ru", "archive.mid.ru")
+        run("crawl", "mid.ru", "archive.mid.ru")
+    assert [m["title"] for m in recorder.messages] == ["pressroom: mid.ru is broken", "pressroom: mid.ru has recovered"]
+    assert "mid.ru: broken: run 1: 4 of 5 pages: no title (h1.photo-content__title)" in recorder.messages[0]["message"]
+    assert recorder.messages[1]["message"].startswith("mid.ru: healthy: run 3: ")

@@ -32,6 +32,6 @@ def notify(obj: Context, test: bool, wait_lock: float) -> None:
     notifying.endpoints(config)  # a URL Apprise cannot use is one line before anything is read
     archive = obj.reading()
     with archive.writing(wait=wait_lock):
-        report = notifying.notify(archive, config, notifying.site_health(archive, config, sorted(SITES)))
+        report = notifying.notify(archive, config, notifying.site_health(archive, sorted(SITES)))
     click.echo(report.summary() or "notifications: nothing to send", err=True)
     sys.exit(1 if report.failed else 0)

@@ -18,6 +18,7 @@ from typing import Any
 
 from archive import diff
 from archive.changes import Change
+from archive.errors import PressroomError
 from archive.escape import visible
 from archive.notices import Journal, NewRelease, pending_events, pending_new
 from archive.recorder import Archive
@@ -25,14 +26,15 @@ from crawler.config import Config
 from crawler.errors import ConfigError
 from crawler.net.notify import Endpoint, check, send
 from crawler.notifyconfig import NotifyTarget
+from crawler.pipeline import health as judging
 from crawler.wording import count
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_CHARS = 6000  # chat services cut long messages (Telegram at 4096, Discord at 2000 by Apprise's split)
 DIGEST_LINES = 50  # releases listed by name in one digest; the rest are counted
-# A site's health, as the caller has it: site -> (verdict, reason); verdicts healthy / degraded / broken.
-Health = dict[str, tuple[str, str]]
+# Sites' health as crawler/pipeline/health.py judges it: site -> (verdict, reason), healthy / degraded / broken.
+Verdicts = dict[str, tuple[str, str]]
 Sender = Callable[[Endpoint, str, str], str | None]
 
 
@@ -57,10 +59,12 @@ class NotifyReport:
         """One line for the run's summary, or None when there was nothing to send."""
         if not self.sent and not self.failed:
             return None
+        if not self.sent and not self.held:
+            return f"notifications: not sent ({'; '.join(self.failed)})"
         line = f"notifications: {self.sent} sent"
-        if self.failed:
-            line += f", {count(self.held, 'message')} held for the next run ({'; '.join(self.failed)})"
-        return line
+        if self.held:
+            line += f", {count(self.held, 'message')} held for the next run"
+        return line + (f" ({'; '.join(self.failed)})" if self.failed else "")
 
 
 def endpoints(config: Config) -> list[tuple[NotifyTarget, Endpoint]]:
@@ -76,13 +80,16 @@ def endpoints(config: Config) -> list[tuple[NotifyTarget, Endpoint]]:
 
 def take_on(archive: Archive, config: Config) -> None:
     """Before a run: an endpoint seen for the first time is told only what happens from now on."""
-    journal = Journal(archive)
-    for target in config.notify:
-        journal.start(target.url)
+    try:
+        journal = Journal(archive)
+        for target in config.notify:
+            journal.start(target.url)
+    except PressroomError as exc:  # the run goes on; the endpoint is taken on after it instead
+        logger.error("%s", exc)
 
 
 def notify(
-    archive: Archive, config: Config, health: Health | None = None, sender: Sender | None = None
+    archive: Archive, config: Config, health: Verdicts | None = None, sender: Sender | None = None
 ) -> NotifyReport:
     """Send every endpoint what it wants and has not been sent; record each message sent in the journal."""
     report = NotifyReport()
@@ -126,12 +133,19 @@ def _deliver(
             report.failed.append(f"{endpoint.shown}: {reason}")
             report.held += len(messages) - done
             return
-        fields = dict(message.mark)
-        journal.mark(target.url, fields.pop("mark"), **fields)
         report.sent += 1
+        fields = dict(message.mark)
+        try:
+            journal.mark(target.url, fields.pop("mark"), **fields)
+        except PressroomError as exc:
+            # Sent but not recorded: it goes out again next run (at least once), and nothing more this run.
+            logger.error("%s; it will be sent again", exc)
+            report.failed.append(f"{endpoint.shown}: {exc}")
+            report.held += len(messages) - done - 1
+            return
 
 
-def _messages(archive: Archive, journal: Journal, target: NotifyTarget, health: Health) -> list[Message]:
+def _messages(archive: Archive, journal: Journal, target: NotifyTarget, health: Verdicts) -> list[Message]:
     """What the endpoint of `target` is still to be sent, oldest first."""
     marks = journal.of(target.url)
     out: list[Message] = []
@@ -200,12 +214,17 @@ def after_run(archive: Archive, config: Config, sites: list[str], *, stopped: bo
     short: a stopping process must not wait on endpoints; what it did goes out with the next run)."""
     if not config.notify or stopped:
         return None
-    return notify(archive, config, site_health(archive, config, sites))
+    try:
+        return notify(archive, config, site_health(archive, sites))
+    except PressroomError as exc:  # a notification never fails a run: what was not sent is sent next time
+        return NotifyReport(failed=[str(exc)])  # the caller's summary says it
 
 
-def site_health(archive: Archive, config: Config, sites: list[str]) -> Health:
-    """Each of `sites`' health verdict and its reason, from the run records."""
-    return {}
+def site_health(archive: Archive, sites: list[str]) -> Verdicts:
+    """Each of `sites`' health verdict and its reason, from the run records (a site without a finished run
+    has none: it is neither news nor a recovery)."""
+    judged = judging.health(archive, sites, archive.clock())
+    return {h.site: (h.verdict, h.reason) for h in judged if h.verdict != judging.UNKNOWN}
 
 
 def test_all(config: Config) -> list[tuple[Endpoint, str | None]]:
