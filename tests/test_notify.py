@@ -284,18 +284,21 @@ def test_scheduled_runs_send_as_they_finish(
 
 
 def test_a_backfill_is_not_news_and_notify_sends_what_is_due(
-    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer], recorder: Recorder
+    tmp_path: Path, config_file: Path, recorder: Recorder
 ) -> None:
-    sim, _ = mofa_sim
-    with_notify(pressroom, (recorder.url, ["new", "edits"]))
-    pressroom("crawl", "mofa")  # takes the endpoint on: what follows is news
-    recorder.messages.clear()
-    sim.edit(320033, body=["A corrected text."])
-    pressroom("backfill", "mofa", "--since", "2024-01-01", "--refresh")
-    assert recorder.messages == [], "a backfill sends nothing itself"
-    result = pressroom("notify")
-    assert result.stderr == "notifications: 1 sent\n"
-    assert [m["title"] for m in recorder.messages] == [f"pressroom: {KEY} edited (+3/-34 words)"]
+    sim = MofaSim(make_releases(30, start_year=2024, years=2))  # the crawl's two list pages show the newest 20
+    with SimServer(sim) as server:
+        pressroom = Pressroom(tmp_path / "archive", config_file, {"mofa": server.base_url})
+        with_notify(pressroom, (recorder.url, ["new", "edits"]))
+        pressroom("crawl", "mofa")
+        assert [m["title"] for m in recorder.messages] == ["pressroom: 20 new releases"]
+        sim.edit(320087, body=["A corrected text."])  # one of the newest 20
+        result = pressroom("backfill", "mofa", "--since", "2024-01-01", "--refresh")
+        assert "10 new" in result.stderr and "1 changed" in result.stderr
+        assert len(recorder.messages) == 1, "a backfill sends nothing itself"
+        result = pressroom("notify")
+    assert result.stderr == "notifications: 1 sent\n", "the edit; the 10 old releases backfilled are not news"
+    assert recorder.messages[1]["title"].startswith("pressroom: mofa.go.kr/m_5676/320087 edited (+3/-")
     assert pressroom("notify").stderr == "notifications: nothing to send\n"
 
 
