@@ -252,9 +252,15 @@ def test_a_url_apprise_cannot_use_stops_the_crawl_before_any_request(
     result = pressroom("crawl", "mofa", ok=False)
     assert result.stderr == (
         f"Error: config {pressroom.config} [[notify]] 1: url jsonx://… is not a URL Apprise can send to "
-        "(see https://appriseit.com/services/)\n"
+        "(an unknown service, or a URL it cannot read); see https://appriseit.com/services/\n"
     )
     assert server.log == []
+    with_notify(pressroom, ("mailto://bot:app-password@127.0.0.1:1?to=editor@example.org", ["edits"]))
+    result = pressroom("crawl", "mofa", ok=False)
+    assert result.stderr == (
+        f"Error: config {pressroom.config} [[notify]] 1: url mailto://… is not a URL Apprise can send to: "
+        "Invalid ~From~ email specified: Apprise <bot@****>; see https://appriseit.com/services/\n"
+    )
 
 
 def _config(pressroom: Pressroom) -> configuration.Config:
@@ -358,3 +364,22 @@ def test_a_site_that_breaks_and_recovers_is_two_messages(tmp_path: Path, recorde
     assert [m["title"] for m in recorder.messages] == ["pressroom: mid.ru is broken", "pressroom: mid.ru has recovered"]
     assert "mid.ru: broken: run 1: 4 of 5 pages: no title (h1.photo-content__title)" in recorder.messages[0]["message"]
     assert recorder.messages[1]["message"].startswith("mid.ru: healthy: run 3: ")
+
+
+def test_a_flood_of_edits_is_twenty_messages_and_one_list(
+    tmp_path: Path, config_file: Path, recorder: Recorder
+) -> None:
+    releases = make_releases(30, start_year=2024, years=2)
+    sim = MofaSim(releases)
+    with SimServer(sim) as server:
+        pressroom = Pressroom(tmp_path / "archive", config_file, {"mofa": server.base_url})
+        with_notify(pressroom, (recorder.url, ["edits"]))
+        pressroom("backfill", "mofa", "--since", "2024-01-01")
+        for release in releases[:25]:
+            sim.edit(release.seq, body=["A corrected text."])
+        pressroom("crawl", "mofa", "--revisit-all")
+        pressroom("crawl", "mofa", "--revisit-all")
+    titles = [m["title"] for m in recorder.messages]
+    assert len(titles) == 21 and all(" edited (+3/-" in title for title in titles[:20])
+    assert titles[20] == "pressroom: 5 more changes to archived releases"
+    assert recorder.messages[20]["message"].count(" changed ") == 5

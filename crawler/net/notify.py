@@ -35,11 +35,28 @@ def check(url: str) -> Endpoint:
     """The endpoint of an Apprise URL; ValueError with the reason when Apprise cannot send to it."""
     import apprise
 
-    plugin: Any = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+    said = _ThreadLog()
+    said.watch()
+    try:
+        plugin: Any = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+    finally:
+        said.unwatch()
     if plugin is None:
-        raise ValueError(f"{masked(url)} is not a URL Apprise can send to (see https://appriseit.com/services/)")
+        # Apprise's own words where it says more than that it failed, with the URL's parts scrubbed out.
+        telling = [line for _, line in said.lines if not line.startswith(("Could not load", "Unparseable"))]
+        why = f": {scrub(telling[-1], url)}" if telling else " (an unknown service, or a URL it cannot read)"
+        raise ValueError(f"{masked(url)} is not a URL Apprise can send to{why}; see https://appriseit.com/services/")
     # Apprise's own masking of passwords and tokens, without the query of plugin options it appends.
     return Endpoint(url, str(plugin.url(privacy=True)).split("?", 1)[0], plugin)
+
+
+def scrub(text: str, url: str) -> str:
+    """`text` with every longer part of `url` (user, password, token, host, path) replaced by ****."""
+    rest = url.partition("://")[2]
+    for part in sorted(set(re.split(r"[:/@?&=#,]+", rest)), key=len, reverse=True):
+        if len(part) >= 4:
+            text = text.replace(part, "****")
+    return text
 
 
 def masked(url: str) -> str:
