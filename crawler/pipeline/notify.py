@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY_CHARS = 6000  # chat services cut long messages (Telegram at 4096, Discord at 2000 by Apprise's split)
 DIGEST_LINES = 50  # releases listed by name in one digest; the rest are counted
+# Events sent one message each per run and endpoint; more (a site-wide change) go in one list, not a flood.
+MAX_EVENT_MESSAGES = 20
 # Sites' health as crawler/pipeline/health.py judges it: site -> (verdict, reason), healthy / degraded / broken.
 Verdicts = dict[str, tuple[str, str]]
 Sender = Callable[[Endpoint, str, str], str | None]
@@ -154,7 +156,10 @@ def _messages(archive: Archive, journal: Journal, target: NotifyTarget, health: 
             if verdict != marks.health.get(site, "healthy"):
                 out.append(health_message(site, verdict, reason))
     if "edits" in target.events:
-        out += [event_message(archive, event) for event in pending_events(archive, marks.edits_after)]
+        events = pending_events(archive, marks.edits_after)
+        out += [event_message(archive, event) for event in events[:MAX_EVENT_MESSAGES]]
+        if len(events) > MAX_EVENT_MESSAGES:
+            out.append(more_events_message(events[MAX_EVENT_MESSAGES:]))
     if "new" in target.events:
         releases = pending_new(archive, marks.new_after)
         if releases:
@@ -186,6 +191,18 @@ def event_message(archive: Archive, event: Change) -> Message:
         title = f"pressroom: {event.key} {event.kind}"
         body = head + f"\nThe site serves it again ({event.at}), as version {event.new}.\n"
     return Message(title, body, {"mark": "edit", "observation": event.id, "event": event.kind, "key": event.key})
+
+
+def more_events_message(events: list[Change]) -> Message:
+    """The events beyond MAX_EVENT_MESSAGES of one run, one line each (the first DIGEST_LINES of them)."""
+    lines = [visible(event.summary()) for event in events[:DIGEST_LINES]]
+    if len(events) > DIGEST_LINES:
+        lines.append(f"… and {count(len(events) - DIGEST_LINES, 'more event')}")
+    lines.append("`pressroom changes` lists them all; `pressroom diff KEY` shows each.")
+    title = f"pressroom: {count(len(events), 'more change')} to archived releases"
+    return Message(
+        title, "\n".join(lines) + "\n", {"mark": "edit", "observation": events[-1].id, "events": len(events)}
+    )
 
 
 def digest_message(releases: list[NewRelease]) -> Message:
