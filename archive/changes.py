@@ -132,7 +132,8 @@ def atom_feed(archive: Archive, events: list[Change], *, now: str) -> str:
 
 def _entry_html(archive: Archive, event: Change) -> str:
     if event.kind in ("changed", "reverted") and event.old is not None and event.new is not None:
-        return diff.word_html(archive.version(event.key, event.old)[1], archive.version(event.key, event.new)[1])
+        old, new = archive.version(event.key, event.old)[1], archive.version(event.key, event.new)[1]
+        return diff.word_html(old, new, labels=(f"v{event.old}", f"v{event.new}"))
     verb = "is no longer served by the site" if event.kind == "withdrawn" else "is served again"
     return f"<p>{event.key} {verb}.</p>"
 

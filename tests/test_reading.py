@@ -74,18 +74,19 @@ def test_word_diff_golden(name: str) -> None:
 def test_unified_diff_golden() -> None:
     old, new, _ = EDITS["number"]
     assert diff.unified(version(old), version(new), old_label="a v1", new_label="a v2") == (
-        "--- a v1\n+++ a v2\n@@ -1,2 +1,2 @@\n-Trade rose to $20 billion in 2021.\n"
+        "--- a v1\tcaptured 2026-03-01T00:00:00Z (live visit)\n+++ a v2\tcaptured 2026-03-01T00:00:00Z (live visit)\n"
+        "@@ -1,3 +1,3 @@\n Statement\n-Trade rose to $20 billion in 2021.\n"
         "+Trade rose to $21 billion in 2021.\n It fell later.\n"
     )
 
 
-def test_title_and_number_changes_are_metadata() -> None:
+def test_title_is_diffed_as_text_and_number_is_metadata() -> None:
     a = version(("Same body.",), title="Old title", number="1-01-01-2024")
     b = version(("Same body.",), title="New title", number="2-01-01-2024")
     assert diff.word(a, b) == (
-        "Metadata changes:\nTitle: Old title -> New title\nDocument-Number: 1-01-01-2024 -> 2-01-01-2024\n"
+        "Title: [-Old-]{+New+} title\n\nMetadata changes:\nDocument-Number: 1-01-01-2024 -> 2-01-01-2024\n"
     )
-    assert diff.word_counts(a, b) == (0, 0)
+    assert diff.word_counts(a, b) == (1, 1)
 
 
 def test_word_counts() -> None:
@@ -101,7 +102,7 @@ class Spans(HTMLParser):
         self.errors: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ("meta", "br", "link"):
+        if tag not in ("meta", "br", "link", "col"):
             self.stack.append(tag)
         if tag in self.found:
             self.found[tag].append("")
@@ -246,7 +247,9 @@ def test_diff_formats_through_the_cli(
     sim.edit(320033, title="Outcome of Consultation No. 12 (corrected)")
     pressroom("crawl", "mofa")
     key = "mofa.go.kr/m_5676/320033"
-    assert pressroom("diff", key, "--format", "word").stdout.startswith("Metadata changes:\nTitle: ")
+    word = pressroom("diff", key, "--format", "word").stdout.splitlines()
+    assert word[0].startswith(f"--- {key} v1\tcaptured ") and word[1].startswith(f"+++ {key} v2\tcaptured ")
+    assert word[3] == "Title: Outcome of Consultation No. 12 [-on Bilateral Cooperation-]{+(corrected)+}"
     pressroom("diff", key, "--format", "html", "--output", str(tmp_path / "d.html"))
     assert (tmp_path / "d.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 

@@ -112,7 +112,7 @@ def diff(obj: Context, doc: str, old: int | None, new: int | None, fmt: str, out
         # Site text is escaped for the terminal before the colours go in, so the colours stay codes.
         colored = output is None and sys.stdout.isatty()
         escape = safe if output is None else str
-        text = difflib_.word(a, b, color=_colorize if colored else None, escape=escape)
+        text = difflib_.word(a, b, color=_colorize if colored else None, escape=escape, labels=(old_label, new_label))
     if output is None:
         click.echo(safe(text) if fmt == "unified" else text, nl=False)
     else:
