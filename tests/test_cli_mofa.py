@@ -68,24 +68,26 @@ def test_edit_makes_a_new_version_and_diff_shows_exactly_it(
     assert "1 changed" in result.stderr and "11 unchanged" in result.stderr
     assert [f.name[:3] for f in sorted((pressroom.archive / KEY).glob("*.txt"))] == ["001", "002"]
     diff = pressroom("diff", KEY).stdout
-    assert diff.splitlines()[:2] == [f"--- {KEY} v1", f"+++ {KEY} v2"]
+    assert [line.split("\t")[0] for line in diff.splitlines()[:2]] == [f"--- {KEY} v1", f"+++ {KEY} v2"]
     changed = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("---", "+++"))]
     assert changed == [f"-{old_line}", "+2. They agreed to meet again in Seoul in 2027."]
     by_url = pressroom("diff", "http://overseas.mofa.go.kr/www/brd/m_5676/view.do?seq=320033&amp;page=1").stdout
     assert by_url == diff
 
 
-def test_title_edit_is_listed_as_metadata(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
+def test_title_edit_is_diffed_as_text(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
     sim, _ = mofa_sim
     pressroom("crawl", "mofa")
     sim.edit(320033, title="Outcome of Consultation No. 12 (corrected)")
     pressroom("crawl", "mofa")
     diff = pressroom("diff", KEY, "--from", "1", "--to", "2").stdout
-    assert diff.startswith(
-        "Metadata changes:\nTitle: Outcome of Consultation No. 12 on Bilateral Cooperation "
-        "-> Outcome of Consultation No. 12 (corrected)\n"
-    )
-    assert "\n@@" not in diff, "the body did not change"
+    assert "Metadata changes:" not in diff, "the title is text, and nothing else changed"
+    changed = [line for line in diff.splitlines()[2:] if line[:1] in "+-@"]
+    assert changed == [
+        "@@ -1,4 +1,4 @@",
+        "-Outcome of Consultation No. 12 on Bilateral Cooperation",
+        "+Outcome of Consultation No. 12 (corrected)",
+    ]
 
 
 def test_history_show_and_observations(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:

@@ -134,14 +134,16 @@ def test_diff_after_a_revert_shows_the_revert(pressroom: Pressroom, mofa_sim: tu
     pressroom("crawl", "mofa")
     sim.edit(320033, body=["A corrected text."])
     pressroom("crawl", "mofa")
-    assert pressroom("diff", KEY).stdout.startswith(f"--- {KEY} v1\n+++ {KEY} v2\n")
+    out = pressroom("diff", KEY).stdout
+    assert out.startswith(f"--- {KEY} v1\t") and f"\n+++ {KEY} v2\t" in out
     sim.edit(320033, body=original)
     pressroom("crawl", "mofa")
     out = pressroom("diff", KEY).stdout
-    assert out.startswith(f"--- {KEY} v2\n+++ {KEY} v1\n")
+    assert out.startswith(f"--- {KEY} v2\t") and f"\n+++ {KEY} v1\t" in out
     assert "\n-A corrected text.\n" in out
-    assert pressroom("diff", KEY, "--to", "2").stdout.startswith(f"--- {KEY} v1\n+++ {KEY} v2\n")
-    assert pressroom("diff", KEY, "--from", "1", "--to", "2").stdout.startswith(f"--- {KEY} v1\n+++ {KEY} v2\n")
+    for args in (("--to", "2"), ("--from", "1", "--to", "2")):
+        out = pressroom("diff", KEY, *args).stdout
+        assert out.startswith(f"--- {KEY} v1\t") and f"\n+++ {KEY} v2\t" in out
 
 
 def test_a_withdrawn_document_is_news_once(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
