@@ -113,7 +113,7 @@ def test_a_collection_naming_no_board_is_one_line_naming_it(bad: str) -> None:
 
 def test_the_cli_names_the_file_and_site_of_a_bad_collection(tmp_path: Path) -> None:
     config = tmp_path / "pressroom.toml"
-    config.write_text(FAST_CONFIG + 'collections = ["m_5676", "toronto/m_5389"]\n', encoding="utf-8")
+    config.write_text(FAST_CONFIG.replace('"m_5676"]', '"m_5676", "toronto/m_5389"]'), encoding="utf-8")
     result = Pressroom(tmp_path / "a", config, {})("crawl", "mofa", ok=False)
     assert result.output == (
         f"Error: config {config} [sites.\"mofa.go.kr\"]: collections: 'toronto/m_5389' is not a board (m_N) or "
@@ -160,7 +160,7 @@ def _toronto() -> list[MofaRelease]:
 def test_a_mission_board_is_crawled_backfilled_and_an_edited_date_alone_is_no_new_text(tmp_path: Path) -> None:
     sim = MofaSim(_toronto())
     config = tmp_path / "pressroom.toml"
-    config.write_text(FAST_CONFIG + 'collections = ["ca-toronto-ko/m_5389"]\n', encoding="utf-8")
+    config.write_text(FAST_CONFIG.replace('["m_5676"]', '["ca-toronto-ko/m_5389"]'), encoding="utf-8")
     with SimServer(sim) as server:
         run = Pressroom(tmp_path / "a", config, {"mofa": server.base_url})
         assert "12 new" in run("crawl", "mofa").stderr
@@ -178,3 +178,32 @@ def test_a_mission_board_is_crawled_backfilled_and_an_edited_date_alone_is_no_ne
         assert "Modified: 2024-07-02\n" in second.read_text(encoding="utf-8")
         result = run("backfill", "mofa", "--since", "2024-01-01", "--until", "2024-06-30", "--refresh")
         assert "12 unchanged" in result.stderr, result.stderr
+
+
+def test_an_archive_made_before_the_skin_was_understood_is_upgraded_by_reextract_not_as_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, a pinned notice's title began with its 공지 badge and list markers were glued to their text;
+    `reextract` (offline, from the stored captures) records the new reading as re-extractions, after which a
+    crawl finds every release unchanged and `changes` lists no ministry edit."""
+    from crawler.sites import board_pages
+
+    sim = MofaSim(_toronto())
+    config = tmp_path / "pressroom.toml"
+    config.write_text(FAST_CONFIG.replace('["m_5676"]', '["ca-toronto-ko/m_5389"]'), encoding="utf-8")
+    with SimServer(sim) as server, monkeypatch.context() as old:
+        run = Pressroom(tmp_path / "a", config, {"mofa": server.base_url})
+        old.setattr(board_pages, "NOTICE_BADGE", "span.not-on-the-page")
+        old.setattr(board_pages, "LIST_MARKER", "span.not-on-the-page")
+        assert "12 new" in run("crawl", "mofa").stderr
+        first = (tmp_path / "a/mofa.go.kr/ca-toronto-ko.m_5389/1344500").glob("001_*.txt")
+        assert "Title: 공지 민원 안내 0\n" in next(first).read_text(encoding="utf-8")
+        old.undo()
+        result = run("reextract", "mofa")
+        assert result.stderr.endswith("12 reextracted\n"), result.stderr
+        assert "12 unchanged" in run("crawl", "mofa").stderr
+    [latest] = (tmp_path / "a/mofa.go.kr/ca-toronto-ko.m_5389/1344500").glob("002_*.txt")
+    text = latest.read_text(encoding="utf-8")
+    assert "Title: 민원 안내 0\n" in text and "Origin: re-extraction of the capture of" in text
+    assert "\n● 안내 0 첫째 줄입니다.\n" in text
+    assert "ca-toronto-ko.m_5389" not in run("changes").stdout  # no ministry edit
