@@ -16,6 +16,8 @@ from tests.sim_mofa import MofaSim
 from tests.simserver import SimServer
 from tests.sitegen.mofa import MofaRelease
 
+# mofa.go.kr's English board only (the default adds the Korean m_4080, which the sample simulator does not
+# fill): a test that sets its own collections replaces this line, never appends a second one.
 FAST_CONFIG = """
 [pressroom]
 contact = "tests@example.invalid"
@@ -27,6 +29,7 @@ deadline = 10
 [sites."mofa.go.kr"]
 min_interval = 0
 list_pages = 2
+collections = ["m_5676"]
 """
 
 LOOPBACK_NAMES = ("127.0.0.1", "::1", "localhost")

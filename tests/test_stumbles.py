@@ -133,7 +133,7 @@ def test_a_key_without_its_language(mid_pressroom: Pressroom) -> None:
 
 def test_a_wrong_collection_id_is_named(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
     config = pressroom.config.read_text(encoding="utf-8")
-    pressroom.config.write_text(config + 'collections = ["m_5676", "m_9999"]\n', encoding="utf-8")
+    pressroom.config.write_text(config.replace('"m_5676"]', '"m_5676", "m_9999"]'), encoding="utf-8")
     result = pressroom("crawl", "mofa", ok=False)
     assert result.exit_code == 1
     url = f"{mofa_sim[1].base_url}/eng/brd/m_9999/list.do?page=1"

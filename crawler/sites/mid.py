@@ -289,6 +289,7 @@ DEFINITION = definition(
         list_date=("span.announce__date",),
     ),
     interval=3600.0,  # hourly: the ministry publishes a few dozen items a day
+    languages=("ru", "en"),  # the ministry's own language first, and its English translations
     # What data cannot say: ?lang= and renamed sections in URLs, the RSS feed and robots' page limit,
     # translations, document numbers and briefings' navigation, scope by section, the web archive's index.
     hooks={role: f"{NAME}:{role}" for role in ROLES},

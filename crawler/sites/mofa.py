@@ -35,7 +35,8 @@ BOARD = board(
     aliases=("mofa",),
     description="Republic of Korea, Ministry of Foreign Affairs (English and Korean boards)",
     dates=Dates(time_zone=TIME_ZONE, labels=("date", "작성일", "등록일")),
-    collections=("m_5676",),
+    # The English Press Releases and the Korean originals they translate (보도자료): the ministry in its own language.
+    collections=("m_5676", "m_4080"),
     min_interval=MIN_INTERVAL_S,
     list_pages=2,
     legacy_charsets=("cp949",),  # EUC-KR / CP949: the Korean RSS feed was EUC-KR until 2026
