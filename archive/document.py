@@ -21,6 +21,11 @@ SITE_RE = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
+# The key's second part for a site whose ids are one sequence over all its collections (mid.ru): the id
+# alone names the document, whichever section it was reached through (see Release.site_wide_id).
+SITE_WIDE = "id"
+# A collection id that is no path component (a site-wide id's section path, however deep) may be longer.
+LONG_SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$")
 
 # Zero-width characters the sites' editors sprinkle into text; they carry no content.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -119,13 +124,16 @@ class Release:
     modified: date | datetime | None = None
     # True where one document id holds several languages, each its own version series (mid.ru).
     per_language: bool = field(default=False, compare=False)
+    # True where the id is unique across the site's collections: the key files the document under SITE_WIDE,
+    # not under the collection it was reached through (which the Collection-Id header still names).
+    site_wide_id: bool = field(default=False, compare=False)
     # Set on the copies normalized() makes, so normalizing again (recorder, store, hash) costs nothing.
     _normal: bool = field(default=False, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         checks = (
             (SITE_RE, self.site, "site"),
-            (SLUG_RE, self.collection, "collection"),
+            (LONG_SLUG_RE if self.site_wide_id else SLUG_RE, self.collection, "collection"),
             (DOC_ID_RE, self.doc_id, "document id"),
             (LANG_RE, self.language, "language"),
         )
@@ -156,7 +164,7 @@ class Release:
     @property
     def key(self) -> str:
         """The document's key: its folder under the archive root."""
-        parts = [self.site, self.collection, self.doc_id]
+        parts = [self.site, SITE_WIDE if self.site_wide_id else self.collection, self.doc_id]
         if self.per_language:
             parts.append(self.language)
         return "/".join(parts)
@@ -214,8 +222,9 @@ class Version:
         return f"{head}\n{r.title}\n{body}"
 
 
-def parse_version(text: str, *, source: str, per_language: bool = False) -> Version:
-    """Parse a version file; `source` names it in errors."""
+def parse_version(text: str, *, source: str, per_language: bool = False, site_wide_id: bool = False) -> Version:
+    """Parse a version file; `source` names it in errors. The file does not say how its document is keyed:
+    `per_language` and `site_wide_id` come from the folder it is read from."""
     head, sep, rest = text.partition("\n\n")
     if not sep or not text.endswith("\n"):
         raise CorruptVersion(f"{source}: no header block followed by a blank line")
@@ -238,6 +247,7 @@ def parse_version(text: str, *, source: str, per_language: bool = False) -> Vers
             document_number=headers.get("Document-Number", ""),
             modified=parse_published(headers["Modified"]) if "Modified" in headers else None,
             per_language=per_language,
+            site_wide_id=site_wide_id,
             **lists,
         )
         captured = parse_captured(headers["Captured"])

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from archive import log, search
+from archive import log, migrate, search
 from archive.catalog import Catalog
 from archive.document import Version, format_captured
 from archive.errors import CorruptVersion
@@ -41,11 +41,12 @@ def rebuild(archive: Archive, captures: Iterable[CaptureRow] | None) -> ReindexR
     runs, outside = log.read_runs(archive.root, report.problems)
     catalog = archive.catalog
     owners = catalog.capture_owners() if captures is not None else {}
+    moves = migrate.moved(archive.root)  # the log and the WARC files name documents by the keys of their day
     with catalog.transaction():
         catalog.clear(captures=captures is not None)
-        visits = _replay_log(catalog, runs, outside, report)
+        visits = _replay_log(catalog, runs, outside, report, moves)
         if captures is not None:
-            _index_captures(archive, captures, owners, report)
+            _index_captures(archive, captures, owners, report, moves)
         for key in archive.store.document_keys():
             good: list[tuple[StoredVersion, Version]] = []
             for sv in archive.store.versions(key):
@@ -61,9 +62,14 @@ def rebuild(archive: Archive, captures: Iterable[CaptureRow] | None) -> ReindexR
 
 
 def _replay_log(
-    catalog: Catalog, runs: list[log.LoggedRun], outside: Iterable[dict[str, Any]], report: ReindexReport
+    catalog: Catalog,
+    runs: list[log.LoggedRun],
+    outside: Iterable[dict[str, Any]],
+    report: ReindexReport,
+    moves: dict[str, str],
 ) -> dict[str, list[dict[str, Any]]]:
-    """Record the log's runs and visits in the catalog again; return each document's visits, oldest first."""
+    """Record the log's runs and visits in the catalog again, under each document's key of today (`moves`);
+    return each document's visits, oldest first."""
     for run in runs:
         catalog.start_run(
             run_id=run.id,
@@ -80,6 +86,8 @@ def _replay_log(
     # visits outside runs (library use) go in between by their time.
     in_runs = itertools.chain.from_iterable(r.observations for r in runs)
     for o in heapq.merge(in_runs, outside, key=lambda o: str(o.get("at", ""))):
+        if o.get("key") in moves:
+            o = {**o, "key": moves[o["key"]]}
         try:
             catalog.observe(
                 key=o.get("key"),
@@ -104,6 +112,7 @@ def _index_captures(
     captures: Iterable[CaptureRow],
     owners: dict[tuple[str, int], tuple[str, int | None]],
     report: ReindexReport,
+    moves: dict[str, str],
 ) -> None:
     """Index the WARC records; one that does not name its document keeps what the old index said of it."""
     unnamed = 0
@@ -114,6 +123,7 @@ def _index_captures(
         if key is None:
             unnamed += 1
             continue
+        key = moves.get(key, key)
         archive.catalog.add_capture(dataclasses.replace(c, key=key, version=version))
     if unnamed:
         logger.warning("%d WARC records name no document and were not indexed before: left out", unnamed)

@@ -109,6 +109,27 @@ class Archive(Visits, Queries):
             raise UnknownDocument(f"{key} has no version {number} (versions: {have})")
         return chosen, self.store.read(chosen)
 
+    # key layouts (archive/migrate.py) ----------------------------------------------------------------
+
+    def keys_outside(self, site: str, group: str) -> list[str]:
+        """The keys of `site`'s documents filed under a collection folder other than `group` (an old layout)."""
+        from archive import migrate
+
+        return list(migrate.keys_outside(self.root, site, group))
+
+    def move_document(self, old: str, new: str) -> bool:
+        """Move a document to a new key, journaled (call with the writer lock held, then reindex); False when
+        `new` already holds a document, which is left alone like `old`."""
+        from archive import migrate
+
+        return migrate.move(self.root, old, new, self.now())
+
+    def moved_to(self, key: str) -> str | None:
+        """The key a document filed under `key` was moved to, if it was."""
+        from archive import migrate
+
+        return migrate.moved(self.root).get(key)
+
     # rebuilding -------------------------------------------------------------------------------------
 
     def reindex(self, captures: Iterable[CaptureRow] | None = None) -> ReindexReport:

@@ -1,6 +1,7 @@
 """Version files on disk: layout, atomic writes, and the one-writer lock.
 
     <root>/<site>/<collection>/<doc-id>/[<lang>/]NNN_<16 hex>.txt
+    <root>/<site>/id/<doc-id>/[<lang>/]NNN_<16 hex>.txt      (sites whose ids run across collections: mid.ru)
 
 A file is written to a temporary name in the same folder, fsynced, then hard-linked to its final name (which,
 unlike a rename, never replaces an existing file) and the folder fsynced, so a crash or a full disk leaves
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.document import Version, parse_version, split_key
+from archive.document import SITE_WIDE, Version, parse_version, split_key
 from archive.errors import ArchiveError, ArchiveLocked, CorruptVersion
 
 VERSION_NAME = re.compile(r"^([0-9]{3,})_([0-9a-f]{16})\.txt$")
@@ -72,7 +73,10 @@ class Store:
             raise CorruptVersion(f"{stored.path}: not valid UTF-8") from None
         except OSError as exc:
             raise ArchiveError(f"cannot read {stored.path}: {exc.strerror}") from None
-        version = parse_version(text, source=str(stored.path), per_language=len(split_key(stored.key)) == 4)
+        parts = split_key(stored.key)
+        version = parse_version(
+            text, source=str(stored.path), per_language=len(parts) == 4, site_wide_id=parts[1] == SITE_WIDE
+        )
         if version.release.sha256()[:16] != stored.digest16:
             raise CorruptVersion(f"{stored.path}: content does not match the hash in its name (edited?)")
         if version.release.key != stored.key:

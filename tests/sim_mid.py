@@ -35,6 +35,9 @@ class MidSim:
         self.empty_lists = False  # list pages come back without items (another face of blocking)
         self.removed: set[int] = set()
         self.views: Counter[tuple[str, int]] = Counter()
+        # Sections that list an article of another section too (the site serves an id under any section
+        # path): section path -> ids. Their list links point into that section, as the real site's do.
+        self.also: dict[str, set[int]] = {}
 
     def edit(self, lang: str, ident: int, **changes: object) -> None:
         self.articles[(lang, ident)] = replace(self.articles[(lang, ident)], **changes)  # type: ignore[arg-type]
@@ -50,10 +53,10 @@ class MidSim:
         if match:
             items = sorted((a for (lang, _), a in self.articles.items() if lang == match[1]), key=lambda a: -a.id)
             return Reply(200, rss(match[1], items), {"Content-Type": "application/rss+xml; charset=utf-8"})
-        match = re.fullmatch(r"/([a-z]{2})/((?:[a-z_]+/)+?)([0-9]+)/", request.path)
+        match = re.fullmatch(r"/([a-z]{2})/((?:[a-z0-9_-]+/)+?)([0-9]+)/", request.path)
         if match:
             return self._article(match[1], int(match[3]), request.query.get("lang"))
-        match = re.fullmatch(r"/([a-z]{2})/((?:[a-z_]+/)+)", request.path)
+        match = re.fullmatch(r"/([a-z]{2})/((?:[a-z0-9_-]+/)+)", request.path)
         if match:
             return self._list(match[1], match[2].strip("/"), int(request.query.get("PAGEN_1") or 1))
         return Reply(404, "<html><body>404</body></html>")
@@ -66,11 +69,12 @@ class MidSim:
         return Reply(200, article_page(article))
 
     def _list(self, lang: str, section: str, page: int) -> Reply:
+        also = self.also.get(section, set())
         rows = sorted(
             (
-                a
+                replace(a, section=section)
                 for (lg, i), a in self.articles.items()
-                if lg == lang and a.section == section and i not in self.removed
+                if lg == lang and (a.section == section or i in also) and i not in self.removed
             ),
             key=lambda a: -a.id,
         )

@@ -148,11 +148,11 @@ def test_mid_backfill_discovers_through_the_cdx_index(tmp_path: Path, monkeypatc
         assert "5 new" in result.stderr
         keys = sorted(p.parent.relative_to(tmp_path / "a").as_posix() for p in (tmp_path / "a").rglob("*.txt"))
         assert keys == [
-            "mid.ru/foreign_policy.news/1792011/en",
-            "mid.ru/foreign_policy.news/1792974/en",
-            "mid.ru/foreign_policy.news/1814243/ru",
-            "mid.ru/foreign_policy.news/1899422/en",
-            "mid.ru/foreign_policy.news/1899422/ru",
+            "mid.ru/id/1792011/en",
+            "mid.ru/id/1792974/en",
+            "mid.ru/id/1814243/ru",
+            "mid.ru/id/1899422/en",
+            "mid.ru/id/1899422/ru",
         ]
         assert any("resumeKey=" in r.target for r in wayback.requests)
         assert not [r for r in site.server.log if "PAGEN" in r.target]

@@ -21,16 +21,16 @@ def test_crawl_archives_english_and_russian(mid_pressroom: Pressroom, mid_sims: 
     files = versions(mid_pressroom.archive)
     keys = sorted({name.rsplit("/", 1)[0] for name in files})
     assert keys == [
-        "archive.mid.ru/foreign_policy.news/4512345/ru",
-        "archive.mid.ru/foreign_policy.news/4512346/en",
-        "archive.mid.ru/press_service.minister_speeches/4641374/en",
-        "archive.mid.ru/press_service.minister_speeches/4641374/ru",
-        "archive.mid.ru/press_service.minister_speeches/4921372/en",
-        "mid.ru/foreign_policy.news/1792011/en",
-        "mid.ru/foreign_policy.news/1792974/en",
-        "mid.ru/foreign_policy.news/1814243/ru",
-        "mid.ru/foreign_policy.news/1899422/en",
-        "mid.ru/foreign_policy.news/1899422/ru",
+        "archive.mid.ru/id/4512345/ru",
+        "archive.mid.ru/id/4512346/en",
+        "archive.mid.ru/id/4641374/en",
+        "archive.mid.ru/id/4641374/ru",
+        "archive.mid.ru/id/4921372/en",
+        "mid.ru/id/1792011/en",
+        "mid.ru/id/1792974/en",
+        "mid.ru/id/1814243/ru",
+        "mid.ru/id/1899422/en",
+        "mid.ru/id/1899422/ru",
     ], "news in both languages; speeches and briefings from the RSS feed are out of the configured scope"
     assert "mid.ru: 5 new" in result.stderr and "archive.mid.ru: 5 new" in result.stderr
     ru = parse_version(next(v for k, v in files.items() if "1899422/ru" in k).decode(), source="ru", per_language=True)

@@ -33,63 +33,6 @@ def test_seed_release_text_is_archived_without_boilerplate(seed: str, fixture: s
         assert line not in release.body
 
 
-@pytest.mark.parametrize(
-    ("url", "canonical", "key"),
-    [
-        (
-            "https://mid.ru/en/foreign_policy/news/1899422/",
-            "https://mid.ru/en/foreign_policy/news/1899422/",
-            "mid.ru/foreign_policy.news/1899422/en",
-        ),
-        (
-            "http://www.mid.ru/pt/foreign_policy/news/1792974/?lang=en",
-            "https://mid.ru/en/foreign_policy/news/1792974/",
-            "mid.ru/foreign_policy.news/1792974/en",
-        ),
-        (
-            "https://mid.ru/ru/foreign_policy/news/1899422",
-            "https://mid.ru/ru/foreign_policy/news/1899422/",
-            "mid.ru/foreign_policy.news/1899422/ru",
-        ),
-        (
-            "https://mid.ru/ru/press_service/spokesman/kommentarii/1900000/",
-            "https://mid.ru/ru/press_service/spokesman/comments/1900000/",
-            "mid.ru/press_service.spokesman.comments/1900000/ru",
-        ),
-    ],
-)
-def test_mid_urls(url: str, canonical: str, key: str) -> None:
-    assert mid.canonical_url(url) == canonical
-    assert mid.doc_key(url) == key
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "https://mid.ru/en/foreign_policy/news/",
-        "https://mid.ru/xx/foreign_policy/news/1/",
-        "https://mid.ru/en/foreign_policy/news/1/?lang=zz",
-        "https://evil.example/en/foreign_policy/news/1/",
-        "https://mid.ru/en/foreign_policy/news/١٢٣/",
-    ],
-)
-def test_mid_non_article_urls(url: str) -> None:
-    with pytest.raises(ValueError):
-        mid.canonical_url(url)
-
-
-def test_archive_urls() -> None:
-    url = (
-        "http://archive.mid.ru/en/foreign_policy/news/-/asset_publisher/cKNonkJE02Bw/content/id/2732506"
-        "?p_p_id=101_INSTANCE_cKNonkJE02Bw&_101_INSTANCE_cKNonkJE02Bw_languageId=ru_RU"
-    )
-    canonical = "https://archive.mid.ru/en/foreign_policy/news/-/asset_publisher/cKNonkJE02Bw/content/id/2732506"
-    assert mid_archive.canonical_url(url) == canonical
-    assert mid_archive.doc_key(url) == "archive.mid.ru/foreign_policy.news/2732506/en"
-    with pytest.raises(ValueError):
-        mid_archive.canonical_url("https://mid.ru/en/foreign_policy/news/-/asset_publisher/x/content/id/1")
-
-
 def test_listing_urls_respect_languages_and_pages() -> None:
     cfg = SiteConfig(
         base_url="http://127.0.0.1:1",
@@ -165,7 +108,7 @@ def test_russian_dates_and_translations() -> None:
     assert release.published == datetime(2023, 8, 2, 14, 50, tzinfo=MSK)
     assert release.translations == ("en", "ru")
     assert release.collection_name == "Новости"
-    assert release.key == "mid.ru/foreign_policy.news/1899422/ru"
+    assert release.key == "mid.ru/id/1899422/ru"
 
 
 def test_feed_bytes_decoded_by_their_xml_declaration() -> None:

@@ -1,4 +1,5 @@
-"""DOC arguments as people type them: a key, a key with the site's alias, a key without its language, a URL."""
+"""DOC arguments as people type them: a key (of today's layout or an older one), a key with the site's alias, a
+key without its language, a URL."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ def resolve_doc(archive: Archive, doc: str) -> str:
         key = "/".join(split_key(_site_by_host(doc)))
     if archive.versions(key):
         return key
+    moved = archive.moved_to(key)  # a key of an older layout (mid.ru/foreign_policy.news/1/en) still finds it
+    if moved is not None and archive.versions(moved):
+        return moved
     return _with_language(archive, key)
 
 

@@ -18,14 +18,19 @@ from crawler.wording import table
 def reindex(obj: Context) -> None:
     """Rebuild the catalog from the files: versions, the log of runs and visits, and the WARC captures."""
     from archive.warcscan import scan_captures
+    from crawler.pipeline.layout import carry_over
 
     archive = obj.reading(rebuilding=True)
     with archive.writing():
+        carried = carry_over(archive, SITES.values())  # documents of an old key layout move first
         report = archive.reindex(scan_captures(archive.root))
-    for problem in report.problems:
+    if carried.moved:
+        click.echo(f"{count_of(carried.moved, 'document')} moved to today's key layout", err=True)
+    problems = [*carried.problems, *report.problems]
+    for problem in problems:
         click.echo(f"problem: {problem}", err=True)
     click.echo(f"{count_of(report.documents, 'document')}, {count_of(report.versions, 'version')} indexed", err=True)
-    if report.problems:
+    if problems:
         sys.exit(1)
 
 

@@ -35,12 +35,13 @@ class SiteVisit:
 
 
 async def discover(visit: SiteVisit) -> list[ListingItem]:
-    """The items of the site's newest list pages that are in scope, deduplicated, in list order."""
+    """The items of the site's newest list pages that are in scope, one per document (a document listed
+    under two URLs, as mid.ru's are through two sections, is fetched once), in list order."""
     items: dict[str, ListingItem] = {}
     for listing in visit.site.listing_urls(visit.cfg):
         for item in await read_listing(visit, listing):
             if visit.site.in_scope(item.url, visit.cfg):
-                items.setdefault(item.url, item)
+                items.setdefault(visit.site.doc_key(item.url), item)
     return list(items.values())
 
 

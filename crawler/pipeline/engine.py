@@ -34,6 +34,7 @@ from crawler.pipeline import revisit
 from crawler.pipeline.captures import Evidence
 from crawler.pipeline.discover import SiteVisit, discover
 from crawler.pipeline.keep import Keeper
+from crawler.pipeline.layout import carry_over_layout
 from crawler.pipeline.outcome import Books, failure_of
 from crawler.pipeline.policy import ca_bundles, policy_for
 from crawler.pipeline.report import RunReport, SiteReport
@@ -111,6 +112,7 @@ class Engine:
         Closing the WARC files or recording the end can fail: that is a problem of the run (reported, and
         the run not ok), never a reason to lose its summary.
         """
+        carry_over_layout(self._archive, sites)
         report = RunReport(0, [SiteReport(site) for site in sites])
         record = self._archive.run(command, sites, counts=report.totals)
         with record:
@@ -130,7 +132,7 @@ class Engine:
         visit = self._site_visit(fetcher, site, report, run_id)
         urls = [item.url for item in await discover(visit)]
         try:
-            due = self.due_urls(site, visit.cfg, exclude=set(urls))
+            due = self.due_urls(site, visit.cfg, exclude={site.doc_key(url) for url in urls})
         except ArchiveError as exc:
             report.problem("failed", f"{site.name}: cannot list the documents due for a revisit: {exc}")
             due = []
@@ -156,13 +158,14 @@ class Engine:
         return Evidence(self._keeper.recording, site.name, report)
 
     def due_urls(self, site: Site, cfg: SiteConfig, *, exclude: set[str]) -> list[str]:
-        """Known documents of the site due for a revisit (all of them with `revisit_all`)."""
+        """Known documents of the site due for a revisit (all of them with `revisit_all`), but those whose
+        keys are in `exclude` (already listed, perhaps under another URL)."""
         if self._revisit_all:
-            return [d.url for d in self._archive.documents(site.name) if d.url not in exclude]
+            return [d.url for d in self._archive.documents(site.name) if d.key not in exclude]
         # Ask for as many more as could be excluded, rather than reading every document of the site.
         limit = cfg.revisit_limit + len(exclude)
         _, due = revisit.due_in(self._archive, site.name, self._archive.clock(), limit)
-        return [d.url for d in due if d.url not in exclude][: cfg.revisit_limit]
+        return [d.url for d in due if d.key not in exclude][: cfg.revisit_limit]
 
     async def visit_many(
         self,

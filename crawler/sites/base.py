@@ -89,6 +89,9 @@ class Site:
     check_config: Callable[[SiteConfig], None] = _any_config
     # Host names ending so serve the site too (".mofa.go.kr": its missions' city hosts), beside `hosts`.
     host_suffixes: tuple[str, ...] = ()
+    # Where the site's ids are one sequence over all its collections, the one collection folder its keys use
+    # (archive.document.SITE_WIDE); documents found under any other are an old layout, carried over.
+    key_group: str = ""
 
     def fetch_url(self, canonical: str, config: SiteConfig) -> str:
         """Where to fetch a canonical URL: on the configured base URL (a mirror or a simulator)."""

@@ -1,8 +1,10 @@
 """mid.ru, the Russian Federation's Ministry of Foreign Affairs: the current (1C-Bitrix) site, since 2021.
 
-Articles live at /<lang>/<section path>/<numeric id>/. One id is one document in all its languages: the
+Articles live at /<lang>/<section path>/<numeric id>/, the section path one to six segments deep (hyphenated
+slugs too); the id is one sequence over the whole site, so one id reached through two sections is one
+document, keyed mid.ru/id/<id>/<lang>. One id is one document in all its languages: the
 path prefix picks the interface language and ?lang=xx the content language, so the content language is
-`lang` when given, else the prefix. Each language is its own version series (…/<id>/<lang>/).
+`lang` when given, else the prefix. Each language is its own version series.
 robots.txt forbids list pagination (Disallow: /*?PAGEN), so discovery reads page 1 of each section and the
 RSS feed; deeper pages only when robots.txt allows them or the operator overrides it.
 What it shares with archive.mid.ru (sections, languages, Moscow time, keys, backfill) is in ministry_ru.
@@ -45,7 +47,10 @@ TAGS = ".photo-content__tags a, .article-tags a"
 ANNOUNCEMENTS = "ul.announcements"
 LIST_ITEMS = "ul.announce.announce_articles > li.announce__item"
 
-ARTICLE_PATH = re.compile(r"^/([a-z]{2})/((?:[a-z_]+/){1,4})([0-9]{1,12})/?$")
+# Sections are one to six path segments, each lower-case words joined by "_" or "-" (transliterated slugs such
+# as vnesneekonomiceskie-svazi-sub-ektov-rossijskoj-federacii), never a bare number.
+SEGMENT = r"[a-z0-9_-]*[a-z][a-z0-9_-]*"
+ARTICLE_PATH = re.compile(rf"^/([a-z]{{2}})/((?:{SEGMENT}/){{1,6}})([0-9]{{1,12}})/?$")
 DOC_NUMBER_RE = re.compile(r"(?<![0-9])([0-9]{1,6})-([0-9]{2})-([0-9]{2})-([0-9]{4})(?![0-9])")
 TIME_RE = re.compile(r"(?<![0-9])([0-9]{1,2}):([0-9]{2})(?![0-9])")
 # In-page navigation of briefings: "Back to contents" links (the table of contents is caught by its #links).
@@ -79,7 +84,7 @@ def _parts(canonical: str) -> tuple[str, str, str]:
 
 @hook(f"{NAME}:doc_key")
 def doc_key(url: str) -> str:
-    """mid.ru/<section>/<id>/<lang>."""
+    """mid.ru/id/<id>/<lang>: one document whichever section path reached it."""
     return ministry_key(NAME, _parts(canonical_url(url)))
 
 
@@ -274,7 +279,7 @@ DEFINITION = definition(
     NAME,
     aliases=("mid", "www.mid.ru"),
     description="Russian Federation, Ministry of Foreign Affairs (the current site, since 2021)",
-    release_url=r"^/(?P<lang>[a-z]{2})/(?P<collection>(?:[a-z_]+/){1,4})(?P<id>[0-9]{1,12})/?$",
+    release_url=rf"^/(?P<lang>[a-z]{{2}})/(?P<collection>(?:{SEGMENT}/){{1,6}})(?P<id>[0-9]{{1,12}})/?$",
     select=Selectors(
         scope=ARTICLE,
         title=TITLE,

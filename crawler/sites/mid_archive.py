@@ -39,8 +39,11 @@ SWITCHER = "div.language-switcher a, ul.language-switcher a"
 TOPICS = "div.additional-materials a"
 LIST_LINKS = "div.asset-publisher a[href*='/content/id/'], ul.news-list a[href*='/content/id/']"
 
+# Sections as on mid.ru: one to six segments of lower-case words joined by "_" or "-" (a trailing "-" too,
+# as in cernomorskoe-ekonomiceskoe-sotrudnicestvo-ces-), then the portlet and the site-wide content id.
+SEGMENT = r"[a-z0-9_-]*[a-z][a-z0-9_-]*"
 ARTICLE_PATH = re.compile(
-    r"^/([a-z]{2})/((?:[a-z_]+/){1,4})-/asset_publisher/([A-Za-z0-9]{4,20})/content/id/([0-9]{1,12})/?$"
+    rf"^/([a-z]{{2}})/((?:{SEGMENT}/){{1,6}})-/asset_publisher/([A-Za-z0-9]{{4,20}})/content/id/([0-9]{{1,12}})/?$"
 )
 # "de-DE" in the switcher, followed directly by a counter ("de-DE1" in a text rendering).
 LOCALE = re.compile(r"(?<![A-Za-z])([a-z]{2})[-_][A-Z]{2}(?![A-Za-z])")
@@ -68,7 +71,7 @@ def _parts(canonical: str) -> tuple[str, str, str]:
 
 @hook(f"{NAME}:doc_key")
 def doc_key(url: str) -> str:
-    """archive.mid.ru/<section>/<id>/<lang>."""
+    """archive.mid.ru/id/<id>/<lang>: the content id is one sequence over the whole old site."""
     return ministry_key(NAME, _parts(canonical_url(url)))
 
 
@@ -130,7 +133,7 @@ DEFINITION = definition(
     aliases=("archive.mid", "midarchive"),
     description="Russian Federation, Ministry of Foreign Affairs: the old site, frozen since 2021",
     release_url=(
-        r"^/(?P<lang>[a-z]{2})/(?P<collection>(?:[a-z_]+/){1,4})-/asset_publisher/[A-Za-z0-9]{4,20}"
+        rf"^/(?P<lang>[a-z]{{2}})/(?P<collection>(?:{SEGMENT}/){{1,6}})-/asset_publisher/[A-Za-z0-9]{{4,20}}"
         r"/content/id/(?P<id>[0-9]{1,12})/?$"
     ),
     select=Selectors(

@@ -1,6 +1,7 @@
 """What mid.ru and archive.mid.ru share: one ministry (the Russian Federation's MFA) on two sites.
 
-Both file a release under /<lang>/<section path>/ and keep one version series per language, name their
+Both file a release under /<lang>/<section path>/<id> (ids one sequence over the whole site, so a document is
+keyed by its id alone) and keep one version series per language, name their
 sections alike, print dates in the same languages and in Moscow time, stand behind the same protection,
 and are backfilled from the web archive's CDX index (robots.txt forbids their list pagination).
 """
@@ -11,7 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from archive.document import Release
+from archive.document import SITE_WIDE, Release
 from crawler.config import SiteConfig
 from crawler.sites.base import Listing, Site
 from crawler.sites.definition import Dates, Definition
@@ -97,14 +98,17 @@ def release(
         published=published,
         body=tuple(body),
         per_language=True,
+        site_wide_id=True,
         **extras,
     )
 
 
 def doc_key(site: str, parts: tuple[str, str, str]) -> str:
-    """<site>/<section>/<id>/<lang>: each language of a document is its own version series."""
-    lang, section, doc_id = parts
-    return f"{site}/{section_slug(section)}/{doc_id}/{lang}"
+    """<site>/id/<id>/<lang>: the id alone names the document, whichever section path reached it (the ids are
+    one sequence over the whole site); each language of a document is its own version series. Until
+    2026-11 the key was <site>/<section>/<id>/<lang>: such folders are moved (crawler/pipeline/layout.py)."""
+    lang, _, doc_id = parts
+    return f"{site}/{SITE_WIDE}/{doc_id}/{lang}"
 
 
 def definition(name: str, **fields: Any) -> Definition:
@@ -129,4 +133,4 @@ def ministry_site(d: Definition, **settings: Any) -> Site:
     web archive. `settings` change the ministry's default settings for this site (`enabled`, ...)."""
     site = make_site(d)
     config = replace(DEFAULTS, base_url=root(d), interval=d.interval, **settings)
-    return replace(site, defaults=config, backfill_uses_wayback=True)
+    return replace(site, defaults=config, backfill_uses_wayback=True, key_group=SITE_WIDE)
