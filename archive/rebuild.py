@@ -70,17 +70,7 @@ def _replay_log(
 ) -> dict[str, list[dict[str, Any]]]:
     """Record the log's runs and visits in the catalog again, under each document's key of today (`moves`);
     return each document's visits, oldest first."""
-    for run in runs:
-        catalog.start_run(
-            run_id=run.id,
-            command=run.command,
-            sites=run.sites,
-            started=run.started,
-            finished=run.finished,
-            status=run.status,
-            counts=run.counts,
-        )
-        catalog.add_site_figures(run.id, run.site_figures)
+    _start_runs(catalog, runs)
     visits: dict[str, list[dict[str, Any]]] = defaultdict(list)
     # Runs never overlap (one writer at a time) and keep their order, even if the clock stepped back;
     # visits outside runs (library use) go in between by their time.
@@ -105,6 +95,20 @@ def _replay_log(
         if o.get("key"):
             visits[o["key"]].append(o)
     return visits
+
+
+def _start_runs(catalog: Catalog, runs: list[log.LoggedRun]) -> None:
+    for run in runs:
+        catalog.start_run(
+            run_id=run.id,
+            command=run.command,
+            sites=run.sites,
+            started=run.started,
+            finished=run.finished,
+            status=run.status,
+            counts=run.counts,
+        )
+        catalog.add_site_figures(run.id, run.site_figures)
 
 
 def _index_captures(

@@ -161,6 +161,7 @@ def documents(start: int, stop: int, count: int, now: datetime, seed: int = 19) 
             published=published or published_at.date(),
             body=text.body(kind, i + 1),
             per_language=kind.per_language,
+            site_wide_id=kind.per_language,  # mid.ru, the one per-language kind, keys by id alone
         )
         captured = min(now, published_at + timedelta(hours=rng.uniform(0.2, 6)))
         versions = [Version(release, captured)]

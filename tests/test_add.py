@@ -19,7 +19,7 @@ MOFA_KEY = "mofa.go.kr/m_5676/320033"
 MOFA_ODD = "http://overseas.mofa.go.kr/eng/brd/m_5676/view.do?seq=320033&amp;page=2"  # another host, &amp;, a page
 MOFA_PLAIN = "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=320033"
 MID_URL = "https://www.mid.ru/en/foreign_policy/news/1899422/?lang=en"
-MID_KEY = "mid.ru/foreign_policy.news/1899422/en"
+MID_KEY = "mid.ru/id/1899422/en"
 
 
 @pytest.fixture
@@ -134,10 +134,10 @@ def test_add_with_no_release_url_is_one_line_and_touches_nothing(pressroom: Pres
             "http://www.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do?seq=01344542&amp;page=3",
             "mofa.go.kr/ca-toronto-ko.m_5389/1344542",
         ),
-        ("https://mid.ru/ru/foreign_policy/news/1899422/", "mid.ru/foreign_policy.news/1899422/ru"),
+        ("https://mid.ru/ru/foreign_policy/news/1899422/", "mid.ru/id/1899422/ru"),
         (
             "https://archive.mid.ru/en/foreign_policy/news/-/asset_publisher/cKNonkJE02Bw/content/id/4512346",
-            "archive.mid.ru/foreign_policy.news/4512346/en",
+            "archive.mid.ru/id/4512346/en",
         ),
     ],
 )

@@ -44,6 +44,7 @@ def release(ident: str, lang: str, title: str, body: tuple[str, ...], number: st
         document_number=number,
         tags=tags,
         per_language=True,
+        site_wide_id=True,  # keyed as mid.ru keys: mid.ru/id/<id>/<lang>
     )
 
 
@@ -166,17 +167,13 @@ def test_user_text_never_reaches_fts5_as_syntax() -> None:
 
 def test_all_versions_finds_earlier_wording_and_says_which_version(library: Archive) -> None:
     hits = search(library.catalog.db, "sanctions", Filters(all_versions=True))
-    assert [(h.key, h.version, h.versions, h.current) for h in hits] == [
-        ("mid.ru/foreign_policy.news/6/en", 1, (1,), 2)
-    ]
+    assert [(h.key, h.version, h.versions, h.current) for h in hits] == [("mid.ru/id/6/en", 1, (1,), 2)]
     both = search(library.catalog.db, "ministers", Filters(all_versions=True))
     assert {h.key.split("/")[2]: h.versions for h in both} == {"3": (1,), "6": (1, 2)}
     runner = CliRunner()
     result = runner.invoke(cli, ["--archive", str(library.root), "search", "--all-versions", "sanctions"])
     assert result.exit_code == 0, result.output
-    assert (
-        result.stdout.splitlines()[0] == "mid.ru/foreign_policy.news/6/en  v1 (current v2)  2024-01-06  Joint statement"
-    )
+    assert result.stdout.splitlines()[0] == "mid.ru/id/6/en  v1 (current v2)  2024-01-06  Joint statement"
     assert result.stdout.splitlines()[1] == "    Sanctions were discussed by both ministers."
     assert result.stderr == "1 match (1 version)\n"
     result = runner.invoke(
@@ -192,7 +189,7 @@ def test_json_one_object_per_hit(library: Archive) -> None:
     )
     assert result.exit_code == 0, result.output
     items = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [i["key"] for i in items] == ["mid.ru/foreign_policy.news/6/en", "mid.ru/foreign_policy.news/3/en"]
+    assert [i["key"] for i in items] == ["mid.ru/id/6/en", "mid.ru/id/3/en"]
     six = items[0]
     assert set(six) == {
         "key", "site", "collection", "language", "url", "title", "published", "document_number", "tags",
@@ -286,7 +283,7 @@ def test_search_on_a_terminal_bolds_stemmed_matches_and_escapes_site_text(tmp_pa
     assert result.returncode == 0, result.text
     assert re.search(rb"They \x1b\[1mnegotiated\x1b\[0m \\u202ein Seoul\.", result.output), result.output
     assert "\u202e".encode() not in result.output
-    assert "mid.ru/foreign_policy.news/8/en  2024-01-08  Talks \\u202eon trade" in result.screen
+    assert "mid.ru/id/8/en  2024-01-08  Talks \\u202eon trade" in result.screen
     piped = run_pty(["--archive", str(archive.root), "search", "negotiations"], stdout_pipe=True)
     assert b"\x1b[" not in piped.stdout and b"They negotiated \\u202ein Seoul." in piped.stdout
 
@@ -342,14 +339,10 @@ def test_site_and_language_filters_are_exact(tmp_path: Path) -> None:
     archive.record(dataclasses.replace(release("2", "en", "Trade", ("Trade talks.",), "", ()), site="archive.mid.ru"))
     archive.record(release("3", "ru", "Trade", ("Trade talks.",), "", ()))
     db = archive.catalog.db
-    assert [h.key for h in search(db, "trade", Filters(site="mid.ru", language="en"))] == [
-        "mid.ru/foreign_policy.news/1/en"
-    ]
-    assert [h.key for h in search(db, "trade", Filters(site="archive.mid.ru"))] == [
-        "archive.mid.ru/foreign_policy.news/2/en"
-    ]
+    assert [h.key for h in search(db, "trade", Filters(site="mid.ru", language="en"))] == ["mid.ru/id/1/en"]
+    assert [h.key for h in search(db, "trade", Filters(site="archive.mid.ru"))] == ["archive.mid.ru/id/2/en"]
     assert sorted(h.key for h in search(db, "trade", Filters(site="mid.ru"))) == [
-        "mid.ru/foreign_policy.news/1/en",
-        "mid.ru/foreign_policy.news/3/ru",
+        "mid.ru/id/1/en",
+        "mid.ru/id/3/ru",
     ]
     assert search(db, "trade", Filters(language="ko")) == []

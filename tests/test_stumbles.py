@@ -118,17 +118,14 @@ def test_a_key_may_name_the_site_by_its_alias(pressroom: Pressroom) -> None:
 
 def test_a_key_without_its_language(mid_pressroom: Pressroom) -> None:
     mid_pressroom("crawl", "mid.ru")
-    both = "mid.ru/foreign_policy.news/1899422"
+    both = "mid.ru/id/1899422"
     result = mid_pressroom("history", both, ok=False)
     assert result.stderr == (f"Error: {both} is archived in 2 languages: name one ({both}/en, {both}/ru)\n")
-    assert (
-        mid_pressroom("show", "mid/foreign_policy.news/1792011").stdout
-        == mid_pressroom("show", "mid.ru/foreign_policy.news/1792011/en").stdout
-    ), "the only language is taken"
-    result = mid_pressroom("show", "mid.ru/foreign_policy.news/1", ok=False)
-    assert (
-        result.stderr == f"Error: no document mid.ru/foreign_policy.news/1 in the archive at {mid_pressroom.archive}\n"
+    assert mid_pressroom("show", "mid/id/1792011").stdout == mid_pressroom("show", "mid.ru/id/1792011/en").stdout, (
+        "the only language is taken"
     )
+    result = mid_pressroom("show", "mid.ru/id/1", ok=False)
+    assert result.stderr == f"Error: no document mid.ru/id/1 in the archive at {mid_pressroom.archive}\n"
 
 
 def test_a_wrong_collection_id_is_named(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:

@@ -36,7 +36,7 @@ class SiteVisit:
 
 async def discover(visit: SiteVisit) -> list[ListingItem]:
     """The items of the site's newest list pages that are in scope, one per document (a document listed
-    under two URLs, as mid.ru's are through two sections, is fetched once), in list order."""
+    under two URLs, through two sections, is fetched once), in list order."""
     items: dict[str, ListingItem] = {}
     for listing in visit.site.listing_urls(visit.cfg):
         for item in await read_listing(visit, listing):

@@ -1,10 +1,11 @@
 """Carrying an archive over to the sites' key layouts of today (the archive's side is archive/migrate.py).
 
-mid.ru and archive.mid.ru filed documents under their section (`mid.ru/foreign_policy.news/1899422/en`) until
-their keys became section-free (`mid.ru/id/1899422/en`). Before a run writes anything, and in `reindex`, each
-document of such a site found outside the site's key group is moved, whole, to the key its site gives its URL
-now; then the catalog is rebuilt from the files, so a recrawl finds every document where it looks for it
-(unchanged, not new). The moves are journaled and resumable: a run killed halfway moves the rest next time.
+A site whose ids run across its collections files every document under one key group (`Site.key_group`);
+archives written before filed them under the collection they were reached through. Before a run writes
+anything, and in `reindex`, each document of such a site found outside the site's key group is moved, whole,
+to the key its site gives its URL now; then the catalog is rebuilt from the files, so a recrawl finds every
+document where it looks for it (unchanged, not new). The moves are journaled and resumable: a run killed
+halfway moves the rest next time.
 """
 
 from __future__ import annotations

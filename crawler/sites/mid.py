@@ -18,15 +18,16 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from archive.document import Release, normalize_text
+from archive.document import Release
 from crawler.config import SiteConfig
 from crawler.errors import ParseError
 from crawler.parse.dates import parse_when
 from crawler.parse.feeds import FeedError, parse_feed
-from crawler.parse.textify import is_contents_list, text_of
+from crawler.parse.textify import text_of
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Source, first, html_tree
 from crawler.sites.common import linked_items, match_release, release_url, required_body, required_title, texts
 from crawler.sites.definition import Selectors, hook
+from crawler.sites.mid_text import navigation
 from crawler.sites.ministry_ru import CALENDAR, LANGUAGES, definition, ministry_site, release
 from crawler.sites.ministry_ru import doc_key as ministry_key
 from crawler.sites.wayback import cdx_sources
@@ -53,12 +54,6 @@ SEGMENT = r"[a-z0-9_-]*[a-z][a-z0-9_-]*"
 ARTICLE_PATH = re.compile(rf"^/([a-z]{{2}})/((?:{SEGMENT}/){{1,6}})([0-9]{{1,12}})/?$")
 DOC_NUMBER_RE = re.compile(r"(?<![0-9])([0-9]{1,6})-([0-9]{2})-([0-9]{2})-([0-9]{4})(?![0-9])")
 TIME_RE = re.compile(r"(?<![0-9])([0-9]{1,2}):([0-9]{2})(?![0-9])")
-# In-page navigation of briefings: "Back to contents" links (the table of contents is caught by its #links).
-BACK_LINK_TEXTS = frozenset({"back to contents", "назад к оглавлению", "к оглавлению", "back to top"})
-# Headings of a table of contents (dropped with it) and the blocks that may hold one entry or heading.
-CONTENTS_WORDS = frozenset({"содержание", "оглавление", "contents", "table of contents"})
-BLOCKS_OF_LINKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})
-PUNCTUATION = " :.;,-–—()"
 
 
 ROLES = ("canonical_url", "doc_key", "listing_urls", "parse_listing", "parse_release", "in_scope", "backfill_sources")
@@ -172,7 +167,7 @@ def parse_release(html: str, url: str) -> Release:
     number = _document_number(tree)
     # The announcements layout prints the date above the list, outside the item.
     published = _published(scope if article is not None else tree.body or scope, number, url)
-    body = required_body(body_node, url, "div.text.article-content", skip=_navigation)
+    body = required_body(body_node, url, "div.text.article-content", skip=navigation)
     return release(
         NAME,
         canonical,
@@ -214,52 +209,6 @@ def _published(scope: LexborNode, number: str, url: str) -> date | datetime:
     if clock:
         return datetime(day.year, day.month, day.day, int(clock[1]), int(clock[2]), tzinfo=CALENDAR.tz)
     return day
-
-
-def _navigation(node: LexborNode) -> bool:
-    """Briefings' in-page navigation: the table of contents (its heading, its lists of links to places on the
-    page, their sub-headings) and "Back to contents" links."""
-    tag = node.tag or ""
-    if tag in ("ol", "ul"):
-        return is_contents_list(node)
-    if tag in BLOCKS_OF_LINKS:
-        return _only_page_links(node) or (_is_contents_heading(node) and _navigation_follows(node))
-    if tag != "a":
-        return False
-    href = node.attributes.get("href") or ""
-    text = normalize_text(node.text()).lower()
-    if text in BACK_LINK_TEXTS:
-        return True
-    if not href.startswith("#"):
-        return False
-    parent = node.parent
-    # A link that is the whole of its paragraph or list item is a contents entry; a footnote mark
-    # inside running text ("[1]") is content.
-    return parent is not None and normalize_text(parent.text()) == normalize_text(node.text())
-
-
-def _only_page_links(node: LexborNode) -> bool:
-    """Whether a paragraph holds nothing but links to places on the page (and punctuation): a contents entry
-    or sub-heading such as "<em><a href="#100">From answers to questions</a>:</em>"."""
-    links = node.css("a[href^='#']")
-    if not links:
-        return False
-    rest = normalize_text(node.text())
-    for a in links:
-        rest = rest.replace(normalize_text(a.text()), "", 1)
-    return not rest.strip(PUNCTUATION)
-
-
-def _is_contents_heading(node: LexborNode) -> bool:
-    return normalize_text(node.text()).strip(PUNCTUATION).lower() in CONTENTS_WORDS
-
-
-def _navigation_follows(node: LexborNode) -> bool:
-    """Whether the next element after `node` is a table of contents (so `node` is its heading)."""
-    sibling = node.next
-    while sibling is not None and (sibling.tag or "").startswith("-"):
-        sibling = sibling.next
-    return sibling is not None and (is_contents_list(sibling) or _only_page_links(sibling))
 
 
 def _translations(tree: LexborHTMLParser, doc_id: str) -> tuple[str, ...]:
