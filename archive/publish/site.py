@@ -136,7 +136,7 @@ def _documents(
             entry["signature"] = signature
             writer.report.rendered += 1
         after[row.key] = entry
-        site, collection = row.key.split("/")[:2]
+        site, collection = row.site, row.collection  # not the key's: mid.ru's keys are section-free (id)
         entries.append(
             indexes.Entry(
                 row.key,
