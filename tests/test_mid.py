@@ -129,13 +129,18 @@ def test_both_sites_are_definitions_whose_hooks_say_what_data_cannot() -> None:
         assert d.hook("canonical_url") is module.canonical_url is site.canonical_url
         assert site.backfill_uses_wayback and site.legacy_charsets == ("cp1251",)
         config = site.defaults
-        assert (config.min_interval, config.collections, config.languages, config.list_pages) == (
-            5.0,
-            ("foreign_policy/news",),
-            ("en",),
-            1,
-        )
+        assert (config.min_interval, config.collections, config.list_pages) == (5.0, ("foreign_policy/news",), 1)
         assert config.base_url == f"https://{d.name}"
+    # The default scope: mid.ru in the ministry's own language and in English; the old site as before.
+    assert mid.SITE.defaults.languages == ("ru", "en")
+    assert mid_archive.SITE.defaults.languages == ("en",)
+    listed = [listing.url for listing in mid.listing_urls(mid.SITE.defaults)]
+    assert listed == [
+        "https://mid.ru/ru/foreign_policy/news/",
+        "https://mid.ru/ru/rss.php",
+        "https://mid.ru/en/foreign_policy/news/",
+        "https://mid.ru/en/rss.php",
+    ]
     assert (mid.SITE.defaults.interval, mid.SITE.defaults.enabled) == (3600.0, True)
     assert (mid_archive.SITE.defaults.interval, mid_archive.SITE.defaults.enabled) == (1800.0, False)
     assert mid.SITE.in_scope is mid.in_scope

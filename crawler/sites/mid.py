@@ -35,6 +35,8 @@ from crawler.sites.wayback import cdx_sources
 NAME = "mid.ru"
 CANONICAL_ROOT = "https://mid.ru"
 HOSTS = frozenset({"mid.ru", "www.mid.ru"})
+# The ministry's own language first, and its English translations (README, default scope).
+DEFAULT_LANGUAGES = ("ru", "en")
 SECTION_ALIASES = {"press_service/spokesman/kommentarii": "press_service/spokesman/comments"}
 
 # Selectors, current template first.
@@ -243,9 +245,9 @@ DEFINITION = definition(
         list_date=("span.announce__date",),
     ),
     interval=3600.0,  # hourly: the ministry publishes a few dozen items a day
-    languages=("ru", "en"),  # the ministry's own language first, and its English translations
+    languages=DEFAULT_LANGUAGES,
     # What data cannot say: ?lang= and renamed sections in URLs, the RSS feed and robots' page limit,
     # translations, document numbers and briefings' navigation, scope by section, the web archive's index.
     hooks={role: f"{NAME}:{role}" for role in ROLES},
 )
-SITE = ministry_site(DEFINITION)
+SITE = ministry_site(DEFINITION, languages=DEFAULT_LANGUAGES)
