@@ -106,45 +106,40 @@ def notify(
     deliver = sender or (lambda endpoint, title, body: send(endpoint, title, body, timeout=timeout))
     with ThreadPoolExecutor(max_workers=len(plans), thread_name_prefix="pressroom-notify") as pool:
         futures = [
-            pool.submit(_deliver, journal, target, endpoint, messages, deliver, report)
-            for target, endpoint, messages in plans
+            pool.submit(_deliver, journal, target, endpoint, messages, deliver) for target, endpoint, messages in plans
         ]
-        for future in futures:
-            future.result()
+        for future in futures:  # each endpoint's own figures, added up here: no thread writes the report
+            sent, held, failure = future.result()
+            report.sent += sent
+            report.held += held
+            report.failed += [failure] if failure else []
     return report
 
 
 def _deliver(
-    journal: Journal,
-    target: NotifyTarget,
-    endpoint: Endpoint,
-    messages: list[Message],
-    deliver: Sender,
-    report: NotifyReport,
-) -> None:
-    """Send one endpoint its messages in order, journalling each; stop at its first failure."""
+    journal: Journal, target: NotifyTarget, endpoint: Endpoint, messages: list[Message], deliver: Sender
+) -> tuple[int, int, str | None]:
+    """Send one endpoint its messages in order, journalling each; stop at its first failure. Returns how many
+    were sent, how many are held for the next run, and the failure (None: none)."""
     for done, message in enumerate(messages):
+        held = len(messages) - done
         reason = deliver(endpoint, message.title, message.body)
         if reason is not None:
             logger.warning(
                 "notification to %s failed: %s; %s held for the next run",
                 endpoint.shown,
                 reason,
-                count(len(messages) - done, "message"),
+                count(held, "message"),
             )
-            report.failed.append(f"{endpoint.shown}: {reason}")
-            report.held += len(messages) - done
-            return
-        report.sent += 1
+            return done, held, f"{endpoint.shown}: {reason}"
         fields = dict(message.mark)
         try:
             journal.mark(target.url, fields.pop("mark"), **fields)
         except PressroomError as exc:
             # Sent but not recorded: it goes out again next run (at least once), and nothing more this run.
             logger.error("%s; it will be sent again", exc)
-            report.failed.append(f"{endpoint.shown}: {exc}")
-            report.held += len(messages) - done - 1
-            return
+            return done + 1, held - 1, f"{endpoint.shown}: {exc}"
+    return len(messages), 0, None
 
 
 def _messages(archive: Archive, journal: Journal, target: NotifyTarget, health: Verdicts) -> list[Message]:
