@@ -83,6 +83,11 @@ class Catalog:
         for row in self.db.execute(sql + " ORDER BY key", args):
             yield DocumentRow(*row)
 
+    def recent_documents(self, site: str, limit: int) -> list[DocumentRow]:
+        """A site's `limit` most recently published documents, newest first."""
+        sql = f"SELECT {_cols(DocumentRow)} FROM documents WHERE site = ? ORDER BY published DESC, key LIMIT ?"
+        return [DocumentRow(*r) for r in self.db.execute(sql, (site, limit))]
+
     def upsert_document(self, row: DocumentRow) -> None:
         """Insert or replace a document row."""
         names = _cols(DocumentRow)

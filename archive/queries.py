@@ -42,6 +42,10 @@ class Queries:
         """Every document (of one site), by key."""
         return self.catalog.documents(site=site)
 
+    def recent_documents(self, site: str, limit: int) -> list[DocumentRow]:
+        """A site's `limit` most recently published documents, newest first."""
+        return self.catalog.recent_documents(site, limit)
+
     def documents_by_url(self, url: str) -> list[DocumentRow]:
         """Documents whose canonical URL is `url`."""
         return self.catalog.documents_by_url(url)

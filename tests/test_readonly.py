@@ -31,6 +31,7 @@ READING = (
     ("feed",),
     ("export", "--all-versions"),
     ("runs",),
+    ("check",),
 )
 WRITING = (("reindex",), ("reextract", "mofa"), ("crawl", "mofa"))
 NOBODY = 65534
