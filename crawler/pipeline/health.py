@@ -74,8 +74,8 @@ def _judge(runs: list[SiteRunRow], quiet: dict[str, Any]) -> tuple[str, str]:
     if runs[0].run.status == "failed":
         return DEGRADED, f"{when} failed (see `pressroom runs` and the log)"
     if quiet.get("silent_days") is not None and quiet["silent_days"] > quiet["silence_limit_days"]:
-        usual = quiet["usual_gap_days"]
-        return DEGRADED, f"nothing new for {quiet['silent_days']} days (usually every {usual:g} days)"
+        usual = "day" if quiet["usual_gap_days"] == 1 else f"{quiet['usual_gap_days']:g} days"
+        return DEGRADED, f"nothing published for {quiet['silent_days']} days (usually something every {usual})"
     found = last.get("counts", {}).get("new", 0)
     return HEALTHY, f"{when}: {count(last.get('list_items', 0), 'item')} listed, {found} new"
 
