@@ -233,7 +233,8 @@ def _captured_time(value: str | None, filename: str) -> datetime:
 @click.pass_obj
 @friendly
 def schedule(obj: Context, sites: tuple[str, ...], duration: float | None) -> None:
-    """Run unattended: crawl each SITE (default: every enabled site) at its configured interval."""
+    """Run unattended: crawl each SITE (default: every enabled site) at its configured interval; stopped, exit
+    3 if the last run of a site found a layout change, else 0."""
     from crawler.pipeline.schedule import Scheduler
 
     chosen = [resolve(s) for s in sites] or [s for s in SITES.values() if obj.config.site(s.name).enabled]
@@ -243,6 +244,10 @@ def schedule(obj: Context, sites: tuple[str, ...], duration: float | None) -> No
     scheduler = Scheduler(obj.root, config, chosen)
     scheduler.serve(duration=duration)
     click.echo(f"scheduler stopped after {count_of(scheduler.runs, 'run')}", err=True)
+    broken = [line for lines in scheduler.layout_changes.values() for line in lines]
+    for line in broken:
+        click.echo(f"last run: {line}", err=True)
+    sys.exit(EXIT_LAYOUT if broken else EXIT_OK)
 
 
 @cli.command()

@@ -47,6 +47,7 @@ class Scheduler:
         self.sites = sites
         self.stopping = Stop()
         self.runs = 0
+        self.layout_changes: dict[str, list[str]] = {}  # site -> its last run's layout-change lines
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             executors={"default": ThreadPoolExecutor(max(1, len(sites)))},
@@ -87,6 +88,9 @@ class Scheduler:
             self.runs += 1
             for line in (r.summary() for r in report.sites):
                 logger.info("%s", line)
+            self.layout_changes[site.name] = report.layout_changes
+            for line in report.layout_changes:
+                logger.error("%s", line)
             if notified and notified.summary():
                 logger.info("%s: %s", site.name, notified.summary())
         except ArchiveLocked as exc:
