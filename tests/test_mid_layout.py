@@ -170,3 +170,15 @@ def test_an_interrupted_move_is_done_next_time(tmp_path: Path) -> None:
     assert not (root / "mid.ru" / "foreign_policy.news").exists()
     assert archive.keys_outside("mid.ru", "id") == []
     assert archive.moved_to("mid.ru/foreign_policy.news/7/en") == "mid.ru/id/7/en"
+
+
+def test_reextract_of_an_old_layout_archive_carries_it_over_first(mid_pressroom: Pressroom, mid_sims: Sims) -> None:
+    root = mid_pressroom.archive
+    with pytest.MonkeyPatch.context() as patch:
+        _old_layout(patch)
+        mid_pressroom("crawl", "mid.ru")
+    before = {k.replace("/foreign_policy.news/", "/id/"): v for k, v in versions(root).items()}
+    result = mid_pressroom("reextract", "mid.ru")
+    assert versions(root) == before, "moved, and nothing re-extracted as a new version or a new document"
+    assert "reextracted" not in mid_pressroom("history", "mid.ru/foreign_policy.news/1899422/en").stdout
+    assert "failed" not in result.stderr

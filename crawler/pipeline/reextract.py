@@ -10,6 +10,7 @@ from archive.recorder import Archive
 from archive.warcscan import read_response
 from crawler.errors import ParseError
 from crawler.net.charset import decode_html
+from crawler.pipeline.layout import carry_over_layout
 from crawler.sites.base import Site
 
 logger = logging.getLogger(__name__)
@@ -18,6 +19,7 @@ logger = logging.getLogger(__name__)
 def reextract(archive: Archive, sites: list[Site]) -> Counter[str]:
     """Parse the newest whole capture of every document of `sites` again; count what happened."""
     counts: Counter[str] = Counter()
+    carry_over_layout(archive, [s.name for s in sites])  # documents of an old key layout move first
     with archive.run("reextract", [s.name for s in sites], counts=lambda: counts) as run:
         for site in sites:
             _reextract_site(archive, site, run.id, counts)
