@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from archive import diff
 from archive.escape import visible
+from archive.publish.paths import CHANGES_PATH, FEED_PATH, page_url
 from archive.recorder import SEEN_KINDS, Archive
 
 EVENT_KINDS = ("changed", "reverted", "withdrawn", "restored")
@@ -103,11 +105,15 @@ def _change(archive: Archive, obs_id: int, key: str, url: str, at: str, kind: st
     return Change(obs_id, at, kind, key, url, new_version.release.title, old, version, added, removed)
 
 
-def atom_feed(archive: Archive, events: list[Change], *, now: str) -> str:
+def atom_feed(archive: Archive, events: list[Change], *, now: str, base_url: str = "", self_url: str = "") -> str:
     """An Atom 1.0 feed with one entry per event, the word diff in the entry.
 
-    Site text shows its control and bidi characters as visible escapes: a feed reader must not let a
-    title's U+202E reorder the entries around it (and XML 1.0 cannot carry most control characters).
+    With `base_url` (where `pressroom publish` output is hosted) the feed names its own URL there
+    (rel="self", unless `self_url` says otherwise), links the published changes page, and each entry
+    links the document's page (the release itself as `related`); without it an entry links the release,
+    and the feed the sites its entries come from. Site text shows its control and bidi characters as
+    visible escapes: a feed reader must not let a title's U+202E reorder the entries around it (and XML 1.0
+    cannot carry most control characters).
     """
     ET.register_namespace("", ATOM)
     root_id = hashlib.sha256(str(archive.root.resolve()).encode()).hexdigest()[:16]
@@ -115,6 +121,14 @@ def atom_feed(archive: Archive, events: list[Change], *, now: str) -> str:
     _text(feed, "id", f"urn:pressroom:{root_id}:changes")
     _text(feed, "title", "pressroom: changes to archived press releases")
     _text(feed, "updated", events[0].at if events else now)
+    base = base_url.rstrip("/")
+    if self_url or base:
+        _link(feed, "self", self_url or f"{base}/{FEED_PATH}", "application/atom+xml")
+    if base:
+        _link(feed, "alternate", f"{base}/{CHANGES_PATH}", "text/html")
+    else:
+        for home in sorted({_home(event.url) for event in events}):
+            _link(feed, "related", home, "text/html")
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", "pressroom")
     ET.SubElement(feed, f"{{{ATOM}}}generator", {"uri": "https://pypi.org/project/pressroom/"}).text = "pressroom"
@@ -123,11 +137,24 @@ def atom_feed(archive: Archive, events: list[Change], *, now: str) -> str:
         _text(entry, "id", f"urn:pressroom:{root_id}:event:{event.id}")
         _text(entry, "title", f"{event.kind}: {visible(event.title)}")
         _text(entry, "updated", event.at)
-        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": event.url})
+        page = page_url(base, event.key)
+        _link(entry, "alternate", page or event.url, "text/html")
+        if page:
+            _link(entry, "related", event.url, "text/html")
         _text(entry, "summary", visible(event.summary()))
         content = ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html"})
         content.text = _entry_html(archive, event)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _home(url: str) -> str:
+    """The home page of the site a release URL is on: `https://www.mofa.go.kr/`."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def _link(parent: ET.Element, rel: str, href: str, kind: str) -> None:
+    ET.SubElement(parent, f"{{{ATOM}}}link", {"rel": rel, "type": kind, "href": href})
 
 
 def _entry_html(archive: Archive, event: Change) -> str:

@@ -107,7 +107,9 @@ def word_html(old: Version, new: Version, *, labels: tuple[str, str] | None = No
 
     sides = f"<p>{e(labels[0])}, {e(seen(old))} → {e(labels[1])}, {e(seen(new))}</p>" if labels else ""
     title = f"<p>Title: {marked(title_pieces(old, new))}</p>" if old.release.title != new.release.title else ""
-    meta = "".join(f"<li>{e(n)}: <del>{e(a)}</del> → <ins>{e(b)}</ins></li>" for n, a, b in metadata_changes(old, new))
+    meta = "".join(
+        f"<li>{e(n)}: {_value(a, 'del')} → {_value(b, 'ins')}</li>" for n, a, b in metadata_changes(old, new)
+    )
     paragraphs = [
         f"<p>{marked(pieces)}</p>" for kind, pieces in word_pieces(old.release.body, new.release.body) if kind != "="
     ]

@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from archive.changes import Change
 from archive.publish.documents import diff_path
 from archive.publish.html import attr, esc, link, page
-from archive.publish.paths import page_path
-
-FEED_PATH = "changes.atom"
-CHANGES_PATH = "changes.html"
+from archive.publish.paths import CHANGES_PATH, FEED_PATH, page_path
 
 
 @dataclass(frozen=True)

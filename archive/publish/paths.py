@@ -10,6 +10,9 @@ from __future__ import annotations
 from archive.document import split_key
 
 PAGE = "index.html"
+# The changes page and its Atom feed, at the site's root (the feed names both by their URL under a base URL).
+FEED_PATH = "changes.atom"
+CHANGES_PATH = "changes.html"
 
 
 def page_path(key: str) -> str:

@@ -24,6 +24,7 @@ from archive.errors import ArchiveError
 from archive.publish import documents, indexes
 from archive.publish import search as searching
 from archive.publish.html import STYLE, STYLE_PATH
+from archive.publish.paths import CHANGES_PATH, FEED_PATH
 from archive.recorder import Archive
 from archive.rows import DocumentRow
 from archive.store import StoredVersion
@@ -101,7 +102,7 @@ def publish(
     report.documents = len(now_docs)
     report.seconds["documents"] = time.monotonic() - clock
     doc_paths = {path for entry in now_docs.values() for path in entry["files"]}
-    pages = _other_pages(archive, entries, doc_paths, now)
+    pages = _other_pages(archive, entries, doc_paths, now, base_url)
     for path, text in pages.items():
         writer.put(path, text)
     for key, entry in before.items():
@@ -181,12 +182,14 @@ def _all_exist(root: Path, files: list[str]) -> bool:
     return all((root / path).is_file() for path in files)
 
 
-def _other_pages(archive: Archive, entries: list[indexes.Entry], doc_paths: set[str], now: str) -> dict[str, str]:
+def _other_pages(
+    archive: Archive, entries: list[indexes.Entry], doc_paths: set[str], now: str, base_url: str
+) -> dict[str, str]:
     """The indexes, the changes page and its feed, the search pages and the style sheet."""
     pages = indexes.render(entries)
     events = changes(archive)
-    pages[indexes.CHANGES_PATH] = indexes.changes_page(events, doc_paths)
-    pages[indexes.FEED_PATH] = atom_feed(archive, events, now=now)
+    pages[CHANGES_PATH] = indexes.changes_page(events, doc_paths)
+    pages[FEED_PATH] = atom_feed(archive, events, now=now, base_url=base_url)
     pages.update(searching.pages(sorted({e.language for e in entries})))
     pages[STYLE_PATH] = STYLE
     return pages

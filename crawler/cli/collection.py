@@ -13,6 +13,8 @@ import click
 from archive import export as exporting
 from crawler.cli.base import Context, cli, friendly, iso_day, json_line, output_option, safe
 from crawler.cli.outfile import output_file, write_output
+from crawler.config import check_base_url
+from crawler.errors import ConfigError
 from crawler.sites import resolve
 from crawler.wording import count as count_of
 
@@ -151,20 +153,48 @@ def _event_item(event: Change) -> dict[str, Any]:
 
 @cli.command()
 @period_options
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="Where `pressroom publish` output is hosted (overrides [publish] base_url): entries link its pages.",
+)
+@click.option(
+    "--self-url", default=None, metavar="URL", help="The feed's own URL (default with a base URL: BASE/changes.atom)."
+)
 @output_option("Write the feed to this file instead of stdout.")
 @click.pass_obj
 @friendly
 def feed(
-    obj: Context, since: str | None, until: str | None, site: str | None, limit: int | None, output: Path | None
+    obj: Context,
+    since: str | None,
+    until: str | None,
+    site: str | None,
+    limit: int | None,
+    base_url: str | None,
+    self_url: str | None,
+    output: Path | None,
 ) -> None:
     """Write an Atom feed of the changes (one entry per event, the word diff inside), for feed readers."""
     from archive.changes import atom_feed
 
+    asked = Asked.check(since, until, site, limit)
+    base = obj.config.publish.base_url if base_url is None else _url(base_url, "--base-url")
     archive = obj.reading()
-    events, _ = Asked.check(since, until, site, limit).find(archive)
-    text = atom_feed(archive, events, now=archive.now())
+    events, _ = asked.find(archive)
+    text = atom_feed(archive, events, now=archive.now(), base_url=base, self_url=_url(self_url, "--self-url"))
     if output is None:
         click.echo(text, nl=False)
     else:
         write_output(output, text)
         click.echo(f"wrote {count_of(len(events), 'entry', 'entries')} to {output}", err=True)
+
+
+def _url(value: str | None, option: str) -> str:
+    """An absolute http(s) URL given to `option` ("" when not given); a bad one is a usage error naming it."""
+    if value is None:
+        return ""
+    try:
+        return check_base_url(value, option)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc).removeprefix(f"{option} "), param_hint=option) from None
