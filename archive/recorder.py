@@ -130,6 +130,16 @@ class Archive(Visits, Queries):
 
         return migrate.moved(self.root).get(key)
 
+    def moved_languages(self, key: str) -> dict[str, str]:
+        """For a key given without its language: language -> the key each `key/<lang>` was moved to."""
+        from archive import migrate
+
+        prefix = key.rstrip("/") + "/"
+        moves = migrate.moved(self.root).items()
+        return {
+            old[len(prefix) :]: new for old, new in moves if old.startswith(prefix) and "/" not in old[len(prefix) :]
+        }
+
     # rebuilding -------------------------------------------------------------------------------------
 
     def reindex(self, captures: Iterable[CaptureRow] | None = None) -> ReindexReport:

@@ -118,6 +118,11 @@ def test_an_archive_of_the_old_layout_is_carried_over_without_false_edits(
     unchanged = mid_pressroom("history", "mid.ru/foreign_policy.news/1792974/en").stdout
     assert [line.split()[1] for line in unchanged.splitlines() if line.startswith("  20")] == ["new", "unchanged"]
     assert mid_pressroom("diff", "mid.ru/foreign_policy.news/1899422/en").stdout
+    # An old key without its language, as with today's keys: the one language taken, or the choice named.
+    one = mid_pressroom("show", "mid/foreign_policy.news/1792974").stdout
+    assert one == mid_pressroom("show", "mid.ru/id/1792974/en").stdout
+    both = mid_pressroom("history", "mid.ru/foreign_policy.news/1899422", ok=False).stderr
+    assert "mid.ru/foreign_policy.news/1899422 is archived in 2 languages: name one" in both
     # A reindex of the carried-over archive gives the same.
     mid_pressroom("reindex")
     assert mid_pressroom("history", "mid.ru/foreign_policy.news/1899422/en").stdout == history

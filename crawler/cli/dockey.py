@@ -46,6 +46,10 @@ def _with_language(archive: Archive, key: str) -> str:
     languages = archive.languages(key)
     if len(languages) == 1:
         return f"{key}/{languages[0]}"
+    moved = archive.moved_languages(key) if not languages else {}
+    if len(moved) == 1:
+        return next(iter(moved.values()))
+    languages = languages or sorted(moved)
     if languages:
         options = ", ".join(f"{key}/{lang}" for lang in languages)
         raise UnknownDocument(f"{key} is archived in {len(languages)} languages: name one ({options})")
