@@ -3,6 +3,7 @@ word diff, one digest of new releases, health changes, unreachable endpoints, no
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
@@ -382,3 +383,16 @@ def test_a_flood_of_edits_is_twenty_messages_and_one_list(
     assert len(titles) == 21 and all(" edited (+3/-" in title for title in titles[:20])
     assert titles[20] == "pressroom: 5 more changes to archived releases"
     assert recorder.messages[20]["message"].count(" changed ") == 5
+
+
+def test_site_text_in_a_message_shows_its_bidi_and_control_characters_escaped(
+    tmp_path: Path, config_file: Path, recorder: Recorder
+) -> None:
+    releases = make_releases(2, start_year=2024, years=1)
+    releases[0] = dataclasses.replace(releases[0], title="Statement \u202eon the\u202c talks")
+    with SimServer(MofaSim(releases)) as server:
+        pressroom = Pressroom(tmp_path / "archive", config_file, {"mofa": server.base_url})
+        with_notify(pressroom, (recorder.url, ["new"]))
+        pressroom("crawl", "mofa")
+    [digest] = recorder.messages
+    assert "Statement \\u202eon the\\u202c talks" in digest["message"] and "\u202e" not in digest["message"]
