@@ -98,7 +98,8 @@ def show(obj: Context, doc: str, number: int | None) -> None:
 @click.pass_obj
 @friendly
 def diff(obj: Context, doc: str, old: int | None, new: int | None, fmt: str, output: Path | None) -> None:
-    """Show what changed in DOC between two versions; metadata changes are listed apart from the text."""
+    """Show what changed in DOC between two versions (each named with its capture time and origin); the title is
+    diffed like the text, other metadata changes are listed apart."""
     archive = obj.reading()
     key = resolve_doc(archive, doc)
     old, new = _versions_to_compare(archive, key, old, new)
