@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from archive.recorder import Archive
 from tests.conftest import FAST_CONFIG, Pressroom
 from tests.sim_ministry import MINISTRY_TABLE, MinistrySim
 from tests.simserver import SimServer
@@ -52,7 +53,7 @@ def test_a_changed_selector_is_reported_with_its_word_diff_and_nothing_is_writte
     assert f"would change: {KEY} v1 (https://www.mfa.example/press/releases/1044/)" in result.stdout
     assert "[-The two ministers reaffirmed their friendship.-]" in result.stdout
     assert "mfa.example: 2 documents checked, 2 would change" in result.stderr
-    assert "2 documents would change: run `pressroom reextract` to record" in result.stderr
+    assert "2 documents would not be read as archived (above)" in result.stderr
     assert snapshot(press.archive) == before, "check writes nothing"
     quiet = press("check", "--show", "0", ok=False)
     assert "would change" in quiet.stdout and "[-" not in quiet.stdout
@@ -65,3 +66,11 @@ def test_a_page_the_parser_no_longer_understands(press: Pressroom) -> None:
         f"would not parse: {KEY} v1: no title (tried h3.pr-title) (https://www.mfa.example/press/releases/1044/)"
     ]
     assert "mfa.example: 1 document checked, 1 would not parse" in result.stderr
+
+
+def test_an_archive_without_documents_says_so(tmp_path: Path, config_file: Path) -> None:
+    empty = Archive(tmp_path / "empty")
+    assert empty.catalog.path.exists()  # opening the catalog creates it: an archive without a document
+    empty.close()
+    result = Pressroom(tmp_path / "empty", config_file, {})("check")
+    assert result.stderr == f"no documents to check in the archive at {tmp_path / 'empty'}\n"

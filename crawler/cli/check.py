@@ -41,6 +41,7 @@ def check(obj: Context, sites: tuple[str, ...], sample: int, show: int) -> None:
     archive = obj.reading()
     chosen = [resolve(s) for s in sites] or list(SITES.values())
     shown = differing = 0
+    seen = False
     for site in chosen:
         tally: Counter[str] = Counter()
         for checked in check_site(archive, site, sample):
@@ -50,8 +51,11 @@ def check(obj: Context, sites: tuple[str, ...], sample: int, show: int) -> None:
                 shown += _report(checked, with_diff=shown < show)
         if tally or sites:
             click.echo(_summary(site.name, tally), err=True)
+        seen = seen or bool(tally)
+    if not seen:
+        click.echo(f"no documents to check in the archive at {archive.root}", err=True)
     if differing:
-        click.echo(f"{count(differing, 'document')} would change: run `pressroom reextract` to record", err=True)
+        click.echo(f"{count(differing, 'document')} would not be read as archived (above)", err=True)
         sys.exit(EXIT_DIFFERENT)
 
 
