@@ -146,3 +146,17 @@ def test_reindex_keeps_each_sites_figures(tmp_path: Path) -> None:
     before = archive.site_runs(SITE)
     archive.reindex()
     assert archive.site_runs(SITE) == before and before[0].figures["unparsed"] == {"no title (h1.t)": 1}
+
+
+def test_runs_recorded_before_the_figures_are_judged_by_their_status(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    with archive.run("crawl", [SITE]) as run:
+        run.status = "partial"  # no site_figures: as a run of an earlier pressroom recorded it
+    health = site_health(archive, SITE, NOW)
+    assert (health.verdict, health.reason) == ("degraded", "run 1 ended partial (see `pressroom runs` and the log)")
+    with archive.run("crawl", [SITE]):
+        pass
+    assert (site_health(archive, SITE, NOW).verdict, site_health(archive, SITE, NOW).reason) == (
+        "healthy",
+        "run 2 ended ok",
+    )

@@ -71,11 +71,14 @@ def _judge(runs: list[SiteRunRow], quiet: dict[str, Any]) -> tuple[str, str]:
     problems = _problems(last)
     if problems:
         return DEGRADED, f"{when}: {problems}"
-    if runs[0].run.status == "failed":
-        return DEGRADED, f"{when} failed (see `pressroom runs` and the log)"
+    if runs[0].run.status in ("failed", "partial") and (not last or runs[0].run.status == "failed"):
+        # a failed run, or a partial one from before runs recorded what failed: only its status to go by
+        return DEGRADED, f"{when} ended {runs[0].run.status} (see `pressroom runs` and the log)"
     if quiet.get("silent_days") is not None and quiet["silent_days"] > quiet["silence_limit_days"]:
         usual = "day" if quiet["usual_gap_days"] == 1 else f"{quiet['usual_gap_days']:g} days"
         return DEGRADED, f"nothing published for {quiet['silent_days']} days (usually something every {usual})"
+    if not last:
+        return HEALTHY, f"{when} ended {runs[0].run.status}"
     found = last.get("counts", {}).get("new", 0)
     return HEALTHY, f"{when}: {count(last.get('list_items', 0), 'item')} listed, {found} new"
 
