@@ -269,3 +269,18 @@ def test_a_read_only_archive_is_published_and_a_full_disk_is_one_line(
         result.stderr.startswith(f"Error: cannot write {site / 'out'}/") and "No space left on device" in result.stderr
     )
     assert snapshot(site) == published  # every page as it was, the manifest too: the next publish redoes it
+
+
+def test_a_new_search_index_replaces_the_old_one_whole(archive: Archive, tmp_path: Path) -> None:
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    publish(archive, site, now="2026-03-02T00:00:00Z")
+    first = {p.name for p in (site / "pagefind").rglob("*")}
+    edit(archive, ("Совершенно другой текст о переговорах.",))
+    assert publish(archive, site, now="2026-03-03T00:00:00Z").indexed
+    publish(archive, fresh, now="2026-03-03T00:00:00Z")
+    second = {p.name for p in (site / "pagefind").rglob("*")}
+    assert second == {p.name for p in (fresh / "pagefind").rglob("*")}  # nothing of the old index is left
+    assert second != first
+    assert not [p.name for p in site.iterdir() if p.name.startswith(".pagefind")]
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert set(entry["languages"]) == {"en", "ko", "ru"}

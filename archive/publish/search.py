@@ -9,6 +9,7 @@ refuse on `file://` pages: the search pages say so there, and work from any stat
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -91,12 +92,29 @@ def pagefind_binary() -> Path:
 
 
 def index(site: Path, binary: Path | None = None) -> None:
-    """(Re)build the search index of the document pages under `site`; an ArchiveError if Pagefind fails."""
+    """(Re)build the search index of the document pages under `site`; an ArchiveError if Pagefind fails.
+
+    Pagefind writes beside what is there, so an index built over the last one would keep every fragment of it
+    forever: it is built in a new folder that then takes the old one's place (the search pages find it by
+    the script's own address), and the old one is deleted.
+    """
+    fresh, current, old = site / ".pagefind-new", site / PAGEFIND_DIR, site / ".pagefind-old"
+    for leftover in (fresh, old):  # from a publish that was stopped halfway
+        shutil.rmtree(leftover, ignore_errors=True)
     command = [str(binary or pagefind_binary()), "--site", str(site), "--glob", "**/index.html", "--keep-index-url"]
+    command += ["--output-subdir", fresh.name]
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
     except OSError as exc:
         raise ArchiveError(f"cannot run Pagefind ({command[0]}): {exc.strerror or exc}") from None
     if done.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
         last = (done.stderr.strip() or done.stdout.strip() or "no message").splitlines()[-1]
         raise ArchiveError(f"Pagefind could not index {site} (exit {done.returncode}): {last}")
+    try:
+        if current.exists():
+            current.rename(old)
+        fresh.rename(current)
+    except OSError as exc:
+        raise ArchiveError(f"cannot put the new search index in place in {site}: {exc.strerror or exc}") from None
+    shutil.rmtree(old, ignore_errors=True)
