@@ -284,3 +284,16 @@ def test_a_new_search_index_replaces_the_old_one_whole(archive: Archive, tmp_pat
     assert not [p.name for p in site.iterdir() if p.name.startswith(".pagefind")]
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert set(entry["languages"]) == {"en", "ko", "ru"}
+
+
+def test_a_first_publish_cut_short_is_taken_up_by_the_next(archive: Archive, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+
+    def killed(folder: Path) -> None:
+        raise KeyboardInterrupt  # stands for a kill after the pages, before the manifest's last word
+
+    with pytest.raises(KeyboardInterrupt):
+        publish(archive, site, now="2026-03-02T00:00:00Z", indexer=killed)
+    assert (site / page_path(EDITED_KEY)).is_file()
+    report = publish(archive, site, now="2026-03-02T00:00:00Z", indexer=Indexer())
+    assert report.documents == 5 and report.written == 0  # every page was already there, byte for byte

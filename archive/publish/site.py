@@ -209,6 +209,8 @@ def _open_site(archive: Archive, out: Path) -> dict[str, Any]:
                     f"cannot publish into {out}: the folder is not empty and holds no published site ({MANIFEST}); "
                     "name a new or empty folder"
                 )
+            # Claimed before the first page is written: a first publish cut short is taken up by the next one.
+            _save_manifest(out, {"documents": {}, "pages": []})
             return {}
         data = json.loads(manifest.read_text(encoding="utf-8"))
     except OSError as exc:
