@@ -3,6 +3,7 @@ hosts, and a mission board crawled and backfilled end to end against the simulat
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -176,6 +177,9 @@ def test_a_mission_board_is_crawled_backfilled_and_an_edited_date_alone_is_no_ne
         assert "1 changed" in run("crawl", "mofa").stderr
         [second] = sorted((folder / "1344501").glob("002_*.txt"))
         assert "Modified: 2024-07-02\n" in second.read_text(encoding="utf-8")
+        rows = {row["key"]: row for row in map(json.loads, run("export").stdout.splitlines())}
+        assert rows["mofa.go.kr/ca-toronto-ko.m_5389/1344501"]["modified"] == "2024-07-02"
+        assert rows["mofa.go.kr/ca-toronto-ko.m_5389/1344502"]["modified"] == ""
         result = run("backfill", "mofa", "--since", "2024-01-01", "--until", "2024-06-30", "--refresh")
         assert "12 unchanged" in result.stderr, result.stderr
 

@@ -33,7 +33,7 @@ BOARD = board(
     subdomains=True,
     missions_host=MISSIONS_HOST,
     aliases=("mofa",),
-    description="Republic of Korea, Ministry of Foreign Affairs (English and Korean boards)",
+    description="Republic of Korea, Ministry of Foreign Affairs (English and Korean boards, and its missions abroad)",
     dates=Dates(time_zone=TIME_ZONE, labels=("date", "작성일", "등록일")),
     # The English Press Releases and the Korean originals they translate (보도자료): the ministry in its own language.
     collections=("m_5676", "m_4080"),
