@@ -233,7 +233,7 @@ class Catalog:
 
     def clear(self, *, captures: bool) -> None:
         """Forget everything but the raw captures' index (with `captures`, that too), before a rebuild."""
-        tables = ("documents", "versions", "search", "search_state", "observations", "runs", "run_sites")
+        tables = ("documents", "versions", "attachments", "search", "search_state", "observations", "runs", "run_sites")
         for table in (*tables, *(["captures"] if captures else [])):
             self.db.execute(f"DELETE FROM {table}")
 

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
+from archive.attachment import Attachment, parse_legacy, parse_line
 from archive.errors import ArchiveError, CorruptVersion
 
 # Path components come only from these shapes, so no page or URL can steer a write outside the archive.
@@ -46,9 +47,10 @@ HEADER_ORDER = (
     "Document-Number",
     "Translations",
     "Tags",
-    "Attachments",
+    "Attachments",  # written as one `Attachment:` line per file (archive/attachment.py); read in both forms
 )
-_LIST_HEADERS = {"Translations": "translations", "Tags": "tags", "Attachments": "attachments"}
+ATTACHMENT = "Attachment"
+_LIST_HEADERS = {"Translations": "translations", "Tags": "tags"}
 _LIST_SEP = " | "
 _REQUIRED_HEADERS = ("Title", "URL", "Site", "Collection-Id", "Document-Id", "Language", "Published", "Captured")
 
@@ -118,7 +120,7 @@ class Release:
     document_number: str = ""
     translations: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
-    attachments: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
     # When the site says the release was last edited (mofa.go.kr's 수정일): metadata, outside the content hash,
     # so a new modified date alone is no new text; the version file keeps the one seen with its text.
     modified: date | datetime | None = None
@@ -156,7 +158,11 @@ class Release:
             document_number=normalize_text(self.document_number),
             translations=normalize_paragraphs(self.translations),
             tags=normalize_paragraphs(self.tags),
-            attachments=normalize_paragraphs(self.attachments),
+            attachments=tuple(
+                replace(a, name=normalize_text(a.name), failure=normalize_text(a.failure)).with_url_safe()
+                for a in self.attachments
+                if normalize_text(a.name)
+            ),
         )
         object.__setattr__(normal, "_normal", True)
         return normal
@@ -210,14 +216,24 @@ class Version:
             "Document-Number": r.document_number,
             "Translations": _LIST_SEP.join(r.translations),
             "Tags": _LIST_SEP.join(r.tags),
-            "Attachments": _LIST_SEP.join(r.attachments),
+            "Attachments": "\n".join(a.line() for a in r.attachments),
         }
-        return {k: normalize_text(values[k]) for k in HEADER_ORDER if values[k]}
+        return {k: normalize_text(values[k]) if k != "Attachments" else values[k] for k in HEADER_ORDER if values[k]}
+
+    def header_lines(self) -> list[tuple[str, str]]:
+        """The header lines as written: one `Attachment` line per attachment where `headers` has `Attachments`."""
+        lines: list[tuple[str, str]] = []
+        for key, value in self.headers().items():
+            if key == "Attachments":
+                lines.extend((ATTACHMENT, a.line()) for a in self.release.attachments)
+            else:
+                lines.append((key, value))
+        return lines
 
     def render(self) -> str:
         """The whole version file."""
         r = self.release
-        head = "".join(f"{k}: {v}\n" for k, v in self.headers().items())
+        head = "".join(f"{k}: {v}\n" for k, v in self.header_lines())
         body = "".join(f"\n{p}\n" for p in r.body)
         return f"{head}\n{r.title}\n{body}"
 
@@ -228,7 +244,7 @@ def parse_version(text: str, *, source: str, per_language: bool = False, site_wi
     head, sep, rest = text.partition("\n\n")
     if not sep or not text.endswith("\n"):
         raise CorruptVersion(f"{source}: no header block followed by a blank line")
-    headers = _parse_headers(head, source)
+    headers, attachments = _parse_headers(head, source)
     blocks = rest.rstrip("\n").split("\n\n")
     if blocks[0] != headers["Title"]:
         raise CorruptVersion(f"{source}: the title line does not match the Title header")
@@ -246,6 +262,7 @@ def parse_version(text: str, *, source: str, per_language: bool = False, site_wi
             body=tuple(blocks[1:]),
             document_number=headers.get("Document-Number", ""),
             modified=parse_published(headers["Modified"]) if "Modified" in headers else None,
+            attachments=attachments or parse_legacy(headers.get("Attachments", "")),
             per_language=per_language,
             site_wide_id=site_wide_id,
             **lists,
@@ -256,15 +273,20 @@ def parse_version(text: str, *, source: str, per_language: bool = False, site_wi
     return Version(release, captured, headers.get("Origin", ""))
 
 
-def _parse_headers(head: str, source: str) -> dict[str, str]:
-    """The `Key: value` lines of a version file's header block, every required one present."""
+def _parse_headers(head: str, source: str) -> tuple[dict[str, str], tuple[Attachment, ...]]:
+    """The `Key: value` lines of a version file's header block, every required one present, and its
+    `Attachment:` lines."""
     headers: dict[str, str] = {}
+    attachments = []
     for line in head.split("\n"):
         key, colon, value = line.partition(": ")
+        if colon and key == ATTACHMENT:
+            attachments.append(parse_line(value))
+            continue
         if not colon or key not in HEADER_ORDER:
             raise CorruptVersion(f"{source}: unexpected header line {line[:60]!r}")
         headers[key] = value
     missing = [k for k in _REQUIRED_HEADERS if k not in headers]
     if missing:
         raise CorruptVersion(f"{source}: missing header {', '.join(missing)}")
-    return headers
+    return headers, tuple(attachments)

@@ -79,7 +79,7 @@ def _record(archive: Archive, doc: DocumentRow, number: int) -> dict[str, Any]:
         "document_number": r.document_number,
         "translations": list(r.translations),
         "tags": list(r.tags),
-        "attachments": list(r.attachments),
+        "attachments": [a.line() for a in r.attachments],  # as the version file lists them
         "status": doc.status,
         "body": "\n\n".join(r.body),
     }

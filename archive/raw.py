@@ -19,6 +19,7 @@ archive/warcscan.py's.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from typing import IO
 
 from archive.rows import CaptureRow
 from archive.warcrecord import (
+    ATTACHMENT_FIELD,
     DOCUMENT_FIELD,
     EVIDENCE_FIELD,
     VERSION_FIELD,
@@ -52,6 +54,7 @@ NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modif
 SPOOL_LIMIT = 16 << 20
 
 __all__ = [
+    "ATTACHMENT_FIELD",
     "DOCUMENT_FIELD",
     "EVIDENCE_FIELD",
     "VERSION_FIELD",
@@ -113,6 +116,15 @@ class RawWriter:
             records = build_response(fetched, key, version)
         refs: list[RawRef] = []
         self._write(site, [records.request, records.response], records.record_id, records.date, refs.append, news=True)
+        return refs[0]
+
+    def attachment(self, site: str, fetched: Response, key: str, version: int) -> RawRef:
+        """Write the request and the whole response of a file that version `version` of `key` lists (news)."""
+        sha256 = hashlib.sha256(fetched.body).hexdigest()
+        fields = {DOCUMENT_FIELD: key, VERSION_FIELD: str(version), ATTACHMENT_FIELD: sha256}
+        request, response, record_id = build_pair(fetched, fields)
+        refs: list[RawRef] = []
+        self._write(site, [request, response], record_id, warc_date(fetched.fetched_at), refs.append, news=True)
         return refs[0]
 
     def revisit(

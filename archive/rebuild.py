@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from archive import log, migrate, search
+from archive.attachments import index_version, missing_files
 from archive.catalog import Catalog
 from archive.document import Version, format_captured
 from archive.errors import CorruptVersion
@@ -56,6 +57,9 @@ def rebuild(archive: Archive, captures: Iterable[CaptureRow] | None) -> ReindexR
                     report.problems.append(str(exc))
             if good:
                 _index_document(archive, key, good, visits.get(key, []))
+                for sv, version in good:
+                    index_version(catalog, archive.root, key, sv.number, version.release.attachments)
+                    report.problems.extend(missing_files(archive.root, key, sv.number, version.release.attachments))
                 report.documents += 1
                 report.versions += len(good)
     return report

@@ -2,7 +2,8 @@
 
 `Archive` opens the catalog, holds the writer lock, and brings together runs (archive/runs.py: `run` as a context
 manager, the log, raw captures), recording (archive/visits.py: `record`, `observe`, `miss`) and reading
-(archive/queries.py: documents, versions, observations, captures, runs, search). Callers outside `archive` use
+(archive/queries.py: documents, versions, observations, captures, runs, search) and attached files
+(archive/attachments.py). Callers outside `archive` use
 these methods and the typed values of archive/rows.py, never the catalog or the store themselves.
 """
 
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archive import log
+from archive.attachments import Attached
 from archive.catalog import CATALOG_NAME, Catalog
 from archive.document import Version, format_captured
 from archive.errors import ArchiveError, UnknownDocument
@@ -43,7 +45,7 @@ class ReindexReport:
     problems: list[str] = field(default_factory=list)
 
 
-class Archive(Visits, Queries):
+class Archive(Visits, Queries, Attached):
     """One archive root: its version files, its catalog, its log and its writer lock."""
 
     def __init__(self, root: Path, *, clock: Callable[[], datetime] = utcnow, store: Store | None = None) -> None:

@@ -190,6 +190,16 @@ class Run:
         the captures of a document are its releases'. Raises OSError (a full disk)."""
         self._writer().evidence(site, fetched, what, key=key, news=what in NEWS_EVIDENCE)
 
+    def capture_attachment(self, site: str, fetched: Response, key: str, version: int) -> CaptureRow:
+        """Keep an attachment's response whole, naming the document and version that list it, and index it (as
+        an `attachment`, never the response a re-extraction reads)."""
+        ref = self._writer().attachment(site, fetched, key, version)
+        row = CaptureRow(
+            key, fetched.url, "attachment", version, ref.path, ref.offset, ref.length, ref.record_id, ref.date
+        )
+        self._runs.catalog.add_capture(row)
+        return row
+
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:

@@ -69,6 +69,18 @@ CREATE TABLE IF NOT EXISTS captures (
     at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS captures_key ON captures (key, id);
+CREATE TABLE IF NOT EXISTS attachments (
+    key TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    failure TEXT NOT NULL,
+    size INTEGER,
+    PRIMARY KEY (key, version, position)
+);
+CREATE INDEX IF NOT EXISTS attachments_sha256 ON attachments (sha256);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     command TEXT NOT NULL,

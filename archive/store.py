@@ -97,6 +97,18 @@ class Store:
             raise ArchiveError(f"cannot write {final}: {exc.strerror or exc}") from None
         return StoredVersion(key, number, digest16, final)
 
+    def write_once(self, final: Path, data: bytes) -> None:
+        """Write `data` to `final` atomically unless a file is there already (a file stored by its hash)."""
+        if final.is_file():
+            return
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            self._write_atomically(final.parent / f".{final.name}.{os.getpid()}.tmp", final, data)
+        except FileExistsError:  # stored meanwhile: the same bytes, by their hash
+            return
+        except OSError as exc:
+            raise ArchiveError(f"cannot write {final}: {exc.strerror or exc}") from None
+
     def _write_atomically(self, tmp: Path, final: Path, data: bytes) -> None:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
@@ -132,7 +144,7 @@ class Store:
         if not self.root.is_dir():
             return
         for dirpath, dirnames, filenames in os.walk(self.root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "raw")
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in ("raw", "files"))
             if any(VERSION_NAME.match(f) for f in filenames):
                 rel = Path(dirpath).relative_to(self.root).as_posix()
                 with contextlib.suppress(ArchiveError):

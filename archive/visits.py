@@ -8,10 +8,12 @@ visit the catalog does not know, which the next `record` of that document or a `
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from archive import search
+from archive.attachment import fill_in, relation
+from archive.attachments import earlier_version, index_version
 from archive.document import Release, Version, format_captured, format_published
 from archive.errors import UnknownDocument
 from archive.rows import DocumentRow, VersionRow
@@ -46,6 +48,8 @@ class _Placed:
     stored: list[StoredVersion]  # every version file of the document, the new one included
     digest: str
     now: str  # when it was recorded, as the catalog writes it
+    release: Release  # what was recorded: the release, its attachments' hashes filled in from the version's
+    wrote: bool = False  # a version file was written
     recovered: bool = False  # the version file an interrupted run wrote but could not index
 
 
@@ -73,6 +77,7 @@ class Visits(RunLog):
         recovered = self._index_missing(release.key, stored)
         doc = self.catalog.document(release.key)
         placed = self._place(release, stored, doc, origin)
+        release = placed.release
         if placed.number in recovered:  # the text an interrupted run wrote but could not record: record it now
             placed.kind, placed.recovered = ("changed" if doc is not None else "new"), True
         if origin:
@@ -80,20 +85,30 @@ class Visits(RunLog):
         return self._recorded(release, doc, placed, run_id, etag, last_modified)
 
     def _place(self, release: Release, stored: list[StoredVersion], doc: DocumentRow | None, origin: str) -> _Placed:
-        """Compare the release's text with the stored versions; write it as the next version if it is new."""
+        """Compare the release with the stored versions; write it as the next version if it is new.
+
+        The text decides first; with the current version's text, the attachments do: another file (added,
+        removed, a different hash) is a change of the release, the same files now with URLs or hashes the
+        version lacks (an archive from before attachments were stored) a new file recorded as unchanged.
+        """
         digest = release.sha256()
         captured = self.clock()
+        now = format_captured(captured)
         current = shown_version(stored, doc)
-        same = [v for v in stored if v.digest16 == digest[:16]]
+        kind = "changed" if stored else "new"
         if current is not None and current.digest16 == digest[:16]:
-            kind, number = "unchanged", current.number
-        elif same:
-            kind, number = "reverted", same[-1].number
-        else:
-            number = stored[-1].number + 1 if stored else 1
-            kind = "changed" if stored else "new"
-            stored.append(self.store.write(release.key, number, Version(release, captured, origin)))
-        return _Placed(kind, number, stored, digest, format_captured(captured))
+            old = self.store.read(current).release.attachments
+            release = replace(release, attachments=fill_in(old, release.attachments))
+            how = relation(old, release.attachments)
+            if how == "same":
+                return _Placed("unchanged", current.number, stored, digest, now, release)
+            kind = "unchanged" if how == "more" else kind
+        earlier = earlier_version(self.store, release, stored, current) if kind != "unchanged" else None
+        if earlier is not None:
+            return _Placed("reverted", earlier.number, stored, digest, now, release)
+        number = stored[-1].number + 1 if stored else 1
+        stored.append(self.store.write(release.key, number, Version(release, captured, origin)))
+        return _Placed(kind, number, stored, digest, now, release, wrote=True)
 
     def _recorded(
         self,
@@ -108,10 +123,11 @@ class Visits(RunLog):
         key, kind, number, now = release.key, placed.kind, placed.number, placed.now
         restored = doc is not None and doc.status == "withdrawn"
         with self.catalog.transaction():
-            if kind in ("new", "changed") and not placed.recovered:
+            if placed.wrote and not placed.recovered:
                 self.catalog.add_version(self.version_row(placed.stored[-1], release, placed.digest, now))
+                index_version(self.catalog, self.root, key, number, release.attachments)
             self.catalog.upsert_document(_visited_row(release, doc, placed, etag, last_modified))
-            if kind not in ("unchanged", "restored"):
+            if kind not in ("unchanged", "restored") or placed.wrote:
                 search.update(self.catalog.db, key, release, number)
             # One visit: a document served again with its old text is one `restored`; with another text,
             # `restored` and then the edit. The document row written above already holds this visit.
@@ -137,11 +153,12 @@ class Visits(RunLog):
     def _reextracted(self, release: Release, doc: DocumentRow | None, placed: _Placed, run_id: int | None) -> Outcome:
         """Index a re-extraction whose text differs from the current version's; the visit state is left alone."""
         kind, number, stored = placed.kind, placed.number, placed.stored
-        if kind == "unchanged" or doc is None:
+        if (kind == "unchanged" and not placed.wrote) or doc is None:
             return Outcome(release.key, kind, number)
         with self.catalog.transaction():
-            if kind in ("new", "changed"):
+            if placed.wrote:
                 self.catalog.add_version(self.version_row(stored[-1], release, placed.digest, placed.now))
+                index_version(self.catalog, self.root, release.key, number, release.attachments)
             self.catalog.update_document(
                 release.key,
                 current_version=number,
@@ -232,6 +249,7 @@ class Visits(RunLog):
                 self.catalog.add_version(
                     self.version_row(sv, version.release, version.release.sha256(), format_captured(version.captured))
                 )
+                index_version(self.catalog, self.root, key, sv.number, version.release.attachments)
         return recovered
 
 

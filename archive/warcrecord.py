@@ -3,8 +3,9 @@
 Bodies are stored as the parser saw them, after content decoding: the Content-Encoding, Transfer-Encoding and
 Content-Length headers are renamed so a WARC reader neither decodes the body twice nor trusts a length it no
 longer has. pressroom's own WARC extension fields name the document and version a record belongs to
-(`Pressroom-Document`, `Pressroom-Version`), or, for a response kept as evidence of what the run read rather
-than as a release (a robots.txt, a list page, the 404 behind a missing page), what it is (`Pressroom-Evidence`).
+(`Pressroom-Document`, `Pressroom-Version`; a file a version lists adds `Pressroom-Attachment`), or, for a
+response kept as evidence of what the run read rather than as a release (a robots.txt, a list page, the 404
+behind a missing page), what it is (`Pressroom-Evidence`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from warcio.warcwriter import WARCWriter
 DOCUMENT_FIELD = "Pressroom-Document"
 VERSION_FIELD = "Pressroom-Version"
 EVIDENCE_FIELD = "Pressroom-Evidence"
+ATTACHMENT_FIELD = "Pressroom-Attachment"  # on the response of a file a version lists: the file's SHA-256
 GZIP_LEVEL = 1
 # The warcinfo record names the software; the archive package is part of the pressroom distribution.
 try:

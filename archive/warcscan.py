@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.rows import CaptureRow
-from archive.warcrecord import DOCUMENT_FIELD, EVIDENCE_FIELD, VERSION_FIELD
+from archive.warcrecord import ATTACHMENT_FIELD, DOCUMENT_FIELD, EVIDENCE_FIELD, VERSION_FIELD
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,8 @@ def scan_captures(root: Path) -> Iterator[CaptureRow]:
                     yield CaptureRow(
                         key=fields.get(DOCUMENT_FIELD.lower()),
                         url=fields.get("warc-target-uri", "").strip("<>"),
-                        kind=fields["warc-type"],
+                        # An attachment's response is indexed apart: it is never the page a re-extraction reads.
+                        kind="attachment" if ATTACHMENT_FIELD.lower() in fields else fields["warc-type"],
                         version=int(version) if version.isdigit() else None,
                         warc=rel,
                         offset=offset,

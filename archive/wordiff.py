@@ -12,10 +12,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from archive.attachment import changes as attachment_changes
 from archive.document import Version, format_captured
 
 # Header fields whose change is reported as metadata, not as a text edit (the title is diffed as text).
-METADATA_FIELDS = ("Published", "Document-Number", "URL", "Collection", "Translations", "Tags", "Attachments")
+# Attachments follow them, one `Attachment` line per file added, removed or changed (archive/attachment.py).
+METADATA_FIELDS = ("Published", "Document-Number", "URL", "Collection", "Translations", "Tags")
 TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 WORD = re.compile(r"\w+")
 # What a version without an Origin header is: the text as a visit of the live site found it.
@@ -38,7 +40,8 @@ def seen(version: Version) -> str:
 def metadata_changes(old: Version, new: Version) -> list[tuple[str, str, str]]:
     """The (field, old value, new value) triples that differ between two versions (the title aside)."""
     a, b = old.headers(), new.headers()
-    return [(f, a.get(f, ""), b.get(f, "")) for f in METADATA_FIELDS if a.get(f, "") != b.get(f, "")]
+    fields = [(f, a.get(f, ""), b.get(f, "")) for f in METADATA_FIELDS if a.get(f, "") != b.get(f, "")]
+    return fields + attachment_changes(old.release.attachments, new.release.attachments)
 
 
 def title_pieces(old: Version, new: Version) -> list[Piece]:

@@ -44,6 +44,8 @@ DEFAULT_CONTACT = "set contact in pressroom.toml"
 TIMEOUT_S = 30.0  # connect/read timeout; the total per request is capped by REQUEST_DEADLINE_S
 REQUEST_DEADLINE_S = 120.0  # a server dripping bytes must not hold a run forever
 MAX_BYTES = 10 * 1024 * 1024  # real view pages weigh ~60 KB; 10 MB leaves room and stops a bomb
+# Attachments: the ministries' PDF and HWP files run to a few MB; a scanned report can pass 10 MB.
+ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024
 MAX_REDIRECTS = 5  # a cookie gate (redirect, set a cookie, redirect back) needs one or two
 ATTEMPTS = 4  # one try plus three retries of a transient failure
 BACKOFF_S = 2.0  # first retry wait; doubles each time, with jitter
@@ -54,7 +56,9 @@ TABLES = ("pressroom", "sites", "publish", "notify")
 
 # Settings whose zero makes no sense (a zero timeout fails every request, zero attempts fetch nothing);
 # every other number may be zero but not negative.
-POSITIVE = frozenset({"timeout", "deadline", "max_bytes", "attempts", "interval", "notify_timeout"})
+POSITIVE = frozenset(
+    {"timeout", "deadline", "max_bytes", "attachment_max_bytes", "attempts", "interval", "notify_timeout"}
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ class Config:
     timeout: float = TIMEOUT_S
     deadline: float = REQUEST_DEADLINE_S
     max_bytes: int = MAX_BYTES
+    attachment_max_bytes: int = ATTACHMENT_MAX_BYTES  # an attachment larger than this is recorded, not stored
     max_redirects: int = MAX_REDIRECTS
     attempts: int = ATTEMPTS
     backoff: float = BACKOFF_S

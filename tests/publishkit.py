@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
+from archive.attachment import Attachment
 from archive.document import Release
 from archive.recorder import Archive
 
@@ -65,7 +66,7 @@ def make_archive(root: Path) -> Archive:
             ("외교부는 2일 러시아와 외교장관회담을 개최하였다고 밝혔다.",),
             site="mofa.go.kr",
             published=date(2023, 11, 5),
-            attachments=("결과.hwp https://www.mofa.go.kr/files/result.hwp",),
+            attachments=(Attachment("결과.hwp", "https://www.mofa.go.kr/files/result.hwp", "a" * 64),),
         )
     )
     archive.record(release("5", "en", "Briefing withdrawn later", ("Text that was taken down.",)))

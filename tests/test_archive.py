@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from archive.attachment import Attachment
 from archive.document import Release, Version, parse_version
 from archive.errors import ArchiveError, ArchiveLocked, CorruptVersion
 from archive.recorder import Archive
@@ -56,7 +57,14 @@ def test_render_is_deterministic_and_parses_back() -> None:
 
 def test_hash_covers_title_date_and_body_only() -> None:
     base = release().sha256()
-    assert release(attachments=("a.pdf",), collection_name="Other", tags=("x",)).sha256() == base
+    assert (
+        release(
+            attachments=(Attachment("a.pdf", "https://x.example/a.pdf", "0" * 64),),
+            collection_name="Other",
+            tags=("x",),
+        ).sha256()
+        == base
+    )
     assert release(title="Other title").sha256() != base
     assert release(published=date(2021, 8, 25)).sha256() != base
     assert release(body=("1. First.",)).sha256() != base

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from archive.attachment import Attachment
 from crawler.errors import ParseError
 from crawler.sites.base import BackfillRequest
 from crawler.sites.definition import Backfill, Dates, Definition, DefinitionError, Selectors, hook, validate
@@ -45,7 +46,8 @@ PAGE = """<html><body><nav><h1>Ministry of Examples</h1></nav>
 <p class="dateline"><time>Issued on 3 04 2024</time> <span class="clock">14:30</span></p>
 <p class="ref">No. 12/2024</p>
 <div class="release-text"><p>First paragraph.</p><div class="share">Share on X</div><p>Second one.</p></div>
-<ul class="topics"><a>Europe</a><a>Trade</a></ul><ul class="files"><a>statement.pdf</a></ul>
+<ul class="topics"><a>Europe</a><a>Trade</a></ul><ul class="files"><a href="../files/statement.pdf">statement.pdf</a>
+<a href="/files/annex%20one.pdf"></a></ul>
 </article></body></html>"""
 
 
@@ -128,7 +130,11 @@ def test_a_release_is_parsed_from_the_selectors_with_its_fallbacks_and_drops() -
     assert release.published == datetime(2024, 4, 3, 14, 30, tzinfo=ZoneInfo("Europe/Vienna"))
     assert release.body == ("First paragraph.", "Second one.")
     assert release.tags == ("Europe", "Trade")
-    assert release.attachments == ("statement.pdf",)
+    # An attachment's link resolves against the page; a link without text is named by its file name.
+    assert release.attachments == (
+        Attachment("statement.pdf", "https://www.mfa.example/files/statement.pdf"),
+        Attachment("annex one.pdf", "https://www.mfa.example/files/annex%20one.pdf"),
+    )
     assert release.document_number == "No. 12/2024"
     assert release.key == "mfa.example/releases/12"
     old_template = PAGE.replace('class="release-text"', 'class="text"')

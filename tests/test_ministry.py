@@ -47,7 +47,9 @@ def test_crawl_edit_crawl_versions_diffs_searches_and_exports(
     assert sorted(name.rsplit("/", 1)[0] for name in files) == ["mfa.example/releases/1043", KEY]
     text = next(v for k, v in files.items() if k.startswith(KEY))
     assert "Published: 2024-05-20T11:05:00+12:00\n" in text  # YYYY/MM/DD + time, in Pacific/Auckland
-    assert "Attachments: Statement (1044).pdf\n" in text
+    # The simulator serves no file there: the attachment is listed with the reason, the release archived.
+    pdf = "https://www.mfa.example/files/1044.pdf"
+    assert f"Attachment: Statement (1044).pdf <{pdf}> not stored: HTTP 404: the page is gone\n" in text
     assert text.endswith(
         "\n\nJoint communiqué with the Republic of Coralia\n\n"
         "The two ministers reaffirmed their friendship.\n\nThey agreed to meet again next year.\n"

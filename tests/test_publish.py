@@ -90,7 +90,10 @@ def test_document_page_has_text_metadata_attachments_timeline_and_language(archi
     assert "Стороны обсудили ситуацию на Корейском полуострове." in v1
     korean = site / page_path("mofa.go.kr/m_5676/321874")
     assert parse(korean).lang == "ko"
-    assert '<a href="https://www.mofa.go.kr/files/result.hwp" rel="noreferrer">결과.hwp' in korean.read_text("utf-8")
+    assert '<a href="https://www.mofa.go.kr/files/result.hwp" rel="noreferrer">결과.hwp</a>' in korean.read_text(
+        "utf-8"
+    )
+    assert f"(sha256 {'a' * 16}…)" in korean.read_text("utf-8")  # the stored file, by its hash
 
 
 def test_the_diff_page_marks_the_changed_words(archive: Archive, tmp_path: Path) -> None:

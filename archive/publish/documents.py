@@ -7,7 +7,6 @@ site's navigation added; the pages of one document live in its key's folder.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from archive import diff
@@ -18,7 +17,6 @@ from archive.rows import DocumentRow, ObservationRow
 
 # Observations that say which text the site showed (a re-extraction stands for the page it re-read).
 SHOWN = frozenset({"new", "unchanged", "not_modified", "changed", "reverted", "restored", "reextracted"})
-URL_IN_TEXT = re.compile(r"https?://[^\s|<>\"]+")
 
 
 @dataclass(frozen=True)
@@ -90,9 +88,10 @@ def _attachments(version: Version) -> str:
     if not items:
         return ""
     lines = []
-    for item in items:
-        found = URL_IN_TEXT.search(item)
-        lines.append(f"<li>{outside(found[0], item) if found else esc(item)}</li>")
+    for a in items:  # the ministry's link; the stored file's hash, or why it was not stored
+        state = f"sha256 {a.sha256[:16]}…" if a.sha256 else (f"not stored: {a.failure}" if a.failure else "")
+        shown = f' <span class="muted">({esc(state)})</span>' if state else ""
+        lines.append(f"<li>{outside(a.url, a.name) if a.url else esc(a.name)}{shown}</li>")
     return '<h2>Attachments</h2>\n<ul class="attachments">\n' + "\n".join(lines) + "\n</ul>"
 
 

@@ -53,8 +53,10 @@ def make_client(config: Config, transport: Transport | None, ca_bundles: dict[st
     )
 
 
-async def get_once(client: httpx.AsyncClient, url: str, headers: httpx.Headers, config: Config) -> Answer:
-    """One GET within the deadline and the size cap.
+async def get_once(
+    client: httpx.AsyncClient, url: str, headers: httpx.Headers, config: Config, max_bytes: int = 0
+) -> Answer:
+    """One GET within the deadline and the size cap (`max_bytes`, else the config's).
 
     Raises `Transient` for what another try may cure (timeouts, resets, broken connections, 429 and 5xx),
     `Unresolvable` for a host name that does not resolve, and `FetchError` for a bad URL or a body too large.
@@ -64,7 +66,9 @@ async def get_once(client: httpx.AsyncClient, url: str, headers: httpx.Headers, 
             request = client.build_request("GET", url, headers=headers)
             response = await client.send(request, stream=True)
             try:
-                body = CappedBody(response.headers.get("content-encoding", "identity"), config.max_bytes, url)
+                body = CappedBody(
+                    response.headers.get("content-encoding", "identity"), max_bytes or config.max_bytes, url
+                )
                 async for chunk in response.aiter_raw():
                     body.feed(chunk)
                 data = body.finish()

@@ -85,7 +85,9 @@ class Fetcher:
 
     async def _robots_text(self, url: str, policy: Policy, gate: HostGate) -> str:
         try:
-            page = await self._with_retries(url, httpx.Headers(), policy, gate)
+            page = await self._with_retries(
+                url, httpx.Headers(), dataclasses.replace(policy, binary=False, max_bytes=0), gate
+            )
         except NotFound as exc:  # no robots.txt: its 404 is evidence of that
             if exc.response is not None:
                 self._robots_pages[origin_of(url)] = exc.response
@@ -141,7 +143,7 @@ class Fetcher:
         async with self.politeness.turn(gate):
             self.requests += 1
             try:
-                return await get_once(self.client, current, headers, self.config)
+                return await get_once(self.client, current, headers, self.config, policy.max_bytes)
             except Unresolvable as exc:
                 gate.given_up = f"{host_of(current)}: cannot resolve the host name ({exc}); not crawling it this run"
                 raise HostGivenUp(url, gate.given_up) from None
@@ -155,6 +157,15 @@ class Fetcher:
         except NotFound as exc:  # kept as the evidence of a missing or withdrawn page
             exc.response = Page(url, final, answer.status, answer.headers, answer.body, "", "", now, answer.sent)
             raise
+        if policy.binary and not _is_html(answer.headers):
+            return Page(url, final, answer.status, answer.headers, answer.body, "", "", now, answer.sent)
         text, encoding = decode_html(answer.body, answer.headers.get("content-type", ""), policy.legacy_charsets)
         check_text(url, text, policy.challenge_markers, status=answer.status)
+        if policy.binary:
+            raise FetchError(url, f"HTTP {answer.status} with an HTML page, not a file")
         return Page(url, final, answer.status, answer.headers, answer.body, text, encoding, now, answer.sent)
+
+
+def _is_html(headers: httpx.Headers) -> bool:
+    """Whether a response says it is an HTML page (what a challenge or an error page is, not a file)."""
+    return "html" in headers.get("content-type", "").lower()

@@ -19,3 +19,6 @@ class Policy:
     legacy_charsets: tuple[str, ...] = ()  # what the site used before UTF-8, tried before detection
     challenge_markers: tuple[str, ...] = ()  # text only the site's anti-bot challenge pages hold
     host_suffixes: tuple[str, ...] = ()  # and to hosts whose names end so (".mofa.go.kr": its missions' cities)
+    # A file, not a page (an attachment): kept as bytes, undecoded; an HTML answer is a challenge or an error.
+    binary: bool = False
+    max_bytes: int = 0  # the size cap of such a response (0: the config's `max_bytes`)

@@ -31,6 +31,7 @@ from crawler.net.factory import FetcherFactory
 from crawler.net.fetcher import Page
 from crawler.net.process import AnyFetcher
 from crawler.pipeline import revisit
+from crawler.pipeline.attachments import Files, with_attachments
 from crawler.pipeline.captures import Evidence
 from crawler.pipeline.discover import SiteVisit, discover
 from crawler.pipeline.keep import Keeper
@@ -59,6 +60,7 @@ class _Fetch:
     page: Page | None = None
     error: FetchError | ArchiveError | None = None
     parsed: Future[Release] | None = None  # the page's release, being parsed in a thread
+    files: Files = ()  # its attachments' responses, for the WARC files
 
 
 class Engine:
@@ -247,8 +249,11 @@ class Engine:
             page = await visit.fetcher.get(target, visit.policy, etag=etag, last_modified=modified)
         except FetchError as exc:
             return _Fetch(url, key, doc is not None, error=exc)
-        parsed = parser.submit(visit.site.parse_release, page.text, url) if page.status == 200 else None
-        return _Fetch(url, key, doc is not None, page=page, parsed=parsed)
+        if page.status != 200:
+            return _Fetch(url, key, doc is not None, page=page)
+        parsed = parser.submit(visit.site.parse_release, page.text, url)
+        parsed, files = await with_attachments(self._archive, visit, parsed, self._config.attachment_max_bytes)
+        return _Fetch(url, key, doc is not None, page=page, parsed=parsed, files=files)
 
     def _settle(self, visit: SiteVisit, fetch: _Fetch) -> str:
         """Archive what a fetch brought, or record why it brought nothing."""
@@ -259,7 +264,9 @@ class Engine:
             return kind
         assert fetch.page is not None
         page, books = fetch.page, visit.books
-        return self._keeper.keep(visit.site, page, fetch.url, fetch.key, books, known=fetch.known, parsed=fetch.parsed)
+        return self._keeper.keep(
+            visit.site, page, fetch.url, fetch.key, books, known=fetch.known, parsed=fetch.parsed, files=fetch.files
+        )
 
 
 __all__ = ["LOOKAHEAD", "Engine", "RunReport", "SiteReport"]  # the reports live in crawler.pipeline.report

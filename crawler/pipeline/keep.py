@@ -38,10 +38,19 @@ class Keeper:
         return self._recording
 
     def keep(
-        self, site: Site, page: Page, url: str, key: str, books: Books, *, known: bool, parsed: Future[Release] | None
+        self,
+        site: Site,
+        page: Page,
+        url: str,
+        key: str,
+        books: Books,
+        *,
+        known: bool,
+        parsed: Future[Release] | None,
+        files: tuple[Response, ...] = (),
     ) -> str:
         """Record what `page` says of the document at `url` (`key`, `known` to the archive or not; its release
-        perhaps being `parsed` already); return the observation's kind."""
+        perhaps being `parsed` already, its attachments fetched as `files`); return the observation's kind."""
         report, run_id = books.report, books.run_id
         fetched, recording = to_response(page), self._recording
         # A new document's response will be kept: build its WARC records while the version file is synced.
@@ -63,6 +72,8 @@ class Keeper:
         except ArchiveError as exc:
             return books.failed(key, url, failure_of(exc, url).message)
         self._capture(site, page, fetched, outcome.key, outcome.kind, outcome.version, books, built)
+        for file in files:
+            self._capture_file(site, file, outcome.key, outcome.version, books)
         report.counts[outcome.kind] += 1
         if outcome.restored and outcome.kind != "restored":  # came back edited: both are news
             report.counts["restored"] += 1
@@ -91,3 +102,12 @@ class Keeper:
             self._recording.capture(site.name, fetched, key, kind, version, built)
         except (OSError, ArchiveError) as exc:
             books.report.problem("captures_lost", f"{page.url}: the raw capture was not kept: {exc}")
+
+    def _capture_file(self, site: Site, fetched: Response, key: str, version: int, books: Books) -> None:
+        """Keep an attachment's response whole beside its page's capture (a problem of the run if it cannot be)."""
+        if self._recording is None:
+            return
+        try:
+            self._recording.capture_attachment(site.name, fetched, key, version)
+        except (OSError, ArchiveError) as exc:
+            books.report.problem("captures_lost", f"{fetched.url}: the raw capture was not kept: {exc}")

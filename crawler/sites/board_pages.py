@@ -36,7 +36,8 @@ from crawler.sites.board_urls import (
     language_of,
     view_url,
 )
-from crawler.sites.common import inside, release_url, required_body, texts
+from crawler.sites.common import attachments_of, inside, release_url, required_body
+from crawler.sites.definition import HOOKS
 
 BOARD_TITLE = "div.page_tit h2"  # what the site calls a board it does not list by name
 F_VIEW = re.compile(r"f_view\(\s*['\"]?([0-9]+)['\"]?\s*\)")
@@ -47,6 +48,7 @@ LABELLED_ITEM = re.compile(r"^[\s•·\-*]*([^:]{1,20}?)\s*:\s*(.+)$")
 NOTICE_BADGE = "span.alert"  # 공지 (notice) before a pinned post's title
 LIST_MARKER = "span.se-list-type"  # SmartEditor's bullet or number of a list item
 MODIFIED_LABELS = ("수정일", "modified")
+FILE_LINK = "board:attachment_url"  # javascript:f_down('./down.do?…'), resolved against the view page
 # The 2018 view: "<title>Release title View|Press Releases|…</title>".
 TITLE_BEFORE_VIEW = re.compile(r"^(.*?)\s*View\s*\|", re.DOTALL)
 OLD_2022 = "td.detail_body"
@@ -100,13 +102,13 @@ def parse_window_page(b: BoardSite, html: str, url: str) -> tuple[list[ListingIt
 
 @dataclass(frozen=True)
 class Article:
-    """What a view template found: the title, the labelled dates' texts, the body node, attachment names."""
+    """What a view template found: the title, the labelled dates' texts, the body node, where attachments are."""
 
     title: str
     labels: dict[str, str]
     body: LexborNode | None
     body_where: str
-    attachments: tuple[str, ...] = ()
+    files: LexborNode | None = None  # the part of the page that lists the attachments
 
 
 def parse_release(b: BoardSite, html: str, url: str) -> Release:
@@ -144,7 +146,7 @@ def parse_release(b: BoardSite, html: str, url: str) -> Release:
         title=article.title,
         published=published,
         body=tuple(body),
-        attachments=article.attachments,
+        attachments=attachments_of(article.files, b.definition.select.attachments, canonical, HOOKS[FILE_LINK]),
         modified=_modified(b, article.labels),
     )
 
@@ -171,8 +173,7 @@ def _current(b: BoardSite, tree: LexborHTMLParser) -> Article | None:
     if not title:
         return None
     body = first(detail, select.body)
-    attachments = next((found for found in (texts(detail, s) for s in select.attachments) if found), ())
-    return Article(title, _labelled_values(detail, body, select.date), body, select.body[0], attachments)
+    return Article(title, _labelled_values(detail, body, select.date), body, select.body[0], detail)
 
 
 def _table_2022(tree: LexborHTMLParser) -> Article | None:

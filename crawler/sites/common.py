@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from crawler.errors import ParseError
 from crawler.parse.dates import Calendar, parse_when
 from crawler.parse.textify import Skip, paragraphs, text_of
+from crawler.sites.attached import attachments_of as attachments_of  # for the sites; registers the link hook
 from crawler.sites.base import ListingItem
 
 

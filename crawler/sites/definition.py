@@ -40,6 +40,7 @@ HOOK_ROLES = frozenset(
         "skip",  # (node) -> bool: body subtrees that are not content (beyond `drop`)
         "published",  # (scope node, page tree, url) -> date | datetime | None, tried before the selectors
         "collection_name",  # (collection, language) -> what the site calls the collection
+        "attachment_url",  # (href, page url) -> an attachment's absolute URL, None if not a file (script links)
     }
 )
 GROUPS = frozenset({"id", "lang", "collection"})  # the named groups a release URL pattern may have
@@ -84,7 +85,8 @@ class Selectors:
     body: tuple[str, ...] = ()
     document_number: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()  # every match is one tag
-    attachments: tuple[str, ...] = ()  # every match is one attachment's name
+    # Every match is one attachment: its text the name, its link (itself, around it or in it) the file's URL.
+    attachments: tuple[str, ...] = ()
     drop: tuple[str, ...] = ()  # elements inside the body that are not content (share buttons, "back to top")
     list_scope: tuple[str, ...] = ()  # the list on a list page; a list page without it is a ParseError
     list_items: tuple[str, ...] = ()  # one entry each; when empty every link in the list is an entry

@@ -24,6 +24,7 @@ from crawler.errors import ParseError
 from crawler.parse.dates import parse_when
 from crawler.parse.feeds import FeedError, parse_feed
 from crawler.parse.textify import text_of
+from crawler.sites.attached import attachments_of
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Source, first, html_tree
 from crawler.sites.common import linked_items, match_release, release_url, required_body, required_title, texts
 from crawler.sites.definition import Selectors, hook
@@ -47,6 +48,8 @@ TIME = (".photo-content__time",)
 DOC_NUMBER = "p.article-line__note, div.announcement__doc-num"
 BODY = ("div.text.article-content", "div.article-content")
 TAGS = ".photo-content__tags a, .article-tags a"
+# Files the site links in an article's text (statements as PDF, photos, transcripts).
+FILES = ('a[href*="/upload/iblock/"], a[href*="/upload/medialibrary/"]',)
 ANNOUNCEMENTS = "ul.announcements"
 LIST_ITEMS = "ul.announce.announce_articles > li.announce__item"
 
@@ -180,6 +183,7 @@ def parse_release(html: str, url: str) -> Release:
         document_number=number,
         translations=_translations(tree, parts[2]),
         tags=texts(tree, TAGS),
+        attachments=attachments_of(body_node, FILES, canonical),
     )
 
 

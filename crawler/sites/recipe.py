@@ -19,6 +19,7 @@ from archive.document import Release
 from crawler.errors import ParseError
 from crawler.parse.dates import parse_when
 from crawler.parse.textify import paragraphs, text_of
+from crawler.sites.attached import attachments_of
 from crawler.sites.base import ListingItem, first, html_tree, rebase
 from crawler.sites.definition import Dates, Definition
 from crawler.sites.languages import calendar
@@ -101,7 +102,7 @@ def parse_release(d: Definition, parts: Parts, html: str, url: str) -> Release:
         body=tuple(body),
         document_number=text_of(first(scope, s.document_number)) if s.document_number else "",
         tags=_texts(tree, s.tags),
-        attachments=_texts(scope, s.attachments),
+        attachments=attachments_of(scope, s.attachments, canonical, d.hook("attachment_url")),
         per_language=d.per_language,
     )
 
