@@ -103,9 +103,10 @@ class Attached:
         path = file_path(self.root, sha256)
         return path if path.is_file() else None
 
-    def reusable_attachments(self, release: Release) -> dict[str, str]:
-        """URL -> hash of the files the document's current version has stored, if its text is `release`'s: a
-        page whose text is unchanged is taken to attach the same files, which are not fetched again."""
+    def reusable_attachments(self, release: Release) -> dict[tuple[str, str], str]:
+        """(URL, name) -> hash of the files the document's current version has stored, if its text is
+        `release`'s: a page whose text is unchanged is taken to attach the same files under the same links and
+        names, which are not fetched again."""
         stored = self.store.versions(release.key)
         doc = self.catalog.document(release.key)
         shown = [sv for sv in stored if doc is not None and sv.number == doc.current_version]
@@ -113,7 +114,7 @@ class Attached:
         if current is None or current.digest16 != release.sha256()[:16]:
             return {}
         return {
-            a.url: a.sha256
+            (a.url, a.name): a.sha256
             for a in self.store.read(current).release.attachments
             if a.url and a.sha256 and self.attachment_file(a.sha256) is not None
         }

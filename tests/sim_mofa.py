@@ -41,6 +41,10 @@ class MofaSim:
         self.delay = 0.0  # seconds each view page takes (a slow site)
         self._cookies = itertools.count(1)
         self._pages: dict[tuple[str, int], tuple[MofaRelease, bytes]] = {}  # rendered once per release state
+        # (seq, file_seq) -> the file's bytes, or the reply to give instead; by default a release's Nth
+        # attachment is served as a few bytes naming it.
+        self.files: dict[tuple[int, int], bytes | Reply] = {}
+        self.downloads: Counter[tuple[int, int]] = Counter()
 
     def prerender(self) -> None:
         """Render every view page now (the benchmark does this so the timed crawl pays only for serving)."""
@@ -82,6 +86,8 @@ class MofaSim:
                 },
                 close=True,
             )
+        if re.fullmatch(r"/(eng|www|[a-z]{2}(?:-[a-z0-9]+)*-[a-z]{2})/brd/m_[0-9]+/down\.do", request.path):
+            return self._download(request)
         match = re.fullmatch(
             r"/(eng|www|[a-z]{2}(?:-[a-z0-9]+)*-[a-z]{2})/brd/(m_[0-9]+)/(list|view)\.do", request.path
         )
@@ -124,6 +130,19 @@ class MofaSim:
         if cached is None or cached[0] is not rel:  # an edit replaces the release object
             self._pages[(board, rel.seq)] = cached = (rel, view_page(rel, _HITS_MARK).encode("utf-8"))
         return Reply(200, cached[1].replace(b"%d" % _HITS_MARK, b"%d" % (rel.hits + self.hits[rel.seq])))
+
+    def _download(self, request: Request) -> Reply:
+        """down.do?brd_id=…&seq=…&data_tp=A&file_seq=N: the file, as the board engine sends it."""
+        seq, n = (int(request.query.get(k) or 0) for k in ("seq", "file_seq"))
+        self.downloads[(seq, n)] += 1
+        served = self.files.get((seq, n))
+        if served is None and any(r.seq == seq and n <= len(r.attachments) for r in self.releases.values()):
+            served = f"%PDF-1.4 attachment {n} of release {seq}\n".encode()
+        if isinstance(served, Reply):
+            return served
+        if served is None:
+            return Reply(404, "<html><body><h1>404</h1></body></html>")
+        return Reply(200, served, {"Content-Type": "application/octet-stream"})
 
 
 def view_page(rel: MofaRelease, hits: int | None = None) -> str:

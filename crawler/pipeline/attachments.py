@@ -5,9 +5,10 @@ same retries and an own size cap (`attachment_max_bytes`), as bytes: an HTML ans
 page, not the file. A file fetched is stored in the archive by its hash; one that is not (too large, blocked,
 disallowed, gone, another host) is recorded on the version with the reason. Either way the release is archived.
 
-Not fetched again: the files the document's current version already stored, when the page's text is the same
-(`Archive.reusable_attachments`): the ministries give a replaced file a new link, and a page whose text is
-unchanged is taken to attach the same files. A changed text fetches every file anew.
+Not fetched again: the files the document's current version already stored under the same link and name, when
+the page's text is the same (`Archive.reusable_attachments`): a page whose text is unchanged is taken to attach
+the same files, which spares the site a download per file on every revisit. A changed text, a new link or a new
+name fetches the file anew; a file replaced under the same link and name while the text stays is not seen.
 """
 
 from __future__ import annotations
@@ -56,13 +57,13 @@ async def with_attachments(
 
 
 async def _one(
-    archive: Archive, visit: SiteVisit, a: Attachment, reuse: dict[str, str], max_bytes: int
+    archive: Archive, visit: SiteVisit, a: Attachment, reuse: dict[tuple[str, str], str], max_bytes: int
 ) -> tuple[Attachment] | tuple[Attachment, Response]:
     """One attachment stored (with its response) or reused, or why it is not."""
     if not a.url:
         return (a,)
-    if a.url in reuse:
-        return (a.stored(reuse[a.url]),)
+    if (a.url, a.name) in reuse:
+        return (a.stored(reuse[(a.url, a.name)]),)
     host = host_of(a.url)
     if not (host in visit.site.hosts or host in visit.policy.hosts or host.endswith(visit.policy.host_suffixes)):
         return (_failed(a, f"not fetched: {host} is not one of the site's hosts"),)
