@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from archive import diff
+from archive.attachment import changes as attachment_changes
 from archive.escape import visible
 from archive.publish.paths import CHANGES_PATH, FEED_PATH, page_url
 from archive.recorder import SEEN_KINDS, Archive
@@ -31,11 +32,13 @@ class Change:
     new: int | None  # the version shown after it
     added: int = 0  # words
     removed: int = 0
+    files: int = 0  # attachments added, removed or changed (archive/attachment.py)
 
     def summary(self) -> str:
         """One line for a terminal."""
         versions = f"v{self.old}→v{self.new}" if self.kind in ("changed", "reverted") else f"v{self.new}"
         words = f"  +{self.added}/-{self.removed} words" if self.kind in ("changed", "reverted") else ""
+        words += f", {self.files} attachment{'s' if self.files != 1 else ''}" if self.files else ""
         return f"{self.at}  {self.kind:<9} {self.key} {versions}{words}  {self.title}"
 
 
@@ -99,10 +102,12 @@ def _change(archive: Archive, obs_id: int, key: str, url: str, at: str, kind: st
     ).fetchone()
     old = before[0] if before else None
     _, new_version = archive.version(key, version)
-    added = removed = 0
+    added = removed = files = 0
     if kind in ("changed", "reverted") and old is not None:
-        added, removed = diff.word_counts(archive.version(key, old)[1], new_version)
-    return Change(obs_id, at, kind, key, url, new_version.release.title, old, version, added, removed)
+        old_version = archive.version(key, old)[1]
+        added, removed = diff.word_counts(old_version, new_version)
+        files = len(attachment_changes(old_version.release.attachments, new_version.release.attachments))
+    return Change(obs_id, at, kind, key, url, new_version.release.title, old, version, added, removed, files)
 
 
 def atom_feed(archive: Archive, events: list[Change], *, now: str, base_url: str = "", self_url: str = "") -> str:

@@ -38,6 +38,7 @@ class MidSim:
         # Sections that list an article of another section too (the site serves an id under any section
         # path): section path -> ids. Their list links point into that section, as the real site's do.
         self.also: dict[str, set[int]] = {}
+        self.files: dict[str, bytes] = {}  # /upload/… path -> the file the site serves there
 
     def edit(self, lang: str, ident: int, **changes: object) -> None:
         self.articles[(lang, ident)] = replace(self.articles[(lang, ident)], **changes)  # type: ignore[arg-type]
@@ -49,6 +50,8 @@ class MidSim:
             return Reply(200, CHALLENGE)
         if request.path == "/robots.txt":
             return Reply(200, self.robots, {"Content-Type": "text/plain"})
+        if request.path in self.files:
+            return Reply(200, self.files[request.path], {"Content-Type": "application/pdf"})
         match = re.fullmatch(r"/([a-z]{2})/rss\.php", request.path)
         if match:
             items = sorted((a for (lang, _), a in self.articles.items() if lang == match[1]), key=lambda a: -a.id)

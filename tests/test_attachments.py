@@ -74,7 +74,8 @@ def test_attachments_are_stored_listed_captured_and_a_changed_file_is_a_change(
     assert "Statement.pdf" not in diff  # unchanged: not listed
     assert "@@" not in diff  # the text did not change
     changes = pressroom("changes").stdout
-    assert re.search(rf"changed\s+{KEY} v1→v2", changes), changes
+    assert re.search(rf"changed\s+{KEY} v1→v2  \+0/-0 words, 2 attachments  ", changes), changes
+    assert '"attachments_changed": 2' in pressroom("changes", "--json").stdout
 
     # Back to the first annex: a revert to version 1, no new file.
     sim.files[(SEQ, 2)] = annex
@@ -186,3 +187,28 @@ def test_an_archive_from_before_attachments_were_stored_upgrades_without_a_false
     # A third crawl finds everything as it was.
     assert "12 unchanged" in pressroom("crawl", "mofa").stderr
     assert len(versions(pressroom.archive)) == 2
+
+
+def test_mid_ru_files_linked_in_the_text_are_archived(mid_pressroom: Pressroom, mid_sims: tuple[object, ...]) -> None:
+    from tests.sim_mid import MidSim
+
+    sim = mid_sims[0]
+    assert isinstance(sim, MidSim)
+    statement, photo = b"%PDF-1.7 statement", b"\xff\xd8\xff photo"
+    sim.files.update({"/upload/iblock/3a1/Statement_en.pdf": statement, "/upload/medialibrary/b2c/photo.jpg": photo})
+    article = sim.articles[("en", 1899422)]
+    sim.edit(
+        "en",
+        1899422,
+        body_html="".join(f"<p>{p}</p>" for p in article.body)
+        + '<p>See the <a href="/upload/iblock/3a1/Statement_en.pdf">full statement (PDF)</a>.</p>'
+        + '<p><a href="https://mid.ru/upload/medialibrary/b2c/photo.jpg"></a></p>',
+    )
+    mid_pressroom("crawl", "mid.ru")
+    [path] = sorted((mid_pressroom.archive / "mid.ru/foreign_policy.news/1899422/en").glob("*.txt"))
+    assert attachment_lines(path) == [
+        f"Attachment: full statement (PDF) <https://mid.ru/upload/iblock/3a1/Statement_en.pdf> sha256:{sha(statement)}",
+        f"Attachment: photo.jpg <https://mid.ru/upload/medialibrary/b2c/photo.jpg> sha256:{sha(photo)}",
+    ]
+    assert stored(mid_pressroom.archive, photo).read_bytes() == photo
+    assert "See the full statement (PDF)." in path.read_text(encoding="utf-8")  # the link's text stays in the text

@@ -16,7 +16,18 @@ ISO_Z = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
 KEY = "mofa.go.kr/m_5676/320033"
 HISTORY_VERSION = {"kind", "key", "version", "digest16", "current", "captured", "title", "url"}
 HISTORY_OBSERVATION = {"kind", "key", "at", "event", "version", "detail"}
-CHANGE = {"at", "event", "key", "url", "title", "from_version", "to_version", "words_added", "words_removed"}
+CHANGE = {
+    "at",
+    "event",
+    "key",
+    "url",
+    "title",
+    "from_version",
+    "to_version",
+    "words_added",
+    "words_removed",
+    "attachments_changed",
+}
 RUN = {"run", "started", "finished", "status", "command", "sites", "counts"}
 STATUS = {
     "site",

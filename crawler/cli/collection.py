@@ -148,6 +148,7 @@ def _event_item(event: Change) -> dict[str, Any]:
         "to_version": event.new,
         "words_added": event.added,
         "words_removed": event.removed,
+        "attachments_changed": event.files,
     }
 
 

@@ -13,7 +13,7 @@ from concurrent.futures import Future
 from archive.document import Release
 from archive.errors import ArchiveError
 from archive.raw import BuiltResponse, Response
-from archive.recorder import Archive
+from archive.recorder import Archive, Outcome
 from archive.runs import Run
 from crawler.errors import ParseError
 from crawler.net.fetcher import Page
@@ -72,15 +72,8 @@ class Keeper:
         except ArchiveError as exc:
             return books.failed(key, url, failure_of(exc, url).message)
         self._capture(site, page, fetched, outcome.key, outcome.kind, outcome.version, books, built)
-        for file in files:
-            self._capture_file(site, file, outcome.key, outcome.version, books)
-        report.counts[outcome.kind] += 1
-        if outcome.restored and outcome.kind != "restored":  # came back edited: both are news
-            report.counts["restored"] += 1
-        if outcome.kind != "unchanged":
-            logger.info("%s %s v%d  %s", outcome.kind, outcome.key, outcome.version, clip(release.title, 70))
-        else:
-            logger.debug("unchanged %s v%d", outcome.key, outcome.version)
+        self._capture_files(site, files, outcome.key, outcome.version, books)
+        _tell(books, outcome, release.title)
         return outcome.kind
 
     def _capture(
@@ -103,11 +96,24 @@ class Keeper:
         except (OSError, ArchiveError) as exc:
             books.report.problem("captures_lost", f"{page.url}: the raw capture was not kept: {exc}")
 
-    def _capture_file(self, site: Site, fetched: Response, key: str, version: int, books: Books) -> None:
-        """Keep an attachment's response whole beside its page's capture (a problem of the run if it cannot be)."""
-        if self._recording is None:
+    def _capture_files(self, site: Site, files: tuple[Response, ...], key: str, version: int, books: Books) -> None:
+        """Keep the attachments' responses whole beside their page's capture (a problem of the run if not)."""
+        recording = self._recording
+        if recording is None:
             return
-        try:
-            self._recording.capture_attachment(site.name, fetched, key, version)
-        except (OSError, ArchiveError) as exc:
-            books.report.problem("captures_lost", f"{fetched.url}: the raw capture was not kept: {exc}")
+        for fetched in files:
+            try:
+                recording.capture_attachment(site.name, fetched, key, version)
+            except (OSError, ArchiveError) as exc:
+                books.report.problem("captures_lost", f"{fetched.url}: the raw capture was not kept: {exc}")
+
+
+def _tell(books: Books, outcome: Outcome, title: str) -> None:
+    """Count a recorded visit in the run's report and log it (an edit, a revert, a new release: at info)."""
+    books.report.counts[outcome.kind] += 1
+    if outcome.restored and outcome.kind != "restored":  # came back edited: both are news
+        books.report.counts["restored"] += 1
+    if outcome.kind != "unchanged":
+        logger.info("%s %s v%d  %s", outcome.kind, outcome.key, outcome.version, clip(title, 70))
+    else:
+        logger.debug("unchanged %s v%d", outcome.key, outcome.version)
