@@ -10,6 +10,7 @@ rebuilds it from the version files and files/. The archive is handed bytes and n
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,11 +18,14 @@ from pathlib import Path
 
 from archive.attachment import SHA256_RE, Attachment, relation
 from archive.catalog import Catalog
-from archive.document import Release
+from archive.document import Release, Version, parse_captured
 from archive.errors import ArchiveError
 from archive.store import Store, StoredVersion
 
 FILES_DIR = "files"
+# files/.since: when this archive began to look for attachments. A version captured before then that lists
+# none says nothing about them (the code that wrote it did not look), so files found now are no edit.
+SINCE_NAME = ".since"
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,24 @@ def file_path(root: Path, sha256: str) -> Path:
     if not SHA256_RE.match(sha256):
         raise ArchiveError(f"invalid attachment hash {sha256!r}")
     return root / FILES_DIR / sha256[:2] / sha256
+
+
+def begin(store: Store, root: Path, now: str) -> None:
+    """Note, once, that from `now` on every version file lists the release's attachments."""
+    path = root / FILES_DIR / SINCE_NAME
+    if not path.is_file():
+        # Not written (a full disk): later versions then count as unknown too, which only spares an event.
+        with contextlib.suppress(ArchiveError):
+            store.write_once(path, f"{now}\n".encode())
+
+
+def looked_for(root: Path, version: Version) -> bool:
+    """Whether `version` was written when attachments were looked for (else an empty list means unknown)."""
+    try:
+        since = parse_captured((root / FILES_DIR / SINCE_NAME).read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return False
+    return version.captured >= since
 
 
 def missing_files(root: Path, key: str, number: int, attachments: Iterable[Attachment]) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from archive import search
 from archive.attachment import fill_in, relation
-from archive.attachments import earlier_version, index_version
+from archive.attachments import begin, earlier_version, index_version, looked_for
 from archive.document import Release, Version, format_captured, format_published
 from archive.errors import UnknownDocument
 from archive.rows import DocumentRow, VersionRow
@@ -73,6 +73,7 @@ class Visits(RunLog):
         then as `reextracted`, never as a ministry edit; the visit state of the document is left alone.
         """
         release = release.normalized()
+        begin(self.store, self.root, self.now())
         stored = self.store.versions(release.key)
         recovered = self._index_missing(release.key, stored)
         doc = self.catalog.document(release.key)
@@ -97,9 +98,12 @@ class Visits(RunLog):
         current = shown_version(stored, doc)
         kind = "changed" if stored else "new"
         if current is not None and current.digest16 == digest[:16]:
-            old = self.store.read(current).release.attachments
+            shown = self.store.read(current)
+            old = shown.release.attachments
             release = replace(release, attachments=fill_in(old, release.attachments))
             how = relation(old, release.attachments)
+            if how == "changed" and not old and not looked_for(self.root, shown):
+                how = "more"  # files on a page archived before attachments were looked for: no edit
             if how == "same":
                 return _Placed("unchanged", current.number, stored, digest, now, release)
             kind = "unchanged" if how == "more" else kind

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -212,3 +213,34 @@ def test_mid_ru_files_linked_in_the_text_are_archived(mid_pressroom: Pressroom, 
     ]
     assert stored(mid_pressroom.archive, photo).read_bytes() == photo
     assert "See the full statement (PDF)." in path.read_text(encoding="utf-8")  # the link's text stays in the text
+
+
+def test_files_found_on_a_page_archived_before_attachments_were_looked_for_are_no_edit(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]
+) -> None:
+    """mid.ru's /upload/ links were not extracted before: an archived article that has them is not edited."""
+    sim, _ = mofa_sim
+    sim.edit(SEQ, attachments=["Statement.pdf"])
+    pressroom("crawl", "mofa")
+    [v1] = versions(pressroom.archive)
+    # What the old code wrote, some time ago: no attachment lines.
+    old = re.sub(r"Attachment: [^\n]*\n", "", v1.read_text(encoding="utf-8"))
+    old = re.sub(r"Captured: [^\n]*\n", "Captured: 2026-01-02T03:04:05Z\n", old)
+    v1.unlink()
+    v1.write_text(old, encoding="utf-8")
+    shutil.rmtree(pressroom.archive / "files")
+    pressroom("reindex")
+    result = pressroom("crawl", "mofa")
+    assert not re.search(r"\bchanged", result.stderr) and "12 unchanged" in result.stderr, result.stderr
+    v1_again, v2 = versions(pressroom.archive)
+    assert attachment_lines(v1_again) == [] and len(attachment_lines(v2)) == 1
+
+
+def test_a_file_added_to_a_release_without_any_is_a_change(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]
+) -> None:
+    sim, _ = mofa_sim
+    pressroom("crawl", "mofa")
+    sim.edit(SEQ, attachments=["Statement.pdf"])
+    assert "1 changed" in pressroom("crawl", "mofa").stderr
+    assert f"Attachment: (none) -> Statement.pdf <{DOWN}1> sha256:" in pressroom("diff", KEY).stdout
