@@ -102,7 +102,7 @@ def test_an_edited_text_fetches_the_files_again(pressroom: Pressroom, mofa_sim: 
     pressroom("crawl", "mofa")
     assert sim.downloads[(SEQ, 1)] == 2
     diff = pressroom("diff", KEY).stdout
-    assert "Title: " in diff and f"sha256:{sha(b'%PDF-1.4 the statement, as corrected' + bytes([10]))}" in diff
+    assert "(corrected)" in diff and f"sha256:{sha(b'%PDF-1.4 the statement, as corrected' + bytes([10]))}" in diff
 
 
 def test_failed_attachments_are_recorded_on_the_version_and_the_text_archived(
