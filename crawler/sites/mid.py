@@ -48,8 +48,7 @@ TIME = (".photo-content__time",)
 DOC_NUMBER = "p.article-line__note, div.announcement__doc-num"
 BODY = ("div.text.article-content", "div.article-content")
 TAGS = ".photo-content__tags a, .article-tags a"
-# Files the site links in an article's text (statements as PDF, photos, transcripts).
-FILES = ('a[href*="/upload/iblock/"], a[href*="/upload/medialibrary/"]',)
+FILES = ('a[href*="/upload/iblock/"], a[href*="/upload/medialibrary/"]',)  # files an article's text links
 ANNOUNCEMENTS = "ul.announcements"
 LIST_ITEMS = "ul.announce.announce_articles > li.announce__item"
 
