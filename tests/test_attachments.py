@@ -206,7 +206,7 @@ def test_mid_ru_files_linked_in_the_text_are_archived(mid_pressroom: Pressroom, 
         + '<p><a href="https://mid.ru/upload/medialibrary/b2c/photo.jpg"></a></p>',
     )
     mid_pressroom("crawl", "mid.ru")
-    [path] = sorted((mid_pressroom.archive / "mid.ru/foreign_policy.news/1899422/en").glob("*.txt"))
+    [path] = sorted((mid_pressroom.archive / "mid.ru/id/1899422/en").glob("*.txt"))
     assert attachment_lines(path) == [
         f"Attachment: full statement (PDF) <https://mid.ru/upload/iblock/3a1/Statement_en.pdf> sha256:{sha(statement)}",
         f"Attachment: photo.jpg <https://mid.ru/upload/medialibrary/b2c/photo.jpg> sha256:{sha(photo)}",
