@@ -99,6 +99,12 @@ def fill_in(old: tuple[Attachment, ...], new: tuple[Attachment, ...]) -> tuple[A
     return tuple(b if b.sha256 or not a.sha256 else b.stored(a.sha256) for a, b in zip(old, new, strict=True))
 
 
+def as_recorded(old: tuple[Attachment, ...], parsed: tuple[Attachment, ...]) -> tuple[Attachment, ...]:
+    """What a parse found (names and links, nothing fetched), as the version `old` records it when they name
+    the same files: a re-parse that finds the files the version lists changes nothing."""
+    return old if relation(old, parsed) != "changed" else parsed
+
+
 def changes(old: tuple[Attachment, ...], new: tuple[Attachment, ...]) -> list[tuple[str, str, str]]:
     """("Attachment", old line, new line) for each attachment added, removed or changed, by name; "" for none."""
     before = {a.name: a for a in old}

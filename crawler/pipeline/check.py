@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from archive.attachment import as_recorded
 from archive.diff import metadata_changes
 from archive.document import Version
 from archive.errors import ArchiveError
@@ -61,6 +62,8 @@ def check_site(archive: Archive, site: Site, sample: int) -> Iterator[Checked]:
         except ParseError as exc:
             yield Checked(doc.key, doc.url, number, UNPARSED, old, reason=exc.reason)
             continue
+        # The files are not fetched here: the version's record of them stands if the page names the same ones.
+        release = replace(release, attachments=as_recorded(old.release.attachments, release.attachments))
         new = Version(release, old.captured)
         yield Checked(doc.key, doc.url, number, _compare(old, new), old, new)
 
