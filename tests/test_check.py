@@ -74,3 +74,13 @@ def test_an_archive_without_documents_says_so(tmp_path: Path, config_file: Path)
     empty.close()
     result = Pressroom(tmp_path / "empty", config_file, {})("check")
     assert result.stderr == f"no documents to check in the archive at {tmp_path / 'empty'}\n"
+
+
+def test_documents_that_would_change_only_in_metadata_are_named(press: Pressroom) -> None:
+    redefine(press, 'drop = ["aside.share"]', 'drop = ["aside.share"]\ntags = ["span.pr-time"]')
+    result = press("check", "mfa.example")
+    assert result.exit_code == 0, "metadata alone records no version"
+    lines = result.stdout.splitlines()
+    assert f"only in metadata: {KEY} v1: Tags (https://www.mfa.example/press/releases/1044/)" in lines
+    assert len(lines) == 2 and all(line.startswith("only in metadata: mfa.example/") for line in lines)
+    assert "mfa.example: 2 documents checked, 2 only in metadata" in result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from archive.document import parse_version
+from archive.recorder import Archive
 from tests.conftest import Pressroom
 from tests.sim_mid import MidSim
 from tests.simserver import SimServer
@@ -106,3 +107,39 @@ def test_extract_both_sites(mid_pressroom: Pressroom) -> None:
         if site == "archive.mid.ru":
             args += ["--url", url]  # the old pages carry no canonical link
         assert mid_pressroom(*args).stdout == expected
+
+
+SLUG = "rossiya-i-strany-asean-obsudili-sotrudnichestvo-v-ekonomike"
+
+
+def filed(pressroom: Pressroom, key: str) -> tuple[str, str]:
+    """(the catalog's collection, the URL) of an archived document."""
+    doc = Archive(pressroom.archive).document(key)
+    assert doc is not None, key
+    return doc.collection, doc.url
+
+
+def test_add_by_a_slug_url_files_the_article_under_its_section(mid_pressroom: Pressroom, mid_sims: Sims) -> None:
+    result = mid_pressroom("add", f"https://mid.ru/en/foreign_policy/economic_diplomacy/{SLUG}/1899422/")
+    assert "mid.ru: 1 new" in result.stderr
+    shown = mid_pressroom("show", "mid.ru/id/1899422/en").stdout
+    assert "Collection-Id: foreign_policy.economic_diplomacy\n" in shown and SLUG not in shown
+    assert filed(mid_pressroom, "mid.ru/id/1899422/en") == (
+        "foreign_policy.economic_diplomacy",
+        "https://mid.ru/en/foreign_policy/economic_diplomacy/1899422/",
+    )
+
+
+def test_an_archived_article_keeps_its_collection_when_added_by_another_path(
+    mid_pressroom: Pressroom, mid_sims: Sims
+) -> None:
+    mid_pressroom("crawl", "mid.ru")
+    before = filed(mid_pressroom, "mid.ru/id/1899422/en")
+    assert before == ("foreign_policy.news", "https://mid.ru/en/foreign_policy/news/1899422/")
+    for url in (
+        f"https://mid.ru/en/foreign_policy/economic_diplomacy/{SLUG}/1899422/",
+        "https://mid.ru/en/press_service/vizity-ministra/1899422/",
+    ):
+        result = mid_pressroom("add", url)
+        assert "mid.ru: 1 unchanged" in result.stderr, result.stderr
+        assert filed(mid_pressroom, "mid.ru/id/1899422/en") == before, url

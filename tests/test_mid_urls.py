@@ -5,9 +5,12 @@ The ids are one sequence over each whole site, so the key is the id (and the con
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from crawler.sites import mid, mid_archive
+from crawler.sites.ministry_ru import release
 
 LONG = "vnesneekonomiceskie-svazi-sub-ektov-rossijskoj-federacii"
 MID = [
@@ -154,3 +157,49 @@ def test_mid_non_article_urls(url: str) -> None:
 def test_archive_mid_non_article_urls(url: str) -> None:
     with pytest.raises(ValueError):
         mid_archive.canonical_url(url)
+
+
+SLUG = "rossiya-i-strany-asean-obsudili-sotrudnichestvo-v-ekonomike"
+COLLECTIONS = [
+    # (URL as found, the collection its release is filed under): the section, never the article's own slug.
+    ("https://mid.ru/en/foreign_policy/news/1899422/", "foreign_policy.news"),
+    (f"https://mid.ru/en/foreign_policy/economic_diplomacy/{SLUG}/2035070/", "foreign_policy.economic_diplomacy"),
+    (
+        f"https://mid.ru/en/foreign_policy/economic_diplomacy/{LONG}/1516443/",
+        f"foreign_policy.economic_diplomacy.{LONG}",
+    ),
+    ("https://mid.ru/en/foreign_policy/news/rossiya-i-kitai/2035071/", "foreign_policy.news"),
+    ("https://mid.ru/en/press_service/vizity-ministra/2035069/", "press_service.vizity-ministra"),
+    ("https://mid.ru/ru/press_service/video/brifingi/1950737/", "press_service.video.brifingi"),
+    ("https://mid.ru/ru/press_service/spokesman/kommentarii/1900000/", "press_service.spokesman.comments"),
+    (f"https://mid.ru/en/{SLUG}/2035070/", "other"),
+    (
+        f"https://archive.mid.ru/en/{SLUG}/-/asset_publisher/cKNonkJE02Bw/content/id/2732506",
+        "other",
+    ),
+    (
+        f"https://archive.mid.ru/en/foreign_policy/news/{SLUG}/-/asset_publisher/cKNonkJE02Bw/content/id/2732506",
+        "foreign_policy.news",
+    ),
+    (
+        "https://archive.mid.ru/en/cernomorskoe-ekonomiceskoe-sotrudnicestvo-ces-/-/asset_publisher/0vP3hQoCPRg5/content/id/2339561",
+        "cernomorskoe-ekonomiceskoe-sotrudnicestvo-ces-",
+    ),
+    ("https://archive.mid.ru/en/maps/us/-/asset_publisher/unVXBbj4Z6e8/content/id/2881426", "maps.us"),
+]
+
+
+@pytest.mark.parametrize(("url", "collection"), COLLECTIONS, ids=[c[0] for c in COLLECTIONS])
+def test_collection_of_each_url_shape_is_its_section(url: str, collection: str) -> None:
+    module = mid_archive if url.startswith("https://archive.") else mid
+    canonical = module.canonical_url(url)
+    lang, section, doc_id = module._parts(canonical)
+    filed = release(module.NAME, canonical, (lang, section, doc_id), "t", date(2026, 1, 1), ["b"])
+    assert filed.collection == collection
+    assert module.canonical_url(canonical) == canonical  # the slug-less URL is still an article URL
+
+
+def test_a_slug_url_canonicalises_to_the_section_url() -> None:
+    url = f"https://mid.ru/en/foreign_policy/economic_diplomacy/{SLUG}/2035070/"
+    assert mid.canonical_url(url) == "https://mid.ru/en/foreign_policy/economic_diplomacy/2035070/"
+    assert mid.doc_key(url) == "mid.ru/id/2035070/en"

@@ -8,6 +8,7 @@ from collections import Counter
 import click
 
 from archive import diff as difflib_
+from archive.diff import metadata_changes
 from crawler.cli.base import Context, cli, friendly, safe
 from crawler.pipeline.check import CHANGED, DIFFERENT, METADATA, NO_CAPTURE, UNPARSED, Checked, check_site
 from crawler.sites import SITES, resolve
@@ -49,6 +50,8 @@ def check(obj: Context, sites: tuple[str, ...], sample: int, show: int) -> None:
             if checked.kind in DIFFERENT:
                 differing += 1
                 shown += _report(checked, with_diff=shown < show)
+            elif checked.kind == METADATA:
+                click.echo(_metadata_line(checked))
         if tally or sites:
             click.echo(_summary(site.name, tally), err=True)
         seen = seen or bool(tally)
@@ -69,6 +72,13 @@ def _report(checked: Checked, *, with_diff: bool) -> int:
         return 0
     click.echo(difflib_.word(checked.old, checked.new, escape=safe))
     return 1
+
+
+def _metadata_line(checked: Checked) -> str:
+    """Which document would change only in its metadata, and which fields (a recrawl records no version)."""
+    fields = [f for f, _, _ in metadata_changes(checked.old, checked.new)] if checked.old and checked.new else []
+    named = f": {', '.join(fields)}" if fields else ""
+    return f"only in metadata: {checked.key} v{checked.number}{named} ({safe(checked.url)})"
 
 
 def _summary(site: str, tally: Counter[str]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future
+from dataclasses import replace
 
 from archive.document import Release
 from archive.errors import ArchiveError
@@ -68,6 +69,7 @@ class Keeper:
             return books.failed(key, url, failure_of(exc, url).message)
         report.pages_parsed += 1
         try:
+            release = self._filed_as_before(site, release) if known else release
             outcome = self._archive.record(release, run_id=run_id, etag=page.etag, last_modified=page.last_modified)
         except ArchiveError as exc:
             return books.failed(key, url, failure_of(exc, url).message)
@@ -75,6 +77,23 @@ class Keeper:
         self._capture_files(site, files, outcome.key, outcome.version, books)
         _tell(books, outcome, release.title)
         return outcome.kind
+
+    def _filed_as_before(self, site: Site, release: Release) -> Release:
+        """The release in the collection (and under the URL) its document was first archived in, when its id
+        alone names it (mid.ru): another section path that reaches the same id is how it was found, not what it
+        is, and must not move an archived document to another collection. A stored URL the site no longer
+        takes as canonical (an article slug filed as a section before) does not hold the document."""
+        doc = self._archive.document(release.key) if release.site_wide_id else None
+        if doc is None or (doc.collection, doc.url) == (release.collection, release.url):
+            return release
+        try:
+            if site.canonical_url(doc.url) != doc.url:
+                return release
+        except ValueError:
+            return release
+        _, shown = self._archive.version(doc.key, doc.current_version)
+        filed = shown.release
+        return replace(release, collection=filed.collection, collection_name=filed.collection_name, url=doc.url)
 
     def _capture(
         self,

@@ -29,7 +29,7 @@ from crawler.sites.base import BackfillRequest, Listing, ListingItem, Source, fi
 from crawler.sites.common import linked_items, match_release, release_url, required_body, required_title, texts
 from crawler.sites.definition import Selectors, hook
 from crawler.sites.mid_text import navigation
-from crawler.sites.ministry_ru import CALENDAR, LANGUAGES, definition, ministry_site, release
+from crawler.sites.ministry_ru import CALENDAR, LANGUAGES, NO_SECTION, definition, ministry_site, release, section_of
 from crawler.sites.ministry_ru import doc_key as ministry_key
 from crawler.sites.wayback import cdx_sources
 
@@ -70,15 +70,17 @@ def canonical_url(url: str) -> str:
     lang = (parse_qs(parts.query).get("lang") or [match[1]])[0].lower()
     if lang not in LANGUAGES or match[1] not in LANGUAGES:
         raise ValueError(f"unknown mid.ru language in {url}")
-    section = match[2].strip("/")
-    section = SECTION_ALIASES.get(section, section)
+    # The id alone picks the article, so an article slug before it is dropped (the page is the same).
+    path = match[2].strip("/")
+    section = section_of(path)
+    section = path if section == NO_SECTION else SECTION_ALIASES.get(section, section)
     return f"{CANONICAL_ROOT}/{lang}/{section}/{int(match[3])}/"
 
 
 def _parts(canonical: str) -> tuple[str, str, str]:
-    """(language, section path, id) of a canonical URL."""
+    """(language, section, id) of a canonical URL."""
     segments = urlsplit(canonical).path.strip("/").split("/")
-    return segments[0], "/".join(segments[1:-1]), segments[-1]
+    return segments[0], section_of("/".join(segments[1:-1])), segments[-1]
 
 
 @hook(f"{NAME}:doc_key")

@@ -22,7 +22,15 @@ from crawler.parse.textify import text_of
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Source, first, html_tree
 from crawler.sites.common import linked_items, match_release, release_url, required_body, required_title, texts
 from crawler.sites.definition import Selectors, hook
-from crawler.sites.ministry_ru import CALENDAR, LANGUAGES, definition, ministry_site, release, section_listings
+from crawler.sites.ministry_ru import (
+    CALENDAR,
+    LANGUAGES,
+    definition,
+    ministry_site,
+    release,
+    section_listings,
+    section_of,
+)
 from crawler.sites.ministry_ru import doc_key as ministry_key
 from crawler.sites.wayback import cdx_sources
 
@@ -63,10 +71,11 @@ def canonical_url(url: str) -> str:
 
 
 def _parts(canonical: str) -> tuple[str, str, str]:
-    """(language, section path, id) of a canonical URL."""
+    """(language, section, id) of a canonical URL; the URL keeps an article slug (the old site needed the
+    whole path, and the web archive has it so), the section does not."""
     match = ARTICLE_PATH.match(urlsplit(canonical).path)
     assert match is not None
-    return match[1], match[2].strip("/"), str(int(match[4]))
+    return match[1], section_of(match[2]), str(int(match[4]))
 
 
 @hook(f"{NAME}:doc_key")

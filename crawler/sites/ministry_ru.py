@@ -36,6 +36,18 @@ CHALLENGE_MARKERS = (
     "Data processing... Please, wait.",
 )
 
+# Sections whose last segment is a long hyphenated slug, which the slug rule below would take for an article's.
+LONG_SECTIONS = frozenset(
+    {
+        "foreign_policy/economic_diplomacy/vnesneekonomiceskie-svazi-sub-ektov-rossijskoj-federacii",
+        "cernomorskoe-ekonomiceskoe-sotrudnicestvo-ces-",
+    }
+)
+# Both sites accept an article's own slug (its title, transliterated and hyphenated) before the id; it is
+# not a section. Section slugs run to six words, title slugs longer.
+SLUG_WORDS = 7
+# Where an article goes whose URL names no section at all (only its own slug).
+NO_SECTION = "other"
 # Section path -> (English name, Russian name). The Russian site spells some slugs differently.
 SECTIONS = {
     "foreign_policy/news": ("News", "Новости"),
@@ -44,6 +56,7 @@ SECTIONS = {
     "press_service/spokesman/answers": ("Answers to media questions", "Ответы на вопросы СМИ"),
     "press_service/spokesman/comments": ("Comments", "Комментарии"),
     "press_service/spokesman/official_statement": ("Official statements", "Официальные заявления"),
+    NO_SECTION: ("Other", "Другое"),
 }
 # Section paths are the collections (a definition's collections are single path components, hence here).
 DEFAULTS = SiteConfig(
@@ -59,6 +72,19 @@ def section_name(section: str, lang: str) -> str:
     """What the ministry calls a section, in Russian on Russian pages and in English otherwise."""
     names = SECTIONS.get(section, (section, section))
     return names[1] if lang == "ru" else names[0]
+
+
+def section_of(path: str) -> str:
+    """The section of an article's path (between the language and the id), without a trailing article
+    slug: a last segment of SLUG_WORDS or more hyphenated words, or any hyphenated one under a known section."""
+    path = path.strip("/")
+    if path in LONG_SECTIONS or path in SECTIONS:
+        return path
+    head, _, last = path.rpartition("/")
+    words = [w for w in last.split("-") if w]
+    if len(words) >= SLUG_WORDS or (len(words) > 1 and head in SECTIONS):
+        return head or NO_SECTION
+    return path
 
 
 def section_slug(section: str) -> str:
