@@ -80,7 +80,7 @@ class Keeper:
 
     def _filed_as_before(self, site: Site, release: Release) -> Release:
         """The release in the collection (and under the URL) its document was first archived in, when its id
-        alone names it (mid.ru): another section path that reaches the same id is how it was found, not what it
+        alone names it (site-wide ids): another section path that reaches the same id is how it was found, not what it
         is, and must not move an archived document to another collection. A stored URL the site no longer
         takes as canonical (an article slug filed as a section before) does not hold the document."""
         doc = self._archive.document(release.key) if release.site_wide_id else None
