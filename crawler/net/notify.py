@@ -43,7 +43,12 @@ def check(url: str) -> Endpoint:
         said.unwatch()
     if plugin is None:
         # Apprise's own words where it says more than that it failed, with the URL's parts scrubbed out.
-        telling = [line for _, line in said.lines if not line.startswith(("Could not load", "Unparseable"))]
+        # Its warnings only: its debug lines include how long loading its plugins took, which is no reason.
+        telling = [
+            line
+            for level, line in said.lines
+            if level >= logging.WARNING and not line.startswith(("Could not load", "Unparseable"))
+        ]
         why = f": {scrub(telling[-1], url)}" if telling else " (an unknown service, or a URL it cannot read)"
         raise ValueError(f"{masked(url)} is not a URL Apprise can send to{why}; see https://appriseit.com/services/")
     # Apprise's own masking of passwords and tokens, without the query of plugin options it appends.
