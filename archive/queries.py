@@ -62,6 +62,11 @@ class Queries:
         names = (p.name for p in folder.iterdir() if LANG_RE.match(p.name))
         return sorted(name for name in names if self.store.versions(f"{key}/{name}"))
 
+    def archived_languages(self) -> list[str]:
+        """Every language the archive holds documents in, sorted (what --lang may name)."""
+        rows = self.catalog.db.execute("SELECT DISTINCT language FROM documents ORDER BY language").fetchall()
+        return [str(row[0]) for row in rows]
+
     def observations(self, key: str) -> list[ObservationRow]:
         """Every recorded visit of a document, oldest first."""
         return self.catalog.observations(key)

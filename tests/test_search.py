@@ -346,3 +346,16 @@ def test_site_and_language_filters_are_exact(tmp_path: Path) -> None:
         "mid.ru/id/3/ru",
     ]
     assert search(db, "trade", Filters(language="ko")) == []
+
+
+@pytest.mark.parametrize("command", [("search", "trade"), ("export",), ("export", "--format", "csv")])
+def test_a_language_the_archive_lacks_is_one_line_naming_those_it_holds(
+    library: Archive, command: tuple[str, ...]
+) -> None:
+    result = CliRunner().invoke(cli, ["--archive", str(library.root), *command, "--lang", "xx"])
+    assert result.exit_code == 2 and result.stdout == ""
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == ["Error: Invalid value for --lang: the archive holds no documents in 'xx' (it holds en, ko, ru)"]
+    assert "Traceback" not in result.stderr
+    held = CliRunner().invoke(cli, ["--archive", str(library.root), *command, "--lang", "EN"])
+    assert held.exit_code == 0 and held.stdout, held.output

@@ -198,3 +198,15 @@ def iso_day(value: str | None, option: str) -> str | None:
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint=option) from None
+
+
+def archived_language(archive: Archive, value: str | None) -> str | None:
+    """A --lang value the archive holds documents in; another is a usage error naming the ones it holds (a
+    filter that can match nothing is a mistake, not an empty result)."""
+    if value is None:
+        return None
+    held = archive.archived_languages()
+    if value.lower() in held:
+        return value.lower()
+    holds = f"it holds {', '.join(held)}" if held else "it holds no documents yet"
+    raise click.BadParameter(f"the archive holds no documents in {value!r} ({holds})", param_hint="--lang")

@@ -9,7 +9,7 @@ import click
 
 from archive import search as fts
 from archive.recorder import Archive
-from crawler.cli.base import Context, cli, friendly, iso_day, json_line, safe
+from crawler.cli.base import Context, archived_language, cli, friendly, iso_day, json_line, safe
 from crawler.sites import resolve
 from crawler.wording import count as count_of
 
@@ -41,7 +41,7 @@ def search(
     archive = obj.reading()
     filters = fts.Filters(
         site=resolve(site).name if site else None,
-        language=lang,
+        language=archived_language(archive, lang),
         since=iso_day(since, "--since"),
         until=iso_day(until, "--until"),
         all_versions=all_versions,
