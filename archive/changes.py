@@ -44,11 +44,12 @@ class Change:
 
 @dataclass(frozen=True)
 class Period:
-    """Which events to list: from `since` (an ISO day, inclusive) to `until` (inclusive), on one site."""
+    """Which events to list: from `since` (an ISO day, inclusive) to `until` (inclusive), on these sites (all
+    when none)."""
 
     since: str | None = None
     until: str | None = None
-    site: str | None = None
+    sites: tuple[str, ...] = ()
 
     def where(self) -> tuple[str, list[object]]:
         """The SQL condition on `observations` and its arguments."""
@@ -62,9 +63,9 @@ class Period:
             # Times are ISO strings ending in Z: every time of the day `until` sorts before the next day.
             sql += " AND at < ?"
             args.append((date.fromisoformat(self.until) + timedelta(days=1)).isoformat())
-        if self.site:
-            sql += " AND key LIKE ?"
-            args.append(self.site + "/%")
+        if self.sites:
+            sql += " AND (" + " OR ".join("key LIKE ?" for _ in self.sites) + ")"
+            args += [site + "/%" for site in self.sites]
         return sql, args
 
 
@@ -80,12 +81,12 @@ def changes(
     *,
     since: str | None = None,
     until: str | None = None,
-    site: str | None = None,
+    sites: tuple[str, ...] = (),
     limit: int | None = None,
 ) -> list[Change]:
     """Every changed, reverted, withdrawn or restored document in the period, newest first (the newest
     `limit` of them if given; only those are read and word-counted)."""
-    where, args = Period(since, until, site).where()
+    where, args = Period(since, until, sites).where()
     sql = f"SELECT id, key, url, at, kind, version FROM observations WHERE {where} ORDER BY id DESC"
     if limit is not None:
         sql += " LIMIT ?"
@@ -121,12 +122,12 @@ def atom_feed(archive: Archive, events: list[Change], *, now: str, base_url: str
     cannot carry most control characters).
     """
     ET.register_namespace("", ATOM)
-    root_id = hashlib.sha256(str(archive.root.resolve()).encode()).hexdigest()[:16]
     feed = ET.Element(f"{{{ATOM}}}feed")
-    _text(feed, "id", f"urn:pressroom:{root_id}:changes")
+    base = base_url.rstrip("/")
+    identity = archive_identity(archive)
+    _text(feed, "id", f"urn:pressroom:{identity}:changes")
     _text(feed, "title", "pressroom: changes to archived press releases")
     _text(feed, "updated", events[0].at if events else now)
-    base = base_url.rstrip("/")
     if self_url or base:
         _link(feed, "self", self_url or f"{base}/{FEED_PATH}", "application/atom+xml")
     if base:
@@ -139,7 +140,7 @@ def atom_feed(archive: Archive, events: list[Change], *, now: str, base_url: str
     ET.SubElement(feed, f"{{{ATOM}}}generator", {"uri": "https://pypi.org/project/pressroom/"}).text = "pressroom"
     for event in events:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        _text(entry, "id", f"urn:pressroom:{root_id}:event:{event.id}")
+        _text(entry, "id", f"urn:pressroom:{identity}:event:{event.id}")
         _text(entry, "title", f"{event.kind}: {visible(event.title)}")
         _text(entry, "updated", event.at)
         page = page_url(base, event.key)
@@ -150,6 +151,15 @@ def atom_feed(archive: Archive, events: list[Change], *, now: str, base_url: str
         content = ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html"})
         content.text = _entry_html(archive, event)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def archive_identity(archive: Archive) -> str:
+    """A name for the archive that does not depend on where it lives: made from its first observation (when
+    and what URL), which the log keeps and `reindex` replays as it was. A copied, moved or restored archive,
+    and one rebuilt by reindex or moved to a new key layout, keeps it; another archive has its own."""
+    row = archive.catalog.db.execute("SELECT at, url FROM observations ORDER BY id LIMIT 1").fetchone()
+    first = "\n".join(str(value) for value in row) if row else ""
+    return hashlib.sha256(first.encode()).hexdigest()[:16]
 
 
 def _home(url: str) -> str:

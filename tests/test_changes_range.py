@@ -169,3 +169,23 @@ def test_feed_takes_the_same_period(archive_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     entries = ET.fromstring(result.stdout).findall("{http://www.w3.org/2005/Atom}entry")
     assert [e.findtext("{http://www.w3.org/2005/Atom}updated") for e in entries] == ["2026-03-05T12:00:00Z"]
+
+
+def test_several_sites_take_the_events_of_each(archive_dir: Path) -> None:
+    everything = listed(run(archive_dir, "changes"))
+    assert listed(run(archive_dir, "changes", "--site", "mofa", "--site", "mid")) == everything
+    mofa = [("2026-03-05", "reverted"), ("2026-03-03", "changed")]
+    assert listed(run(archive_dir, "changes", "--site", "mofa", "--site", "archive.mid")) == mofa
+    result = run(archive_dir, "changes", "--json", "--site", "mofa", "--site", "archive.mid")
+    assert [json.loads(line)["key"].split("/")[0] for line in result.stdout.splitlines()] == ["mofa.go.kr"] * 2
+    result = run(archive_dir, "changes", "--site", "archive.mid", "--site", "archive.mid.ru", "--since", "2026-03-07")
+    assert result.stderr == "no changed, reverted, withdrawn or restored documents since 2026-03-07 on archive.mid.ru\n"
+    from xml.etree import ElementTree as ET
+
+    result = run(archive_dir, "feed", "--site", "mofa", "--site", "archive.mid")
+    assert result.exit_code == 0, result.output
+    entries = ET.fromstring(result.stdout).findall("{http://www.w3.org/2005/Atom}entry")
+    assert [e.findtext("{http://www.w3.org/2005/Atom}updated") for e in entries] == [
+        "2026-03-05T12:00:00Z",
+        "2026-03-03T23:59:59Z",
+    ]

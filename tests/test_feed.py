@@ -4,6 +4,7 @@ published site when a base URL is configured, otherwise to the release. Every fe
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -156,3 +157,21 @@ def test_a_bad_url_is_one_line(archive_dir: Path, args: tuple[str, ...], error: 
     assert result.exit_code != 0 and result.stdout == "" and "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and error in errors[0], result.stderr
+
+
+def ids(root: ET.Element) -> list[str]:
+    """The feed's id and its entries' ids."""
+    return [root.findtext(f"{A}id") or "", *(e.findtext(f"{A}id") or "" for e in root.findall(f"{A}entry"))]
+
+
+def test_ids_do_not_depend_on_where_the_archive_lives(archive_dir: Path, tmp_path: Path) -> None:
+    """A copied, moved or restored archive, and one rebuilt by reindex, gives feed readers the same ids."""
+    before = ids(feed(archive_dir))
+    assert len(before) == 4 and all(i.startswith("urn:pressroom:") for i in before)
+    copy = tmp_path / "elsewhere" / "restored"
+    shutil.copytree(archive_dir, copy)
+    assert ids(feed(copy)) == before
+    result = CliRunner().invoke(cli, ["--archive", str(copy), "reindex"])
+    assert result.exit_code == 0, result.output
+    assert ids(feed(copy)) == before
+    assert ids(feed(copy, "--base-url", BASE)) == before  # where it is published changes no id either

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from archive import export as exporting
-from crawler.cli.base import Context, cli, friendly, iso_day, json_line, output_option, safe
+from crawler.cli.base import Context, archived_language, cli, friendly, iso_day, json_line, output_option, safe
 from crawler.cli.outfile import output_file, write_output
 from crawler.config import check_base_url
 from crawler.errors import ConfigError
@@ -53,7 +53,7 @@ def export(
         archive,
         all_versions=all_versions,
         site=resolve(site).name if site else None,
-        language=lang,
+        language=archived_language(archive, lang),
         since=iso_day(since, "--since"),
         until=iso_day(until, "--until"),
     )
@@ -72,7 +72,7 @@ def period_options(func: F) -> F:
         (
             click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only events on or after this day."),
             click.option("--until", default=None, metavar="YYYY-MM-DD", help="Only events on or before this day."),
-            click.option("--site", default=None, help="Only this site."),
+            click.option("--site", "sites", multiple=True, help="Only this site (repeat for several)."),
             click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the newest N events."),
         )
     ):
@@ -82,20 +82,21 @@ def period_options(func: F) -> F:
 
 @dataclass(frozen=True)
 class Asked:
-    """The events a command was asked for, checked: ISO days, a known site's name."""
+    """The events a command was asked for, checked: ISO days, known sites' names."""
 
     since: str | None
     until: str | None
-    site: str | None
+    sites: tuple[str, ...]
     limit: int | None
 
     @classmethod
-    def check(cls, since: str | None, until: str | None, site: str | None, limit: int | None) -> Asked:
+    def check(cls, since: str | None, until: str | None, sites: tuple[str, ...], limit: int | None) -> Asked:
         """The options as given on the command line; a bad value is one line naming the option."""
         since, until = iso_day(since, "--since"), iso_day(until, "--until")
         if since and until and until < since:
             raise click.ClickException(f"--until {until} is before --since {since}: no day is in that range")
-        return cls(since, until, resolve(site).name if site else None, limit)
+        names = tuple(dict.fromkeys(resolve(site).name for site in sites))  # each once, in the order given
+        return cls(since, until, names, limit)
 
     def scope(self) -> str:
         """The range in words, for the line that says nothing was found: ` between A and B on SITE`."""
@@ -103,14 +104,14 @@ class Asked:
             words = f" between {self.since} and {self.until}"
         else:
             words = f" since {self.since}" if self.since else f" up to {self.until}" if self.until else ""
-        return words + (f" on {self.site}" if self.site else "")
+        return words + (f" on {' or '.join(self.sites)}" if self.sites else "")
 
     def find(self, archive: Archive) -> tuple[list[Change], int]:
         """The events asked for, newest first, and how many there are in the period (beyond the limit too)."""
         from archive.changes import Period, changes, count
 
-        events = changes(archive, since=self.since, until=self.until, site=self.site, limit=self.limit)
-        total = count(archive, Period(self.since, self.until, self.site)) if self.limit == len(events) else len(events)
+        events = changes(archive, since=self.since, until=self.until, sites=self.sites, limit=self.limit)
+        total = count(archive, Period(self.since, self.until, self.sites)) if self.limit == len(events) else len(events)
         return events, total
 
 
@@ -120,10 +121,10 @@ class Asked:
 @click.pass_obj
 @friendly
 def changes(
-    obj: Context, since: str | None, until: str | None, site: str | None, limit: int | None, as_json: bool
+    obj: Context, since: str | None, until: str | None, sites: tuple[str, ...], limit: int | None, as_json: bool
 ) -> None:
     """List every changed, reverted, withdrawn or restored document, newest first, with words added/removed."""
-    asked = Asked.check(since, until, site, limit)
+    asked = Asked.check(since, until, sites, limit)
     events, total = asked.find(obj.reading())
     for event in events:
         if as_json:
@@ -170,7 +171,7 @@ def feed(
     obj: Context,
     since: str | None,
     until: str | None,
-    site: str | None,
+    sites: tuple[str, ...],
     limit: int | None,
     base_url: str | None,
     self_url: str | None,
@@ -179,7 +180,7 @@ def feed(
     """Write an Atom feed of the changes (one entry per event, the word diff inside), for feed readers."""
     from archive.changes import atom_feed
 
-    asked = Asked.check(since, until, site, limit)
+    asked = Asked.check(since, until, sites, limit)
     base = obj.config.publish.base_url if base_url is None else _url(base_url, "--base-url")
     archive = obj.reading()
     events, _ = asked.find(archive)
