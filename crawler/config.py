@@ -24,15 +24,14 @@ the table and the key.
 from __future__ import annotations
 
 import os
-import ssl
 import tomllib
-import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from crawler import __version__
+from crawler.configchecks import check_base_url, check_site
 from crawler.errors import ConfigError
 from crawler.notifyconfig import NOTIFY_TIMEOUT_S, NotifyTarget, notify_targets
 
@@ -126,9 +125,15 @@ class Config:
 Define = Callable[[str, dict[str, Any], dict[str, SiteConfig]], tuple[SiteConfig, dict[str, Any], Any] | None]
 
 
-def load(defaults: dict[str, SiteConfig], path: Path | None = None, define: Define | None = None) -> Config:
-    """Defaults, overridden by the TOML file at `path` (or ./pressroom.toml, or $PRESSROOM_CONFIG); tables of
-    sites that are not built in are definitions of new sites, read by `define` (`crawler.sites.usersite`)."""
+def load(
+    defaults: dict[str, SiteConfig],
+    path: Path | None = None,
+    define: Define | None = None,
+    aliases: dict[str, str] | None = None,
+) -> Config:
+    """Defaults, overridden by the TOML file at `path` (or ./pressroom.toml, or $PRESSROOM_CONFIG); a site's
+    table may be named by an alias of it (`aliases`: alias -> site); tables of sites that are not built in
+    are definitions of new sites, read by `define` (`crawler.sites.usersite`)."""
     if path is None:
         env = os.environ.get("PRESSROOM_CONFIG")
         path = Path(env) if env else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
@@ -146,23 +151,42 @@ def load(defaults: dict[str, SiteConfig], path: Path | None = None, define: Defi
                 f"config {path}: {key!r} is outside any table "
                 '(settings go under [pressroom], [sites."NAME"], [publish] or [[notify]])'
             )
-    sites = dict(defaults)
-    defined: list[Any] = []
-    for name, table in _table(data, "sites", f"config {path}").items():
-        where = f'config {path} [sites."{name}"]'
-        if not isinstance(table, dict):
-            raise ConfigError(f"{where}: expected a table of settings")
-        if name not in defaults:
-            sites[name], table, definition = _new_site(name, table, sites, define, path)
-            defined.append(definition)
-        sites[name] = _override(sites[name], table, where)
-        check_ca_bundle(sites[name].ca_bundle, where)
+    sites, defined = _sites(_table(data, "sites", f"config {path}"), defaults, path, define, aliases or {})
     publish = _override(PublishConfig(), _table(data, "publish", f"config {path}"), f"config {path} [publish]")
     if publish.base_url:
         publish = PublishConfig(base_url=check_base_url(publish.base_url, f"config {path} [publish]: base_url"))
     notify = notify_targets(data.get("notify", []), f"config {path}")
     config = Config(sites, definitions=tuple(defined), publish=publish, notify=notify, source=str(path or ""))
     return _override(config, _table(data, "pressroom", f"config {path}"), f"config {path} [pressroom]")
+
+
+def _sites(
+    tables: dict[str, Any],
+    defaults: dict[str, SiteConfig],
+    path: Path | None,
+    define: Define | None,
+    aliases: dict[str, str],
+) -> tuple[dict[str, SiteConfig], list[Any]]:
+    """The settings of every site, the defaults overridden by their [sites."NAME"] tables (NAME a site's name
+    or alias), and the definitions of the sites those tables define."""
+    sites = dict(defaults)
+    defined: list[Any] = []
+    given_as: dict[str, str] = {}  # site -> the name its table was given
+    for given, table in tables.items():
+        where = f'config {path} [sites."{given}"]'
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: expected a table of settings")
+        name = aliases.get(given.lower(), given)
+        if name in given_as:
+            raise ConfigError(f'{where}: [sites."{given_as[name]}"] already sets {name}; merge the two tables')
+        given_as[name] = given
+        if name not in defaults:
+            sites[name], table, definition = _new_site(name, table, sites, define, path)
+            defined.append(definition)
+        default = sites[name]
+        sites[name] = _override(default, table, where)
+        check_site(sites[name], default, where)
+    return sites, defined
 
 
 def _new_site(
@@ -186,44 +210,6 @@ def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: {name} must be a table ([{name}])")
     return table
-
-
-def check_ca_bundle(path: str, where: str) -> None:
-    """Fail with one line unless `path` (if set) is a readable file of PEM certificates."""
-    if not path:
-        return
-    try:
-        ssl.create_default_context().load_verify_locations(cafile=path)
-    except ssl.SSLError:  # a subclass of OSError: caught first
-        raise ConfigError(f"{where}: ca_bundle {path}: not a PEM certificate file") from None
-    except OSError as exc:
-        raise ConfigError(f"{where}: ca_bundle {path}: {exc.strerror or exc}") from None
-
-
-def check_base_url(value: str, where: str) -> str:
-    """`value` as the base URL of a published site (an absolute http(s) URL without query or fragment, no
-    trailing slash), or a ConfigError naming `where`: pages and feed entries are linked by appending paths."""
-    problem = _base_url_problem(value.strip())
-    if problem:
-        raise ConfigError(f"{where} {value!r} {problem} (e.g. https://press.example.org/archive)")
-    return value.strip().rstrip("/")
-
-
-def _base_url_problem(value: str) -> str | None:
-    try:
-        parts = urllib.parse.urlsplit(value)
-        parts.port  # noqa: B018 (a port that is not a number raises here)
-    except ValueError as exc:
-        return f"is not a URL ({exc})"
-    if parts.scheme not in ("http", "https"):
-        return "must start with http:// or https://"
-    if not parts.hostname:
-        return "has no host"
-    if "?" in value or "#" in value:
-        return "must not have a query (?) or a fragment (#)"
-    if any(ch.isspace() for ch in value):
-        return "must not contain spaces"
-    return None
 
 
 def _override(obj: T, table: dict[str, Any], where: str) -> T:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -36,6 +37,25 @@ BAD = {
         '[sites."mid.ru"]: ca_bundle /nonexistent/russian_trusted_root_ca.pem: No such file or directory',
     ),
     "bundle is a folder": ('[sites."mid.ru"]\nca_bundle = "/"\n', '[sites."mid.ru"]: ca_bundle /: Is a directory'),
+    # Settings that used to load and fail at crawl time, blaming something else (or nothing).
+    "language not served": (
+        '[sites."mid.ru"]\nlanguages = ["ru", "xx"]\n',
+        "[sites.\"mid.ru\"]: languages: 'xx' is not a language the site serves (ru, en, de, fr, es, pt)",
+    ),
+    "base_url not a URL": (
+        '[sites."mofa.go.kr"]\nbase_url = "not a url"\n',
+        "[sites.\"mofa.go.kr\"]: base_url 'not a url' must start with http:// or https:// (the site's address, "
+        "an http(s) URL with a host, e.g. https://www.mofa.go.kr)",
+    ),
+    "base_url without host": ('[sites."mid.ru"]\nbase_url = "https://"\n', "base_url 'https://' has no host"),
+    "no collections": (
+        '[sites."mofa.go.kr"]\ncollections = []\n',
+        '[sites."mofa.go.kr"]: collections is empty: list at least one collection (default: ["m_5676", "m_4080"])',
+    ),
+    "alias twice": (
+        '[sites."mofa.go.kr"]\nlist_pages = 2\n[sites."mofa"]\nlist_pages = 3\n',
+        '[sites."mofa"]: [sites."mofa.go.kr"] already sets mofa.go.kr; merge the two tables',
+    ),
 }
 
 
@@ -49,6 +69,14 @@ def test_a_bad_setting_is_one_line_naming_file_and_key(tmp_path: Path, name: str
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert result.stderr.startswith(f"Error: config {path}"), result.stderr
     assert message in result.stderr
+
+
+def test_a_site_table_may_be_named_by_an_alias(tmp_path: Path) -> None:
+    path = tmp_path / "pressroom.toml"
+    path.write_text('[sites."mofa"]\ncollections = ["m_4080"]\n[sites."MID"]\nlanguages = ["de"]\n', encoding="utf-8")
+    result = Pressroom(tmp_path / "archive", path, {})("sites", "--json")
+    sites = {site["name"]: site for site in map(json.loads, result.stdout.splitlines())}
+    assert sites["mofa.go.kr"]["collections"] == ["m_4080"] and sites["mid.ru"]["languages"] == ["de"]
 
 
 def test_a_bundle_that_is_not_a_certificate(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from crawler import config as configuration
 from crawler.cli.term import log_handler
 from crawler.config import Config
 from crawler.errors import ConfigError
-from crawler.sites import BUILT_IN, SITES, resolve, use_defined
+from crawler.sites import BUILT_IN, SITES, names_taken, resolve, use_defined
 from crawler.sites.usersite import define
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -127,7 +127,8 @@ def cli(
 ) -> None:
     """Keep a faithful, versioned archive of ministry press releases."""
     _setup_logging(verbose, quiet)
-    config = configuration.load({name: site.defaults for name, site in BUILT_IN.items()}, config_file, define)
+    defaults = {name: site.defaults for name, site in BUILT_IN.items()}
+    config = configuration.load(defaults, config_file, define, aliases=names_taken())
     use_defined(config.definitions)
     _check_sites(config)
     for name, url in _parse_base_urls(base_urls).items():

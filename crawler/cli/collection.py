@@ -13,7 +13,7 @@ import click
 from archive import export as exporting
 from crawler.cli.base import Context, archived_language, cli, friendly, iso_day, json_line, output_option, safe
 from crawler.cli.outfile import output_file, write_output
-from crawler.config import check_base_url
+from crawler.configchecks import check_base_url
 from crawler.errors import ConfigError
 from crawler.sites import resolve
 from crawler.wording import count as count_of

@@ -8,7 +8,7 @@ import click
 
 from archive.publish.site import publish as build
 from crawler.cli.base import Context, cli, friendly
-from crawler.config import check_base_url
+from crawler.configchecks import check_base_url
 from crawler.errors import ConfigError
 from crawler.wording import count
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from archive.document import SITE_WIDE, Release
 from crawler.config import SiteConfig
+from crawler.errors import ConfigError
 from crawler.sites.base import Listing, Site
 from crawler.sites.definition import Dates, Definition
 from crawler.sites.generic import make_site, root
@@ -159,4 +160,12 @@ def ministry_site(d: Definition, **settings: Any) -> Site:
     web archive. `settings` change the ministry's default settings for this site (`enabled`, ...)."""
     site = make_site(d)
     config = replace(DEFAULTS, base_url=root(d), interval=d.interval, **settings)
-    return replace(site, defaults=config, backfill_uses_wayback=True, key_group=SITE_WIDE)
+    return replace(site, defaults=config, backfill_uses_wayback=True, key_group=SITE_WIDE, check_config=check_languages)
+
+
+def check_languages(config: SiteConfig) -> None:
+    """Fail with one line on a configured language the ministry does not publish in: its list pages would
+    come back empty, which reads as a wrong collection."""
+    for lang in config.languages:
+        if lang not in LANGUAGES:
+            raise ConfigError(f"languages: {lang!r} is not a language the site serves ({', '.join(LANGUAGES)})")
