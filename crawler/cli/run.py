@@ -172,7 +172,7 @@ def exit_status(report: RunReport) -> int:
 @cli.command()
 @click.argument("site")
 @click.argument("file", type=click.File("rb"))
-@click.option("--url", default=None, help="The page's URL (default: taken from the file's canonical link).")
+@click.option("--url", default=None, help="The page's URL (default: its canonical or og:url link, if an article URL).")
 @click.option(
     "--captured",
     default=None,
@@ -187,25 +187,33 @@ def extract(obj: Context, site: str, file: Any, url: str | None, captured: str |
 
     chosen = resolve(site)
     text, _ = decode_html(file.read(), "", chosen.legacy_charsets)  # as the crawl does
-    url = url or _canonical_link(text) or ""
-    if not url:
-        raise click.ClickException(f"{file.name}: no URL given and no canonical link in the page; pass --url")
+    url = url or _page_url(text, chosen, file.name)
     when = _captured_time(captured, file.name)
     release = chosen.parse_release(text, url)
     print_version_file(Version(release, when).render().encode("utf-8"))
 
 
-def _canonical_link(html: str) -> str | None:
+# Where a saved page names its own address, most trustworthy first.
+SELF_LINKS = ('link[rel="canonical"]', 'meta[property="og:url"]', 'meta[name="twitter:url"]')
+
+
+def _page_url(html: str, site: Site, filename: str) -> str:
+    """The page's own address, from the first of its self links that is one of `site`'s article URLs (a
+    mission's page may point its canonical link at its home page); else a one-line error asking for --url."""
     from crawler.sites.base import html_tree
 
     tree = html_tree(html)
-    for selector in ('link[rel="canonical"]', 'meta[property="og:url"]'):
-        node = tree.css_first(selector)
-        if node is not None:
-            value = node.attributes.get("href") or node.attributes.get("content")
-            if value:
-                return value
-    return None
+    links = [n.attributes.get("href") or n.attributes.get("content") for s in SELF_LINKS for n in tree.css(s)]
+    found = [link.strip() for link in links if link and link.strip()]
+    for link in found:
+        if site.owns(link):
+            return link
+    if not found:
+        raise click.ClickException(f"{filename}: no URL given and no canonical link in the page; pass --url")
+    raise click.ClickException(
+        f"{filename}: the page's own link ({found[0]}) is not a {site.name} article URL; "
+        "pass the page's address with --url"
+    )
 
 
 def _captured_time(value: str | None, filename: str) -> datetime:

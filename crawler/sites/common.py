@@ -42,8 +42,8 @@ def release_url(canonical_url: Callable[[str], str], url: str) -> str:
     """The canonical form of the URL a release page was fetched from; a ParseError when it is none."""
     try:
         return canonical_url(url)
-    except ValueError as exc:
-        raise ParseError(url, str(exc)) from None
+    except ValueError as exc:  # the error names the URL first: once is enough
+        raise ParseError(url, str(exc).removesuffix(f": {url}")) from None
 
 
 def required_title(node: LexborNode | None, url: str, where: str) -> str:
