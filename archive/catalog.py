@@ -163,6 +163,10 @@ class Catalog:
         ).fetchone()
         return CaptureRow(*row) if row else None
 
+    def has_documents(self) -> bool:
+        """Whether the catalog holds any document."""
+        return self.db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
+
     def last_run_id(self) -> int:
         """The highest run id recorded (0 if none)."""
         return int(self.db.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0])

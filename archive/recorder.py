@@ -85,10 +85,41 @@ class Archive(Visits, Queries, Attached):
         return (self.root / CATALOG_NAME).exists() or any(True for _ in self.store.document_keys())
 
     @contextlib.contextmanager
-    def writing(self, *, wait: float = 0.0) -> Iterator[Archive]:
-        """Hold the writer lock for the duration of a run."""
+    def writing(self, *, wait: float = 0.0, restore: bool = True) -> Iterator[Archive]:
+        """Hold the writer lock for the duration of a run; first, unless `restore` is False (`reindex` itself),
+        rebuild a lost catalog from the files (see `restore_catalog`)."""
         with self.store.lock(wait=wait):
+            if restore:
+                self.restore_catalog()
             yield self
+
+    def restore_catalog(self) -> ReindexReport | None:
+        """Rebuild the catalog from the files, as `reindex` does, when it knows nothing (missing, or without a
+        document or a run) while the files hold versions or runs; call with the writer lock held.
+
+        Writing on an empty catalog would record every archived document as new, for good; refusing would
+        make a scheduled job fail every run until someone reindexes by hand. The files are the archive, the
+        catalog only their index, so it is rebuilt once, with one line saying so.
+        """
+        missing = not self.has_catalog()
+        if not missing and (self.catalog.last_run_id() or self.catalog.has_documents()):
+            return None
+        if not log.last_run_id(self.root) and next(self.store.document_keys(), None) is None:
+            return None  # a new archive: nothing to rebuild
+        from archive.warcscan import scan_captures
+
+        report = self.reindex(scan_captures(self.root))
+        why = "was missing" if missing else "held no document or run"
+        logger.warning(
+            "%s %s: rebuilt it from the files first, as `pressroom reindex` does (%d documents, %d versions)",
+            self.catalog_file,
+            why,
+            report.documents,
+            report.versions,
+        )
+        for problem in report.problems:
+            logger.warning("problem: %s", problem)
+        return report
 
     def now(self) -> str:
         """The clock's time as written in the catalog."""

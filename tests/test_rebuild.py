@@ -161,3 +161,61 @@ def test_a_re_extraction_is_rebuilt_as_such(
     assert "<entry>" not in before.pop("feed") + after.pop("feed"), "no event: the feed says only when it was made"
     assert after == before
     assert tables(pressroom.archive) == rows
+
+
+REBUILT = "rebuilt it from the files first, as `pressroom reindex` does (12 documents, 13 versions)"
+
+
+def empty_catalog(archive: Path) -> None:
+    """A catalog with the tables of today and no row in them (as a writer of before would leave it)."""
+    from archive.catalog import Catalog
+
+    Catalog(archive / "catalog.sqlite").close()
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (lambda archive: None, "was missing"),
+        (lambda archive: (archive / "catalog.sqlite").write_bytes(b""), "held no document or run"),
+        (empty_catalog, "held no document or run"),
+    ],
+    ids=["missing", "empty-file", "no-rows"],
+)
+def test_a_crawl_after_the_catalog_is_lost_rebuilds_it_first(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer], damage: object, said: str
+) -> None:
+    """A cron `crawl` heals a lost catalog once and reports the truth: nothing is new, and no log line says so."""
+    sim, _ = mofa_sim
+    pressroom("crawl", "mofa")
+    sim.edit(320033, body=["A corrected text."])
+    pressroom("crawl", "mofa")
+    lose_the_catalog(pressroom.archive)
+    damage(pressroom.archive)  # type: ignore[operator]
+    result = pressroom("crawl", "mofa")
+    assert "mofa.go.kr: 12 unchanged" in result.stderr and " new" not in result.stderr
+    third = next((pressroom.archive / "log").glob("*-run3.jsonl")).read_text(encoding="utf-8")
+    assert '"kind": "new"' not in third and third.count('"kind": "unchanged"') == 12
+    notice = [line for line in result.stderr.splitlines() if "rebuilt it from the files" in line]
+    assert notice == [f"{pressroom.archive / 'catalog.sqlite'} {said}: {REBUILT}"]
+    history = pressroom("history", EDITED).stdout
+    assert history.count("new") == 1 and "changed" in history
+    again = pressroom("crawl", "mofa")
+    assert "rebuilt it from the files" not in again.stderr, "a catalog that knows the archive is left alone"
+
+
+def test_reindex_of_a_lost_catalog_rebuilds_it_once(pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]) -> None:
+    pressroom("crawl", "mofa")
+    lose_the_catalog(pressroom.archive)
+    result = pressroom("reindex")
+    assert result.stderr == "12 documents, 12 versions indexed\n"
+
+
+def test_reextract_after_the_catalog_is_lost_rebuilds_it_first(
+    pressroom: Pressroom, mofa_sim: tuple[MofaSim, SimServer]
+) -> None:
+    pressroom("crawl", "mofa")
+    lose_the_catalog(pressroom.archive)
+    result = pressroom("reextract", "mofa")
+    assert result.stderr.splitlines()[-1] == "12 unchanged", "every capture found, nothing re-extracted as new"
+    assert "was missing: rebuilt it from the files first" in result.stderr

@@ -30,7 +30,7 @@ def notify(obj: Context, test: bool, wait_lock: float) -> None:
             click.echo(f"sent    {endpoint.shown}" if reason is None else f"failed  {endpoint.shown}: {reason}")
         sys.exit(1 if any(reason is not None for _, reason in results) else 0)
     notifying.endpoints(config)  # a URL Apprise cannot use is one line before anything is read
-    archive = obj.reading()
+    archive = obj.reading(rebuilding=True)  # a lost catalog is rebuilt under the writer lock
     with archive.writing(wait=wait_lock):
         report = notifying.notify(archive, config, notifying.site_health(archive, sorted(SITES)))
     click.echo(report.summary() or "notifications: nothing to send", err=True)

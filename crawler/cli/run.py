@@ -267,7 +267,7 @@ def reextract(obj: Context, sites: tuple[str, ...]) -> None:
     the text really differs, marked as a re-extraction, never as a ministry edit."""
     from crawler.pipeline.reextract import reextract as run
 
-    archive = obj.reading()
+    archive = obj.reading(rebuilding=True)  # a lost catalog is rebuilt under the writer lock
     chosen = [resolve(s) for s in sites] or list(SITES.values())
     with archive.writing():
         counts = run(archive, chosen)

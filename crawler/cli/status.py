@@ -21,7 +21,7 @@ def reindex(obj: Context) -> None:
     from crawler.pipeline.layout import carry_over
 
     archive = obj.reading(rebuilding=True)
-    with archive.writing():
+    with archive.writing(restore=False):
         carried = carry_over(archive, SITES.values())  # documents of an old key layout move first
         report = archive.reindex(scan_captures(archive.root))
     if carried.moved:
