@@ -19,7 +19,7 @@ from crawler.net.body import CappedBody
 from crawler.net.client import Answer, _failure, get_once, make_client
 from crawler.net.policy import Policy
 from crawler.net.politeness import HostGate, Politeness
-from crawler.net.redirects import redirect_target
+from crawler.net.redirects import origin_key, redirect_target
 from crawler.net.retry import (
     Exhausted,
     Transient,
@@ -310,7 +310,7 @@ def test_robots_txt_is_read_once_per_origin_and_obeyed() -> None:
     assert fetched == ["https://www.example.org/robots.txt"]
     assert results[0] is None and results[2] is None
     assert isinstance(results[1], Disallowed) and "robots.txt" in results[1].reason
-    assert polite.gate("www.example.org", 1.0).interval == 7.0  # Crawl-delay raises the site's interval
+    assert polite.gate(origin_key(URL), 1.0).interval == 7.0  # Crawl-delay raises the site's interval
 
 
 def test_robots_txt_for_our_token_only() -> None:

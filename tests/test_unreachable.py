@@ -76,8 +76,9 @@ def test_unreadable_robots_gives_the_host_up_once() -> None:
         errors, requests = gets([f"{server.base_url}/{n}" for n in range(3)], policy)
         assert [r.path for r in server.log] == ["/robots.txt"] * 3, "robots.txt tried 3 times, no page asked"
     assert requests == 3 and len(errors) == 3 and all(isinstance(e, HostGivenUp) for e in errors)
-    assert str(errors[0]).endswith(
-        "127.0.0.1: robots.txt unavailable (HTTP 503 (after 3 tries)); not crawling it this run"
+    port = server.base_url.rsplit(":", 1)[1]
+    assert str(errors[0]).endswith(  # the host named with its port, as it is not the default one
+        f": 127.0.0.1:{port}: robots.txt unavailable (HTTP 503 (after 3 tries)); not crawling it this run"
     )
 
 
@@ -122,7 +123,8 @@ def test_crawl_of_a_closed_port_is_one_line(tmp_path: Path, config_file: Path) -
     run = Pressroom(tmp_path / "a", config_file, {"mofa": f"http://127.0.0.1:{port}"})
     lines, requests = crawl_lines(run, "mofa")
     assert lines == [
-        "failed mofa.go.kr: 127.0.0.1: unreachable (cannot connect: Connection refused); not crawling it this run",
+        f"failed mofa.go.kr: 127.0.0.1:{port}: unreachable (cannot connect: Connection refused); "
+        "not crawling it this run",
         "mofa.go.kr: 2 failed",
     ]
     assert requests == 3, "robots.txt tried `attempts` times, then nothing more"

@@ -3,7 +3,8 @@ pages, never parsing them; it knows no site but through a `Policy`.
 
 - `fetcher`: the request loop (`Fetcher`) composing the parts below; `factory` picks a run's fetcher and
   `process` runs one in a child process (`child` is that process's own side).
-- `politeness`: per-host turns and spacing, robots.txt (parsed by `robots`), hosts given up for the run.
+- `politeness`: per-origin (scheme, host, port) turns and spacing, robots.txt (parsed by `robots`), hosts
+  given up for the run.
 - `retry`: which failures are worth another try, the waits between tries, what failing every try means.
 - `redirects`: redirects followed by hand, within the site's hosts.
 - `client`: the httpx client and one GET on it (conditional or not), its failures in the fetcher's terms.

@@ -1,6 +1,6 @@
 """The fetcher: one run's polite, bounded HTTP GETs, as a request loop composing the parts of `crawler.net`.
 
-One `Fetcher` (one httpx client, see `client`) per run. Each GET goes through the host's gate and the
+One `Fetcher` (one httpx client, see `client`) per run. Each GET goes through its origin's gate and the
 robots.txt rules (`politeness`), is tried again on transient failures (`retry`), follows redirects by hand
 within the site's hosts (`redirects`), reads the body under the size cap (`body`), decodes it (`charset`)
 and refuses blocks and error pages (`blocks`); what comes back is a `Page`, or a `FetchError` says why not.
@@ -25,7 +25,7 @@ from crawler.net.client import Answer, Transport, get_once, make_client
 from crawler.net.page import Page
 from crawler.net.policy import Policy
 from crawler.net.politeness import HostGate, Politeness
-from crawler.net.redirects import host_of, origin_of, redirect_target, too_many
+from crawler.net.redirects import host_label, origin_key, redirect_target, too_many
 from crawler.net.retry import (
     Exhausted,
     Transient,
@@ -66,7 +66,7 @@ class Fetcher:
 
     async def get(self, url: str, policy: Policy, *, etag: str | None = None, last_modified: str | None = None) -> Page:
         """GET `url` politely; raise a FetchError subclass when no usable page comes back."""
-        gate = self.politeness.gate(host_of(url), policy.min_interval)
+        gate = self.politeness.gate(origin_key(url), policy.min_interval)
         gate.refuse(url)
         headers = httpx.Headers()
         if etag:
@@ -90,22 +90,22 @@ class Fetcher:
             )
         except NotFound as exc:  # no robots.txt: its 404 is evidence of that
             if exc.response is not None:
-                self._robots_pages[origin_of(url)] = exc.response
+                self._robots_pages[origin_key(url)] = exc.response
             raise
-        self._robots_pages[origin_of(url)] = page
+        self._robots_pages[origin_key(url)] = page
         return page.text
 
     def _robots_read(self, url: str) -> tuple[Page, ...]:
         """The robots.txt response of `url`'s origin if it was read for this request and not yet handed on
         (by origin: a request of another site, in flight meanwhile, does not take it)."""
-        page = self._robots_pages.pop(origin_of(url), None)
+        page = self._robots_pages.pop(origin_key(url), None)
         return (page,) if page is not None else ()
 
     async def _with_retries(self, url: str, headers: httpx.Headers, policy: Policy, gate: HostGate) -> Page:
         cap = self.config.retry_after_cap
 
         def give_up_if_asked(failure: Transient) -> None:
-            reason = too_long_a_wait(host_of(url), failure, cap)
+            reason = too_long_a_wait(host_label(url), failure, cap)
             if reason:
                 gate.given_up = reason
                 raise HostGivenUp(url, reason, status=failure.status)
@@ -120,7 +120,7 @@ class Fetcher:
                 on_failure=give_up_if_asked,
             )
         except Exhausted as exc:
-            error = exhausted_error(url, host_of(url), exc.failures)
+            error = exhausted_error(url, host_label(url), exc.failures)
             if isinstance(error, HostGivenUp):
                 gate.given_up = error.reason
             raise error from None
@@ -139,13 +139,13 @@ class Fetcher:
 
     async def _request(self, url: str, current: str, headers: httpx.Headers, policy: Policy) -> Answer:
         """One GET of `current` (on the way to `url`) in its host's turn."""
-        gate = self.politeness.gate(host_of(current), policy.min_interval)
+        gate = self.politeness.gate(origin_key(current), policy.min_interval)
         async with self.politeness.turn(gate):
             self.requests += 1
             try:
                 return await get_once(self.client, current, headers, self.config, policy.max_bytes)
             except Unresolvable as exc:
-                gate.given_up = f"{host_of(current)}: cannot resolve the host name ({exc}); not crawling it this run"
+                gate.given_up = f"{host_label(current)}: cannot resolve the host name ({exc}); not crawling it this run"
                 raise HostGivenUp(url, gate.given_up) from None
 
     def _page(self, url: str, final: str, answer: Answer, policy: Policy) -> Page:

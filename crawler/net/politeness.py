@@ -1,8 +1,10 @@
 """Per-host politeness: one request at a time, starts at least an interval apart, robots.txt obeyed.
 
-The interval is the larger of the site's setting and robots.txt's Crawl-delay. A host is given up for the
-rest of the run, with its reason, when it cannot be reached or its robots.txt cannot be read (RFC 9309:
-an unreachable robots.txt means complete disallow); every later URL of it is then refused at once.
+A "host" here is an origin (scheme, host name, port; `origin_key`), as robots.txt is: two servers on one
+machine but different ports keep their own turns, robots.txt and give-up. The interval is the larger of the
+site's setting and robots.txt's Crawl-delay. A host is given up for the rest of the run, with its reason,
+when it cannot be reached or its robots.txt cannot be read (RFC 9309: an unreachable robots.txt means
+complete disallow); every later URL of it is then refused at once.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from crawler.errors import Blocked, Disallowed, FetchError, HostBlocked, HostGivenUp, NotFound
 from crawler.net.policy import Policy
-from crawler.net.redirects import host_of, origin_of
+from crawler.net.redirects import host_label, origin_key, origin_of
 from crawler.net.retry import RETRY_STATUSES
 from crawler.net.robots import RobotsRules, parse_robots
 
@@ -58,11 +60,11 @@ class Politeness:
         self._robots: dict[str, RobotsRules] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
 
-    def gate(self, host: str, interval: float) -> HostGate:
-        """The host's gate; its interval raised to `interval` if that is longer."""
-        gate = self._gates.get(host)
+    def gate(self, origin: str, interval: float) -> HostGate:
+        """The gate of `origin` (an `origin_key`); its interval raised to `interval` if that is longer."""
+        gate = self._gates.get(origin)
         if gate is None:
-            gate = self._gates[host] = HostGate(interval)
+            gate = self._gates[origin] = HostGate(interval)
         gate.interval = max(gate.interval, interval)
         return gate
 
@@ -79,23 +81,23 @@ class Politeness:
 
     async def check_robots(self, url: str, policy: Policy, fetch: RobotsFetch) -> None:
         """Raise unless robots.txt lets us fetch `url` (read once per origin, with `fetch`)."""
-        origin = origin_of(url)
+        origin = origin_key(url)
         lock = self._robots_locks.setdefault(origin, asyncio.Lock())
         async with lock:
             if origin not in self._robots:
-                self._robots[origin] = await self._load(origin, policy, fetch)
+                self._robots[origin] = await self._load(origin_of(url), policy, fetch)
         rules = self._robots[origin]
         if rules.error is not None:
             # The host was given up when its robots.txt failed, with the reason; a challenge there blocks us.
-            self.gate(host_of(url), policy.min_interval).refuse(url)
+            self.gate(origin, policy.min_interval).refuse(url)
         if rules.crawl_delay:
-            self.gate(host_of(url), rules.crawl_delay)
+            self.gate(origin, rules.crawl_delay)
         if not rules.allowed(url, self.user_agent):
             raise Disallowed(url, f"disallowed by robots.txt ({rules.source})")
 
     async def _load(self, origin: str, policy: Policy, fetch: RobotsFetch) -> RobotsRules:
         url = origin + "/robots.txt"
-        gate = self.gate(host_of(url), policy.min_interval)
+        gate = self.gate(origin_key(url), policy.min_interval)
         try:
             text = await fetch(url, policy, gate)
         except NotFound:
@@ -104,7 +106,7 @@ class Politeness:
             if exc.status is not None and 400 <= exc.status < 500 and exc.status not in RETRY_STATUSES:
                 return RobotsRules.allow_all(f"{url}: HTTP {exc.status}")
             if not gate.given_up:  # a host that cannot be reached at all has said so already
-                gate.given_up = f"{host_of(url)}: robots.txt unavailable ({exc.reason}); not crawling it this run"
+                gate.given_up = f"{host_label(url)}: robots.txt unavailable ({exc.reason}); not crawling it this run"
                 gate.blocked = isinstance(exc, Blocked)
             # The engine reports a host given up once, as the run's error; this is the detail for -v.
             logger.debug("%s unavailable (%s): not crawling %s this run", url, exc.reason, origin)

@@ -45,6 +45,36 @@ def host_of(url: str) -> str:
 
 
 def origin_of(url: str) -> str:
-    """`scheme://host[:port]` of a URL, as robots.txt rules are kept."""
+    """`scheme://host[:port]` of a URL, as written in it (where its robots.txt is fetched from)."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_key(url: str) -> str:
+    """The URL's origin, normalised (`scheme://host:port`, the port always written): what per-host state is
+    kept by. robots.txt is per origin (RFC 9309), and two servers on one host but different ports (a mirror
+    and a local simulator, say) are different servers that must not share turns, robots or a give-up."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return f"{scheme}://{host_of(url)}:{_port(url) or DEFAULT_PORTS.get(scheme, 0)}"
+
+
+def host_label(url: str) -> str:
+    """The host as messages name it: its name, with the port when that is not the scheme's default."""
+    port = _port(url)
+    default = DEFAULT_PORTS.get(urlsplit(url).scheme.lower())
+    host = host_of(url)
+    if ":" in host:  # an IPv6 literal is bracketed when a port follows it
+        host = f"[{host}]"
+    return f"{host}:{port}" if port is not None and port != default else host_of(url)
+
+
+def _port(url: str) -> int | None:
+    """The URL's explicit port; None when it has none (or an invalid one, which the request will refuse)."""
+    try:
+        return urlsplit(url).port
+    except ValueError:
+        return None
