@@ -3,12 +3,14 @@ then recorded in the catalog, so `reindex` can rebuild the catalog's record of r
 
 A run is a context manager (`with archive.run("crawl", sites) as run:`) that records the run's start once on
 entering and its end once on leaving, with the status the way out says: the caller's (`ok`, `partial`,
-`interrupted` after a stop), `interrupted` on KeyboardInterrupt, `failed` on any other exception. A run also
-keeps the raw captures of the pages it archived (WARC files, archive/raw.py), closed before its end is recorded.
+`interrupted` after a stop), `interrupted` on KeyboardInterrupt or a cancelled task, `failed` on any other
+exception. A run also keeps the raw captures of the pages it archived (WARC files, archive/raw.py), closed
+before its end is recorded.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
@@ -205,7 +207,9 @@ class Run:
     ) -> None:
         self._state = "finished"
         if exc_type is not None:
-            self.status = "interrupted" if issubclass(exc_type, KeyboardInterrupt) else "failed"
+            # A second Ctrl-C cancels the run's task: interrupted, as a KeyboardInterrupt is.
+            stopped = issubclass(exc_type, KeyboardInterrupt | asyncio.CancelledError)
+            self.status = "interrupted" if stopped else "failed"
         self._close_raw()
         try:
             counts = dict(self.counts())

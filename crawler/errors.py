@@ -80,6 +80,10 @@ class FetcherGone(FetchError):
     """The fetch process ended (killed, or stopped with the run) before it answered."""
 
 
+class Interrupted(FetchError):
+    """The run was stopped before this URL's fetch finished: not a failure of the site, nothing recorded."""
+
+
 class HostGivenUp(FetchError):
     """The host is skipped for the rest of the run; `reason` is the same for every URL of that host."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 
@@ -10,7 +9,7 @@ import click
 
 from archive.recorder import check_writable
 from crawler.cli.base import Context, cli, friendly
-from crawler.cli.run import _print_report, _robots_override, exit_status, stop_on_signals
+from crawler.cli.run import _print_report, _robots_override, exit_status, run_stoppable, stop_on_signals
 from crawler.cli.term import progress_display
 from crawler.pipeline.add import add_urls, sort_urls
 from crawler.pipeline.engine import Engine
@@ -41,7 +40,7 @@ def add(obj: Context, urls: tuple[str, ...], ignore_robots: bool, wait_lock: flo
     archive = obj.archive()
     with archive.writing(wait=wait_lock), stop_on_signals() as stop, progress_display("add") as progress:
         engine = Engine(archive, config, stop=stop, progress=progress)
-        report = asyncio.run(add_urls(engine, chosen, stop=stop, progress=progress))
+        report = run_stoppable(add_urls(engine, chosen, stop=stop, progress=progress), stop)
     if chosen.rejected:
         report.notes.append(f"{count(len(chosen.rejected), 'URL')} not added (above)")
     _print_report(report)

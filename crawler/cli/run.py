@@ -8,9 +8,9 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -26,6 +26,8 @@ from crawler.sites.base import Site
 from crawler.wording import count as count_of
 
 logger = logging.getLogger("crawler.cli")
+
+T = TypeVar("T")
 
 
 @cli.command()
@@ -55,7 +57,7 @@ def crawl(obj: Context, sites: tuple[str, ...], ignore_robots: bool, wait_lock: 
             if notifying:
                 notifying.take_on(archive, config)
             engine = Engine(archive, config, revisit_all=revisit_all, stop=stop, progress=progress)
-            report = asyncio.run(engine.crawl(chosen))
+            report = run_stoppable(engine.crawl(chosen), stop)
         stopped = report.stopped_by is not None
         notified = (
             notifying.after_run(archive, config, [s.name for s in chosen], stopped=stopped) if notifying else None
@@ -95,8 +97,13 @@ def stop_on_signals() -> Iterator[Stop]:
     stop = Stop()
 
     def on_signal(signum: int, frame: object) -> None:
-        logger.warning("%s: finishing the document in hand, then stopping", signal.Signals(signum).name)
-        stop.set(signal.Signals(signum).name)
+        name = signal.Signals(signum).name
+        if stop.is_set():  # the second one: the user will not wait for a slow request
+            logger.warning("%s again: stopping now, cancelling the requests in flight", name)
+            stop.hurry(name)
+            return
+        logger.warning("%s: finishing the document in hand, then stopping (again to stop at once)", name)
+        stop.set(name)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -104,6 +111,31 @@ def stop_on_signals() -> Iterator[Stop]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def run_stoppable(main: Coroutine[Any, Any, T], stop: Stop) -> T:
+    """`asyncio.run(main)`, cancelled when the stop is hurried (a second signal): only at an await, so
+    never in the middle of archiving a document. Then say so and exit as the signal's status."""
+
+    async def cancellable() -> T:
+        task, loop = asyncio.current_task(), asyncio.get_running_loop()
+        assert task is not None
+
+        def cancel() -> None:
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nothing left to cancel
+                loop.call_soon_threadsafe(task.cancel)
+
+        stop.when_hurried(cancel)
+        try:
+            return await main
+        finally:
+            stop.forget(cancel)
+
+    try:
+        return asyncio.run(cancellable())
+    except asyncio.CancelledError:
+        click.echo(f"stopped at once by a second {stop.reason}; the run is recorded as interrupted", err=True)
+        sys.exit(128 + signal.Signals[stop.reason] if stop.reason in signal.Signals.__members__ else 1)
 
 
 @cli.command()
@@ -137,7 +169,7 @@ def backfill(
     archive = obj.archive()
     with archive.writing(wait=wait_lock), stop_on_signals() as stop, progress_display("backfill") as progress:
         backfilling = Backfill(archive, config, stop=stop, progress=progress)
-        report = asyncio.run(backfilling.run(chosen, first, last, refresh=refresh))
+        report = run_stoppable(backfilling.run(chosen, first, last, refresh=refresh), stop)
     _print_report(report)
     sys.exit(exit_status(report))
 

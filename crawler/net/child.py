@@ -142,6 +142,9 @@ async def _serve(conn: Connection, config: Config, ca_bundles: dict[str, str], o
                     if message[0] == "close":
                         closing.set()
                         return
+                    if message[0] == "stop":  # the run was asked to stop: no new request or retry
+                        fetcher.stop_requests()
+                        continue
                     task = loop.create_task(one(*message[1:]))
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from crawler.config import Config
 from crawler.net.fetcher import Fetcher, Transport
-from crawler.net.process import AnyFetcher, FetchProcess
+from crawler.net.process import AnyFetcher, FetchProcess, StopRequest
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,17 @@ class FetcherFactory:
         injected = self.transport is not None or self.sleep is not asyncio.sleep or self.monotonic is not time.monotonic
         return config.fetch_process and not injected and threading.active_count() == 1
 
-    def open(self, config: Config, ca_bundles: Mapping[str, str]) -> AnyFetcher:
-        """A fetcher (not yet entered) with these per-host CA bundles."""
+    def open(self, config: Config, ca_bundles: Mapping[str, str], *, stop: StopRequest | None = None) -> AnyFetcher:
+        """A fetcher (not yet entered) with these per-host CA bundles; once `stop` is set, it starts no
+        request or retry."""
         bundles = dict(ca_bundles)
         if self.use_fetch_process(config):
-            return FetchProcess(config, ca_bundles=bundles)
-        return Fetcher(config, transport=self.transport, ca_bundles=bundles, sleep=self.sleep, monotonic=self.monotonic)
+            return FetchProcess(config, ca_bundles=bundles, stop=stop)
+        return Fetcher(
+            config,
+            transport=self.transport,
+            ca_bundles=bundles,
+            sleep=self.sleep,
+            monotonic=self.monotonic,
+            stopped=stop.is_set if stop is not None else None,
+        )

@@ -18,7 +18,7 @@ from functools import partial
 import httpx
 
 from crawler.config import Config
-from crawler.errors import FetchError, HostGivenUp, NotFound
+from crawler.errors import FetchError, HostGivenUp, Interrupted, NotFound
 from crawler.net.blocks import check_status, check_text
 from crawler.net.charset import decode_html
 from crawler.net.client import Answer, Transport, get_once, make_client
@@ -50,8 +50,12 @@ class Fetcher:
         ca_bundles: dict[str, str] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
+        stopped: Callable[[], bool] | None = None,
     ) -> None:
+        """`stopped()`: whether the run was asked to stop (then no request or retry starts)."""
         self.config = config
+        self._stopped = stopped or self._stop_requested
+        self._stop_asked = False
         self.sleep = sleep
         self.politeness = Politeness(config.user_agent, sleep=sleep, monotonic=monotonic)
         self.requests = 0
@@ -63,6 +67,13 @@ class Fetcher:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.client.aclose()
+
+    def stop_requests(self) -> None:
+        """Start no request or retry from now on (the fetch process's child hears a stop this way)."""
+        self._stop_asked = True
+
+    def _stop_requested(self) -> bool:
+        return self._stop_asked
 
     async def get(self, url: str, policy: Policy, *, etag: str | None = None, last_modified: str | None = None) -> Page:
         """GET `url` politely; raise a FetchError subclass when no usable page comes back."""
@@ -118,6 +129,7 @@ class Fetcher:
                 wait=partial(backoff_wait, backoff=self.config.backoff, cap=cap),
                 sleep=self.sleep,
                 on_failure=give_up_if_asked,
+                stopped=self._stopped,
             )
         except Exhausted as exc:
             error = exhausted_error(url, host_label(url), exc.failures)
@@ -141,6 +153,8 @@ class Fetcher:
         """One GET of `current` (on the way to `url`) in its host's turn."""
         gate = self.politeness.gate(origin_key(current), policy.min_interval)
         async with self.politeness.turn(gate):
+            if self._stopped():  # the stop came while this request waited for its turn
+                raise Interrupted(url, "the run was stopped before this request")
             self.requests += 1
             try:
                 return await get_once(self.client, current, headers, self.config, policy.max_bytes)

@@ -17,8 +17,9 @@ import itertools
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Protocol
 
 from crawler.config import Config
 from crawler.errors import FetcherGone
@@ -33,11 +34,28 @@ CLOSE_TIMEOUT_S = 10.0
 EXIT_WAIT_S = 2.0  # for the exit status of a child whose pipe closed, to name it
 
 
+class StopRequest(Protocol):
+    """A run's stop request, as the fetchers see it (`crawler.pipeline.stop.Stop`)."""
+
+    def is_set(self) -> bool:
+        """Whether the stop was asked for."""
+
+    def when_set(self, callback: Callable[[], None]) -> None:
+        """Call `callback` (from a signal handler, perhaps) when the stop is first asked for."""
+
+    def forget(self, callback: Callable[[], None]) -> None:
+        """Call `callback` no more."""
+
+
 class FetchProcess:
     """A `Fetcher` in a child process; use as `async with FetchProcess(...) as fetcher`."""
 
-    def __init__(self, config: Config, *, ca_bundles: dict[str, str] | None = None):
+    def __init__(
+        self, config: Config, *, ca_bundles: dict[str, str] | None = None, stop: StopRequest | None = None
+    ) -> None:
+        """Once `stop` is set, the child starts no request or retry (it is told over the pipe)."""
         self.config = config
+        self._stop = stop
         self.ca_bundles = ca_bundles or {}
         self.requests = 0
         self._ids = itertools.count(1)
@@ -72,6 +90,8 @@ class FetchProcess:
         self._conn = parent
         self._loop = asyncio.get_running_loop()
         self._loop.add_reader(parent.fileno(), self._on_readable)
+        if self._stop is not None:
+            self._stop.when_set(self._on_stop)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -84,11 +104,26 @@ class FetchProcess:
                 await asyncio.wait_for(done, CLOSE_TIMEOUT_S)
         self._loop.remove_reader(self._conn.fileno())
         self._conn.close()
+        if self._stop is not None:
+            self._stop.forget(self._on_stop)
         self._process.join(CLOSE_TIMEOUT_S)
         if self._process.is_alive():
             self._process.kill()
             self._process.join()
         self._fail_pending("the fetch process was closed")
+
+    def _on_stop(self) -> None:
+        """The run's stop: it may come in a signal handler, perhaps in another thread, so the loop tells the
+        child in its own time (if the loop is still running: a stop after the run has nothing to tell)."""
+        if self._loop is not None:
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._tell_stop)
+
+    def _tell_stop(self) -> None:
+        """Tell the child the run is stopping (if it is still there to hear it)."""
+        if self._dead is None and self._conn is not None and not self._conn.closed:
+            with contextlib.suppress(OSError):
+                self._conn.send(("stop",))
 
     async def get(self, url: str, policy: Policy, *, etag: str | None = None, last_modified: str | None = None) -> Page:
         """What `Fetcher.get` does, in the child."""

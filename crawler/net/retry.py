@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
-from crawler.errors import Blocked, FetchError, HostGivenUp, RetryExhausted
+from crawler.errors import Blocked, FetchError, HostGivenUp, Interrupted, RetryExhausted
 from crawler.wording import count
 
 logger = logging.getLogger(__name__)
@@ -59,13 +59,21 @@ async def retry_transient(
     wait: Callable[[BaseException | None, int], float],
     sleep: Callable[[float], Awaitable[None]],
     on_failure: Callable[[Transient], None] = lambda exc: None,
+    stopped: Callable[[], bool] = lambda: False,
 ) -> T:
     """Await `call()` until it returns, raises other than `Transient`, or `attempts` tries failed (`Exhausted`).
 
     `wait(failure, tries so far)` gives the pause before the next try; `on_failure` sees each failure first
-    and may raise to stop trying at once.
+    and may raise to stop trying at once. Once `stopped()`, no try starts and a failed one ends it all with
+    `Interrupted`: a request the stop cut short is no failure of the site.
     """
     failures: list[Transient] = []
+
+    async def try_once() -> T:
+        if stopped():
+            raise Interrupted(url, "the run was stopped before this request")
+        return await call()
+
     retrying = AsyncRetrying(
         stop=stop_after_attempt(max(1, attempts)),
         wait=lambda state: wait(_failure_of(state), state.attempt_number),
@@ -77,9 +85,11 @@ async def retry_transient(
         async for attempt in retrying:
             with attempt:
                 try:
-                    return await call()
+                    return await try_once()
                 except Transient as exc:
                     failures.append(exc)
+                    if stopped():
+                        raise Interrupted(url, f"{exc.reason}; the run was stopped, so not tried again") from None
                     on_failure(exc)
                     if len(failures) < attempts:  # -v shows why a request takes long
                         logger.debug(

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from archive.recorder import Archive
 from crawler.config import Config
-from crawler.errors import FetchError, ParseError
+from crawler.errors import FetchError, Interrupted, ParseError
 from crawler.net.factory import FetcherFactory
 from crawler.net.fetcher import Policy
 from crawler.net.process import AnyFetcher
@@ -190,6 +190,8 @@ class Backfill:
                     evidence.listing(page)
                     items, next_url = source.parse_page(page.text, url)
                 except (FetchError, ParseError) as exc:
+                    if isinstance(exc, Interrupted):  # the stop cut it short; the next run reads it again
+                        break
                     if isinstance(exc, ParseError):
                         report.list_unparsed[reason_of(exc.reason)] += 1
                     if isinstance(exc, FetchError):

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 
 from crawler.config import SiteConfig
-from crawler.errors import FetchError, NotFound, ParseError
+from crawler.errors import FetchError, Interrupted, NotFound, ParseError
 from crawler.net.fetcher import Policy
 from crawler.net.process import AnyFetcher
 from crawler.pipeline.captures import Evidence
@@ -57,6 +57,8 @@ async def read_listing(visit: SiteVisit, listing: Listing) -> list[ListingItem]:
             visit.books.report.list_unparsed[reason_of(exc.reason)] += 1
         if isinstance(exc, FetchError):
             visit.evidence.robots(exc)
+        if isinstance(exc, Interrupted):  # the stop cut it short: not the site's failure
+            return []
         if isinstance(exc, NotFound) and listing.collection and listing.expect_items:
             no_such_collection(visit, listing, f"the list page is gone ({exc.reason})")
         else:

@@ -26,7 +26,7 @@ from archive.document import Release
 from archive.errors import ArchiveError
 from archive.recorder import Archive
 from crawler.config import Config, SiteConfig
-from crawler.errors import FetcherGone, FetchError
+from crawler.errors import FetcherGone, FetchError, Interrupted
 from crawler.net.factory import FetcherFactory
 from crawler.net.fetcher import Page
 from crawler.net.process import AnyFetcher
@@ -90,7 +90,7 @@ class Engine:
 
     def open_fetcher(self, sites: list[Site]) -> AnyFetcher:
         """A fetcher for these sites (with their CA bundles), to be entered with `async with`."""
-        return self._fetchers.open(self._config, ca_bundles(sites, self._config))
+        return self._fetchers.open(self._config, ca_bundles(sites, self._config), stop=self._stop)
 
     async def crawl(self, sites: list[Site], *, command: str = "crawl") -> RunReport:
         """Read each site's newest items and archive what is new or changed."""
@@ -214,9 +214,9 @@ class Engine:
             if not ahead:
                 return False
             fetched = await ahead.popleft()
-            if self._stop.is_set() and isinstance(fetched.error, FetcherGone):
-                # The stop reached the fetch process too (systemd signals the whole group): this URL was
-                # not visited, it did not fail; the next run fetches it.
+            if self._stop.is_set() and isinstance(fetched.error, FetcherGone | Interrupted):
+                # The stop cut this fetch short (or reached the fetch process too: systemd signals the whole
+                # group): this URL was not visited, it did not fail; the next run fetches it.
                 return True
             try:
                 kind = self._settle(visit, fetched)
