@@ -102,7 +102,7 @@ def stop_on_signals() -> Iterator[Stop]:
             logger.warning("%s again: stopping now, cancelling the requests in flight", name)
             stop.hurry(name)
             return
-        logger.warning("%s: finishing the document in hand, then stopping (again to stop at once)", name)
+        logger.warning("%s: finishing the document in hand, then stopping", name)
         stop.set(name)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}

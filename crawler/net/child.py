@@ -119,8 +119,7 @@ def _send_all(conn: Connection, out: queue.SimpleQueue[Any]) -> None:
 
 async def _serve(conn: Connection, config: Config, ca_bundles: dict[str, str], out: queue.SimpleQueue[Any]) -> None:
     loop = asyncio.get_running_loop()
-    closing = asyncio.Event()
-    tasks: set[asyncio.Task[None]] = set()
+    closing, tasks = asyncio.Event(), set[asyncio.Task[None]]()
 
     async with Fetcher(config, ca_bundles=ca_bundles) as fetcher:
 
@@ -144,10 +143,10 @@ async def _serve(conn: Connection, config: Config, ca_bundles: dict[str, str], o
                         return
                     if message[0] == "stop":  # the run was asked to stop: no new request or retry
                         fetcher.stop_requests()
-                        continue
-                    task = loop.create_task(one(*message[1:]))
-                    tasks.add(task)
-                    task.add_done_callback(tasks.discard)
+                    else:
+                        task = loop.create_task(one(*message[1:]))
+                        tasks.add(task)
+                        task.add_done_callback(tasks.discard)
             except (EOFError, OSError):
                 closing.set()  # the parent is gone
 

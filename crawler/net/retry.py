@@ -68,12 +68,7 @@ async def retry_transient(
     `Interrupted`: a request the stop cut short is no failure of the site.
     """
     failures: list[Transient] = []
-
-    async def try_once() -> T:
-        if stopped():
-            raise Interrupted(url, "the run was stopped before this request")
-        return await call()
-
+    try_once = _unless_stopped(call, url, stopped)
     retrying = AsyncRetrying(
         stop=stop_after_attempt(max(1, attempts)),
         wait=lambda state: wait(_failure_of(state), state.attempt_number),
@@ -88,17 +83,40 @@ async def retry_transient(
                     return await try_once()
                 except Transient as exc:
                     failures.append(exc)
-                    if stopped():
-                        raise Interrupted(url, f"{exc.reason}; the run was stopped, so not tried again") from None
-                    on_failure(exc)
-                    if len(failures) < attempts:  # -v shows why a request takes long
-                        logger.debug(
-                            "%s: %s; trying again (try %d of %d)", url, exc.reason, len(failures) + 1, attempts
-                        )
+                    _after_failure(exc, url, len(failures), attempts, stopped, on_failure)
                     raise
     except Transient:
         raise Exhausted(failures) from None
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _after_failure(
+    exc: Transient,
+    url: str,
+    tries: int,
+    attempts: int,
+    stopped: Callable[[], bool],
+    on_failure: Callable[[Transient], None],
+) -> None:
+    """What a failed try leads to: `Interrupted` once `stopped()`, else `on_failure`'s say and a debug line."""
+    if stopped():
+        raise Interrupted(url, f"{exc.reason}; the run was stopped, so not tried again") from None
+    on_failure(exc)
+    if tries < attempts:  # -v shows why a request takes long
+        logger.debug("%s: %s; trying again (try %d of %d)", url, exc.reason, tries + 1, attempts)
+
+
+def _unless_stopped(
+    call: Callable[[], Awaitable[T]], url: str, stopped: Callable[[], bool]
+) -> Callable[[], Awaitable[T]]:
+    """`call`, refused with `Interrupted` once `stopped()`."""
+
+    async def try_once() -> T:
+        if stopped():
+            raise Interrupted(url, "the run was stopped before this request")
+        return await call()
+
+    return try_once
 
 
 def _failure_of(state: RetryCallState) -> BaseException | None:
