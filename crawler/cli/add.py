@@ -9,7 +9,8 @@ import click
 
 from archive.recorder import check_writable
 from crawler.cli.base import Context, cli, friendly
-from crawler.cli.run import _print_report, _robots_override, exit_status, run_stoppable, stop_on_signals
+from crawler.cli.run import _print_report, _robots_override, exit_status, stop_on_signals
+from crawler.cli.stopping import run_stoppable
 from crawler.cli.term import progress_display
 from crawler.pipeline.add import add_urls, sort_urls
 from crawler.pipeline.engine import Engine

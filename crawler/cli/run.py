@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
 import signal
 import sys
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -18,6 +17,7 @@ from archive.document import Version
 from archive.recorder import check_writable
 from crawler import config as configuration
 from crawler.cli.base import Context, cli, friendly, print_version_file
+from crawler.cli.stopping import run_stoppable
 from crawler.cli.term import progress_display
 from crawler.pipeline.engine import Engine, RunReport
 from crawler.pipeline.stop import Stop
@@ -26,8 +26,6 @@ from crawler.sites.base import Site
 from crawler.wording import count as count_of
 
 logger = logging.getLogger("crawler.cli")
-
-T = TypeVar("T")
 
 
 @cli.command()
@@ -111,31 +109,6 @@ def stop_on_signals() -> Iterator[Stop]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-def run_stoppable(main: Coroutine[Any, Any, T], stop: Stop) -> T:
-    """`asyncio.run(main)`, cancelled when the stop is hurried (a second signal): only at an await, so
-    never in the middle of archiving a document. Then say so and exit as the signal's status."""
-
-    async def cancellable() -> T:
-        task, loop = asyncio.current_task(), asyncio.get_running_loop()
-        assert task is not None
-
-        def cancel() -> None:
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nothing left to cancel
-                loop.call_soon_threadsafe(task.cancel)
-
-        stop.when_hurried(cancel)
-        try:
-            return await main
-        finally:
-            stop.forget(cancel)
-
-    try:
-        return asyncio.run(cancellable())
-    except asyncio.CancelledError:
-        click.echo(f"stopped at once by a second {stop.reason}; the run is recorded as interrupted", err=True)
-        sys.exit(128 + signal.Signals[stop.reason] if stop.reason in signal.Signals.__members__ else 1)
 
 
 @cli.command()
