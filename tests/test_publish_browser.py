@@ -1,7 +1,8 @@
 """The published site in a real browser: headless Chromium (Debian's `chromium`, driven by Playwright) opens the
-index from file://, follows links to a document and its diff, sees the search page say why it cannot search from
-file://, then searches the same site served over HTTP (as from any static host) and finds a Russian word through
-another form of it, and a Korean word. Screenshots of each step are kept in test-artifacts/publish-browser/.
+index from file://, follows links to a document and its diff, searches from file:// (the classic-script index)
+for a Russian word through another form of it, a Korean word and an English one, then searches the same site
+served over HTTP (as from any static host, with Pagefind) for the same Russian and Korean words. Screenshots of
+each step are kept in test-artifacts/publish-browser/.
 
 Playwright, not a hand-written DevTools client: it installs from PyPI with its driver inside the wheel, drives
 the system's Chromium (no browser download), and waits for elements instead of guessing with sleeps."""
@@ -21,7 +22,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from archive.publish.site import publish
-from tests.publishkit import EDITED_KEY, make_archive
+from tests.publishkit import EDITED_KEY, HOSTILE, make_archive
 
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts" / "publish-browser"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -65,7 +66,7 @@ def running(marker: str) -> list[int]:
     return found
 
 
-def test_browse_from_file_and_search_over_http(served: tuple[Path, str]) -> None:
+def test_browse_and_search_from_file_and_over_http(served: tuple[Path, str]) -> None:
     assert CHROMIUM, "the browser test needs Chromium: apt-get install -y chromium (.ci/run installs it)"
     site, http_url = served
     marker = f"pressroom-test-{uuid.uuid4().hex}"
@@ -96,11 +97,35 @@ def _steps(page: Page, site: Path, http_url: str) -> None:
     assert page.locator("ins.ins").first.inner_text() == "обстановку"
     shot(page, "3-diff")
 
+    # From the folder: the classic-script index (search/idx/), a Russian word through another form of it.
     page.goto((site / "search-ru.html").as_uri())
-    note = page.locator("#file-note")
-    note.wait_for(state="visible")
-    assert "python3 -m http.server" in note.inner_text()
-    shot(page, "4-search-from-file")
+    page.locator("#offline-form").wait_for(state="visible")
+    page.locator("#offline-form input[name=q]").fill("полуострова")  # the text says "полуострове"
+    page.locator("#offline-form button").click()
+    count = page.locator("#offline-count")
+    count.wait_for()
+    assert count.inner_text() == "1 document"
+    found = page.locator("#offline-results li a")
+    assert found.all_inner_texts() == ["Заявление МИД России"]
+    assert "mid.ru, 2024-01-03" in page.locator("#offline-results li").first.inner_text()
+    shot(page, "4-search-from-file-russian")
+    found.first.click()
+    assert page.url == (site / EDITED_KEY / "index.html").as_uri()
+
+    page.goto((site / "search-ru.html").as_uri() + "?q=полуострова+ракета")  # every word must match
+    page.locator("#offline-count").wait_for()
+    assert page.locator("#offline-count").inner_text() == "0 documents"
+
+    page.goto((site / "search-ko.html").as_uri() + "?q=외교장관회담")
+    page.locator("#offline-count").wait_for()
+    assert page.locator("#offline-results li a").all_inner_texts() == ["한-러 외교장관회담 결과"]
+    shot(page, "5-search-from-file-korean")
+
+    page.goto((site / "search-en.html").as_uri() + "?q=statement")
+    page.locator("#offline-count").wait_for()
+    titles = page.locator("#offline-results li a").all_inner_texts()
+    assert sorted(titles) == sorted(["Joint statement on trade", HOSTILE.replace("\u202e", "\\u202e")])
+    assert page.locator("#offline-results script").count() == 0  # the hostile title stayed text
 
     # The same folder served as any static host serves it: Pagefind's stemmed Russian index.
     page.goto(f"{http_url}/search-ru.html?q=полуострова")  # the text says "полуострове"
@@ -108,7 +133,7 @@ def _steps(page: Page, site: Path, http_url: str) -> None:
     result.wait_for()
     assert result.inner_text() == "Заявление МИД России"
     assert "полуострове" in page.locator(".pagefind-ui__result-excerpt").first.inner_text()
-    shot(page, "5-search-russian")
+    shot(page, "6-search-russian")
     result.click()
     page.wait_for_url(f"{http_url}/{EDITED_KEY}/index.html")
 
@@ -116,4 +141,4 @@ def _steps(page: Page, site: Path, http_url: str) -> None:
     korean = page.locator(".pagefind-ui__result-link").first
     korean.wait_for()
     assert korean.inner_text() == "한-러 외교장관회담 결과"
-    shot(page, "6-search-korean")
+    shot(page, "7-search-korean")

@@ -4,7 +4,7 @@ Pagefind (the `pagefind[extended]` package's bundled binary; the extended build 
 index and its search UI under `pagefind/` in the site. It keeps one index per page language (Snowball stemming
 for Russian, English, ...), and a search page searches the index of its own `lang`, so there is a search page
 per language of the archive. Its JavaScript loads the index with `import()` and `fetch()`, which browsers
-refuse on `file://` pages: the search pages say so there, and work from any static host or a local server.
+refuse on `file://` pages: there the search pages use archive/publish/offline.py's index of classic scripts.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from archive.errors import ArchiveError
 from archive.publish.html import attr, esc, link, page
+from archive.publish.offline_js import OFFLINE_JS_PATH
 
 PAGEFIND_DIR = "pagefind"
 SEARCH_PATH = "search.html"
@@ -29,14 +30,11 @@ LANGUAGE_NAMES = {
 }
 
 # Runs in the browser: Pagefind's UI, fed `?q=` from the address (so a plain form can start a search), with
-# result links under the folder the site is served from; on file:// a sentence instead of a failing UI.
+# result links under the folder the site is served from; on file:// search/offline.js and its own index instead.
 SCRIPT = """\
 <script>
 window.addEventListener("DOMContentLoaded", function () {
-  if (location.protocol === "file:") {
-    document.getElementById("file-note").hidden = false;
-    return;
-  }
+  if (location.protocol === "file:") { return; }  // search/offline.js searches there
   var base = new URL(".", location.href).pathname;
   var ui = new PagefindUI({ element: "#search", baseUrl: base, showImages: false, showSubResults: false });
   var q = new URLSearchParams(location.search).get("q");
@@ -61,13 +59,13 @@ def pages(languages: list[str]) -> dict[str, str]:
         head = (
             f'<link rel="stylesheet" href="{PAGEFIND_DIR}/pagefind-ui.css">\n'
             f'<script src="{PAGEFIND_DIR}/pagefind-ui.js"></script>\n{SCRIPT}'
+            f'<script src="{OFFLINE_JS_PATH}"></script>\n'
         )
         body = (
             f"<h1>Search: {esc(name)}</h1>\n"
-            '<p id="file-note" hidden>Search cannot run from a folder opened in the browser (file://): browsers '
-            "do not let a page load its search index from there. Serve the folder instead, e.g. "
-            "<code>python3 -m http.server</code> in it, then open http://localhost:8000/"
-            f"{here}, or use the site where it is published.</p>\n"
+            f'<form id="offline-form" action="{attr(here)}" method="get" hidden><label>Words '
+            '<input type="search" name="q"></label> <button>Search</button></form>\n'
+            '<div id="offline-results"></div>\n'
             "<noscript><p>Search needs JavaScript; every page can be read and browsed without it.</p></noscript>\n"
             '<div id="search"></div>'
         )

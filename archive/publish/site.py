@@ -4,7 +4,8 @@ The folder's manifest (`.pressroom-publish.json`) records, per document, a signa
 are made of (its version files' names, which carry their content hashes, its catalog record, its
 observations, the page format) and the files they became. A document whose signature is unchanged is not
 read again and its files are not touched; every other page (indexes, changes, search) is rendered each time
-and written only when its bytes differ. Pagefind re-indexes only when a document page changed. Each file is
+and written only when its bytes differ. Pagefind re-indexes, and the file:// search index
+(archive/publish/offline.py) is rebuilt, only when a document page changed. Each file is
 written to a temporary name and renamed into place, so a reader never sees half a page.
 """
 
@@ -21,9 +22,10 @@ from typing import Any
 
 from archive.changes import atom_feed, changes
 from archive.errors import ArchiveError
-from archive.publish import documents, indexes
+from archive.publish import documents, indexes, offline
 from archive.publish import search as searching
 from archive.publish.html import STYLE, STYLE_PATH
+from archive.publish.offline_js import OFFLINE_JS, OFFLINE_JS_PATH
 from archive.publish.paths import CHANGES_PATH, FEED_PATH
 from archive.recorder import Archive
 from archive.rows import DocumentRow
@@ -111,13 +113,26 @@ def publish(
     for path in set(old.get("pages", [])) - set(pages):
         writer.remove(path)
     report.seconds["pages"] = time.monotonic() - clock - report.seconds["documents"]
-    stale = report.rendered or set(before) - set(now_docs) or not (out / searching.PAGEFIND_DIR).is_dir()
-    if search and stale:
+    changed = report.rendered or set(before) - set(now_docs)
+    if search and (changed or not (out / offline.INDEX_DIR).is_dir()):
+        _offline_index(archive, writer)
+    if search and (changed or not (out / searching.PAGEFIND_DIR).is_dir()):
         indexer(out)
         report.indexed = True
     report.seconds["search"] = time.monotonic() - clock - sum(report.seconds.values())
     _save_manifest(out, {"documents": now_docs, "pages": sorted(pages)})
     return report
+
+
+def _offline_index(archive: Archive, writer: Writer) -> None:
+    """Write the file:// search index (archive/publish/offline.py) and delete its files no longer made."""
+    files = offline.build(offline.collect(archive))
+    for path, text in files.items():
+        writer.put(path, text)
+    for old in (writer.root / offline.INDEX_DIR).glob("*/*.js"):
+        path = old.relative_to(writer.root).as_posix()
+        if path not in files:
+            writer.remove(path)
 
 
 def _documents(
@@ -192,6 +207,7 @@ def _other_pages(
     pages[FEED_PATH] = atom_feed(archive, events, now=now, base_url=base_url)
     pages.update(searching.pages(sorted({e.language for e in entries})))
     pages[STYLE_PATH] = STYLE
+    pages[OFFLINE_JS_PATH] = OFFLINE_JS
     return pages
 
 
