@@ -38,15 +38,17 @@ def crawl_like(root: Path) -> None:
         archive.close()
 
 
-def site_size(site: Path) -> tuple[int, int, int]:
-    """Files, bytes, and of them Pagefind's bytes."""
-    files = size = index = 0
+def site_size(site: Path) -> tuple[int, int, int, int]:
+    """Files, bytes, and of them Pagefind's bytes and the file:// search index's (search/idx/)."""
+    files = size = index = offline = 0
     for folder, _, names in os.walk(site):
+        inside = folder[len(str(site)) :]
         for name in names:
             n = os.path.getsize(os.path.join(folder, name))
             files, size = files + 1, size + n
-            index += n if "/pagefind" in folder[len(str(site)) :] else 0
-    return files, size, index
+            index += n if "/pagefind" in inside else 0
+            offline += n if inside.startswith("/search/idx") else 0
+    return files, size, index, offline
 
 
 def run(count: int, scratch: Path) -> dict[str, str]:
@@ -67,6 +69,10 @@ def run(count: int, scratch: Path) -> dict[str, str]:
         print(
             f"  {label:<24} {wall:6.1f} s wall, {cpu:6.1f} s CPU, peak RSS {rss:.0f} MB: {split[1] if split else last}"
         )
-    files, size, index = site_size(site)
-    print(f"  site: {files:,} files, {size / 1e6:.0f} MB ({index / 1e6:.0f} MB of it Pagefind's index)", flush=True)
+    files, size, index, offline = site_size(site)
+    print(
+        f"  site: {files:,} files, {size / 1e6:.0f} MB ({index / 1e6:.0f} MB of it Pagefind's index, "
+        f"{offline / 1e6:.0f} MB the file:// index)",
+        flush=True,
+    )
     return summaries

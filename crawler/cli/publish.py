@@ -22,7 +22,7 @@ from crawler.wording import count
     metavar="URL",
     help="Where the site will be hosted (overrides [publish] base_url); pages name their address under it.",
 )
-@click.option("--no-search", is_flag=True, help="Do not build the search index (Pagefind).")
+@click.option("--no-search", is_flag=True, help="Do not build the search indexes (Pagefind's and the file:// one).")
 @click.pass_obj
 @friendly
 def publish(obj: Context, directory: Path, base_url: str | None, no_search: bool) -> None:
