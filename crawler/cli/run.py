@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import signal
@@ -93,15 +94,18 @@ def _robots_override(config: configuration.Config, sites: list[Site], ignore: bo
 def stop_on_signals() -> Iterator[Stop]:
     """A stop that SIGINT or SIGTERM sets: the run finishes the document in hand, records itself and ends."""
     stop = Stop()
+    # Counted by an atomic next(): a second signal can run its handler inside the first one's (Python checks
+    # for signals between any two bytecodes), and must still be taken for the second.
+    presses = itertools.count()
 
     def on_signal(signum: int, frame: object) -> None:
         name = signal.Signals(signum).name
-        if stop.is_set():  # the second one: the user will not wait for a slow request
-            logger.warning("%s again: stopping now, cancelling the requests in flight", name)
+        if next(presses):  # the second one: the user will not wait for a slow request
             stop.hurry(name)
+            logger.warning("%s again: stopping now, cancelling the requests in flight", name)
             return
-        logger.warning("%s: finishing the document in hand, then stopping", name)
         stop.set(name)
+        logger.warning("%s: finishing the document in hand, then stopping", name)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
