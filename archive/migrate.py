@@ -14,11 +14,11 @@ the folder stays at its old key, readable as before, and the caller reports it.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from archive import log
 from archive.document import split_key
 from archive.errors import ArchiveError
 from archive.log import LOG_DIR, _events
@@ -79,16 +79,17 @@ def moved(root: Path) -> dict[str, str]:
 
 
 def _journal(root: Path, event: dict[str, str]) -> None:
-    """Append one line to the journal and make it durable before the move it announces."""
-    folder = root / LOG_DIR
+    """Append one line to the journal and make it durable before the move it announces (a line torn by a kill
+    is closed off by LogFile before the next one, so no move is lost with it)."""
+    path = root / LOG_DIR / JOURNAL
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / JOURNAL, "a", encoding="utf-8") as out:
-            out.write(json.dumps(event, sort_keys=True, ensure_ascii=False) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
+        journal = log.LogFile(path)
+        try:
+            journal.append(event)
+        finally:
+            journal.close()
     except OSError as exc:
-        raise ArchiveError(f"cannot write {folder / JOURNAL}: {exc.strerror or exc}") from None
+        raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _fsync_dir(folder: Path) -> None:
