@@ -12,6 +12,7 @@ import html
 
 from archive.document import Version
 from archive.escape import html_text, visible
+from archive.publish.html import outside
 from archive.wordiff import Piece, metadata_changes, seen, title_pieces, word_pieces
 
 ROW_CLASS = {"=": "same", "~": "changed", "-": "removed", "+": "added"}
@@ -86,7 +87,7 @@ def html_page(old: Version, new: Version, *, old_label: str, new_label: str) -> 
 <style>{STYLE}</style></head>
 <body>
 <h1>{e(new.release.title)}</h1>
-<p><a href="{attr(new.release.url)}">{e(new.release.url)}</a></p>
+<p>{outside(new.release.url)}</p>
 <table class="diff">
 <colgroup><col class="field"><col class="side"><col class="side"></colgroup>
 <thead><tr><th class="field"></th>{_heading(old_label, old)}{_heading(new_label, new)}</tr></thead>

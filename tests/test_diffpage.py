@@ -6,6 +6,7 @@ which .ci/run installs) actually lays out, read back from the page it renders.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -105,3 +106,11 @@ def test_chromium_lays_the_field_column_out_no_wider_than_its_longest_name(tmp_p
         assert width < 1000 or widths["field"][0] < widths["table"] / 6, (width, widths)
         assert all(abs(a - b) <= 1 for a, b in zip(widths["old"], widths["new"], strict=True)), (width, widths)
         assert abs(widths["field"][0] + widths["old"][0] + widths["new"][0] - widths["table"]) <= 2
+
+
+def test_a_release_url_that_is_not_http_is_shown_as_text_never_a_link() -> None:
+    old, new = version(("Short.",), 24), version(("Short, edited.",), 25)
+    hostile = Version(dataclasses.replace(new.release, url="javascript:alert(1)"), new.captured)
+    page = diff.html_page(old, hostile, old_label="v1", new_label="v2")
+    assert 'href="javascript' not in page
+    assert "javascript:alert(1)" in page

@@ -78,6 +78,8 @@ def _text(version: Version) -> str:
 def _metadata(version: Version) -> str:
     rows = []
     for name, value in version.headers().items():
+        if name == "Attachments":  # listed apart, with their links and hashes (_attachments)
+            continue
         shown = outside(value) if name == "URL" else esc(value)
         rows.append(f"<tr><th>{esc(name)}</th><td>{shown}</td></tr>")
     return '<table class="meta">\n' + "\n".join(rows) + "\n</table>"
