@@ -19,7 +19,16 @@ from typing import Any
 from archive import search
 from archive.errors import ArchiveError
 from archive.readonly import open_readonly
-from archive.rows import OBSERVATION_KINDS, CaptureRow, DocumentRow, ObservationRow, RunRow, SiteRunRow, VersionRow
+from archive.rows import (
+    OBSERVATION_KINDS,
+    SEEN_KINDS,
+    CaptureRow,
+    DocumentRow,
+    ObservationRow,
+    RunRow,
+    SiteRunRow,
+    VersionRow,
+)
 from archive.sqlite import SCHEMA, Connection, Transaction
 
 CATALOG_NAME = "catalog.sqlite"
@@ -144,6 +153,17 @@ class Catalog:
         """A document's observations, oldest first."""
         rows = self.db.execute(f"SELECT {_cols(ObservationRow)} FROM observations WHERE key = ? ORDER BY id", (key,))
         return [ObservationRow(*r) for r in rows]
+
+    def seen_live(self, key: str) -> bool:
+        """Whether a live visit ever found the document's page (a document may be known from captures only)."""
+        marks = ", ".join("?" * len(SEEN_KINDS))
+        sql = f"SELECT 1 FROM observations WHERE key = ? AND kind IN ({marks}) LIMIT 1"
+        return self.db.execute(sql, (key, *sorted(SEEN_KINDS))).fetchone() is not None
+
+    def only_captured(self, key: str) -> bool:
+        """Whether the document is known only from the web archive: captured, and never found by a live visit."""
+        sql = "SELECT 1 FROM observations WHERE key = ? AND kind = 'captured' LIMIT 1"
+        return self.db.execute(sql, (key,)).fetchone() is not None and not self.seen_live(key)
 
     def add_capture(self, row: CaptureRow) -> None:
         """Index a raw capture (a WARC record) of a document."""

@@ -23,14 +23,11 @@ from archive.document import Version, format_captured
 from archive.errors import CorruptVersion
 from archive.recorder import Archive, ReindexReport
 from archive.rows import CaptureRow
+from archive.sightings import replay
 from archive.store import StoredVersion
-from archive.visits import SEEN_KINDS, document_row
+from archive.visits import document_row
 
 logger = logging.getLogger(__name__)
-
-# Outcomes of Archive.record: the page was there, so the document is active again.
-RECORD_KINDS = frozenset({"new", "unchanged", "changed", "reverted", "restored"})
-MISS_KINDS = frozenset({"missing", "withdrawn", "gone"})
 
 
 def rebuild(archive: Archive, captures: Iterable[CaptureRow] | None) -> ReindexReport:
@@ -152,35 +149,3 @@ def _index_document(
     state["last_seen"] = state["last_seen"] or format_captured(good[-1][1].captured)
     state["last_visit"] = state["last_visit"] or state["last_seen"]
     archive.catalog.upsert_document(document_row(release, latest_version=good[-1][0].number, **state))
-
-
-def replay(visits: list[dict[str, Any]], numbers: set[int], latest: int) -> dict[str, Any]:
-    """A document's visit state after its observations, oldest first (the rules of record, observe, miss)."""
-    state: dict[str, Any] = {
-        "current_version": latest,
-        "status": "active",
-        "misses": 0,
-        "etag": None,
-        "last_modified": None,
-        "first_seen": None,
-        "last_seen": None,
-        "last_visit": None,
-    }
-    for o in visits:
-        kind, at = o["kind"], o["at"]
-        if o.get("version") in numbers:
-            state["current_version"] = o["version"]
-        state["last_visit"] = at
-        if kind in SEEN_KINDS:
-            state["misses"] = 0
-            state["last_seen"] = at
-            state["first_seen"] = state["first_seen"] or at
-        if kind in RECORD_KINDS:
-            state["status"] = "active"
-        elif kind in MISS_KINDS:
-            state["misses"] += 1
-            state["status"] = "withdrawn" if kind == "withdrawn" else state["status"]
-        for validator in ("etag", "last_modified"):
-            if o.get(validator) is not None:
-                state[validator] = o[validator]
-    return state

@@ -2,9 +2,10 @@
 
 `Archive` opens the catalog, holds the writer lock, and brings together runs (archive/runs.py: `run` as a context
 manager, the log, raw captures), recording (archive/visits.py: `record`, `observe`, `miss`) and reading
-(archive/queries.py: documents, versions, observations, captures, runs, search) and attached files
-(archive/attachments.py). Callers outside `archive` use
-these methods and the typed values of archive/rows.py, never the catalog or the store themselves.
+(archive/queries.py: documents, versions, observations, captures, runs, search), attached files
+(archive/attachments.py) and the web archive's captures (archive/webarchive.py: `import_captures`,
+`timeline`, `seen_versions`). Callers outside `archive` use these methods and the typed values of
+archive/rows.py and archive/history.py, never the catalog or the store themselves.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from archive.document import Version, format_captured
 from archive.errors import ArchiveError, UnknownDocument
 from archive.queries import Queries
 from archive.readonly import writable
-from archive.rows import CaptureRow
+from archive.rows import SEEN_KINDS, CaptureRow
 from archive.store import Store, StoredVersion
-from archive.visits import SEEN_KINDS, Outcome, Visits, document_row, shown_version
+from archive.visits import Outcome, document_row, shown_version
+from archive.webarchive import WebArchive
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ class ReindexReport:
     problems: list[str] = field(default_factory=list)
 
 
-class Archive(Visits, Queries, Attached):
+class Archive(WebArchive, Queries, Attached):
     """One archive root: its version files, its catalog, its log and its writer lock."""
 
     def __init__(self, root: Path, *, clock: Callable[[], datetime] = utcnow, store: Store | None = None) -> None:

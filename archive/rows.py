@@ -23,7 +23,15 @@ OBSERVATION_KINDS = (
     "blocked",
     "failed",
     "reextracted",
+    # The web archive's (archive/history.py): a capture that showed a version's text, and the edits, reverts and
+    # withdrawals found between sightings when captures were imported. Never taken for live visits.
+    "captured",
+    "capture_changed",
+    "capture_reverted",
+    "capture_withdrawn",
 )
+# Live observations that mean the page was there; they move a document's last_seen.
+SEEN_KINDS = frozenset({"new", "unchanged", "not_modified", "changed", "reverted", "restored"})
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from archive.attachment import fill_in, relation
 from archive.attachments import begin, earlier_version, index_version, looked_for
 from archive.document import Release, Version, format_captured, format_published
 from archive.errors import UnknownDocument
-from archive.rows import DocumentRow, VersionRow
+from archive.rows import SEEN_KINDS, DocumentRow, VersionRow
 from archive.runs import RunLog
 from archive.store import Store, StoredVersion
 
@@ -25,8 +25,6 @@ logger = logging.getLogger(__name__)
 # A page must be gone on this many consecutive visits before the document counts as withdrawn:
 # one 404 can be a deploy glitch.
 WITHDRAWN_AFTER_MISSES = 2
-# Observations that mean the page was there; they move a document's last_seen.
-SEEN_KINDS = frozenset({"new", "unchanged", "not_modified", "changed", "reverted", "restored"})
 
 
 @dataclass(frozen=True)
@@ -210,12 +208,15 @@ class Visits(RunLog):
 
         active --404--> missing --404--> withdrawn --404--> gone (and gone again): a withdrawal is news once;
         later 404s are recorded but are no event. Any visit that finds the page makes it active (restored).
+        A document known only from the web archive is withdrawn at its first 404: the archive's record shows
+        it existed, so no deploy glitch explains its absence.
         """
         doc = self.catalog.document(key)
         if doc is None:
             raise UnknownDocument(f"no document {key}")
         misses = doc.misses + 1
-        kind = "withdrawn" if misses >= WITHDRAWN_AFTER_MISSES else "missing"
+        gone = misses >= WITHDRAWN_AFTER_MISSES or self.catalog.only_captured(key)
+        kind = "withdrawn" if gone else "missing"
         if doc.status == "withdrawn":
             kind = "gone"
         with self.catalog.transaction():
