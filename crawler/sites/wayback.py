@@ -6,13 +6,13 @@ empty row and then a one-element row holding the resume key end a page that has 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 from crawler.config import SiteConfig
 from crawler.errors import ParseError
 from crawler.sites.base import BackfillRequest, ListingItem, Source
+from crawler.sites.cdx import cdx_table, with_resume
 
 CDX_PAGE = 500  # rows per CDX page; the index asks clients to stay near 1 request/s, so fewer, larger pages
 
@@ -40,38 +40,22 @@ def parse_cdx(
     text: str, url: str, canonical: Callable[[str], str], doc_id: Callable[[str], str]
 ) -> tuple[list[ListingItem], str | None]:
     """The release URLs of one CDX page (others dropped) and the URL of the next page, if any."""
-    try:
-        rows = json.loads(text) if text.strip() else []
-    except json.JSONDecodeError as exc:
-        raise ParseError(url, f"CDX answer is not JSON: {exc}") from None
-    if not isinstance(rows, list) or (rows and not isinstance(rows[0], list)):
-        raise ParseError(url, "CDX answer is not a JSON array of rows")
-    if not rows:
+    fields, body, resume = cdx_table(text, url)
+    if not fields:
         return [], None
-    fields, body = rows[0], rows[1:]
-    resume = None
-    if len(body) >= 2 and body[-2] == [] and len(body[-1]) == 1:
-        resume, body = str(body[-1][0]), body[:-2]
     if "original" not in fields:
         raise ParseError(url, f"CDX answer has no 'original' field (fields: {fields})")
     at = fields.index("original")
     items: dict[str, ListingItem] = {}
     for row in body:
-        if len(row) != len(fields):
+        if not isinstance(row, list) or len(row) != len(fields):
             continue
         try:
             found = canonical(str(row[at]))
         except ValueError:
             continue  # list pages, images, other sections: not releases
         items.setdefault(found, ListingItem(found, doc_id(found)))
-    return list(items.values()), (_with_resume(url, resume) if resume else None)
-
-
-def _with_resume(url: str, key: str) -> str:
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "resumeKey"]
-    query.append(("resumeKey", key))
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+    return list(items.values()), (with_resume(url, resume) if resume else None)
 
 
 def cdx_sources(
