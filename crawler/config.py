@@ -9,6 +9,9 @@ min_interval = 5.0
 collections = ["news"]
 ca_bundle = "/etc/ssl/certs/national_root_ca.pem"   # a site whose certificate chain the system does not trust
 
+[wayback]                              # the Internet Archive's Wayback Machine (backfill, import-history)
+cdx_per_minute = 24                    # CDX index queries a minute (the archive asks for at most 30)
+
 [publish]                              # the static site `pressroom publish` writes
 base_url = "https://press.example.org/archive"      # where it will be hosted: the feed links to its pages
 
@@ -28,14 +31,13 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from crawler import __version__
-from crawler.configchecks import check_base_url, check_site
+from crawler.configchecks import check_base_url, check_site, check_wayback_url
+from crawler.configvalues import override as _override
 from crawler.errors import ConfigError
 from crawler.notifyconfig import NOTIFY_TIMEOUT_S, NotifyTarget, notify_targets
-
-T = TypeVar("T")
 
 DEFAULT_ARCHIVE = Path("press-archive")
 DEFAULT_CONFIG = Path("pressroom.toml")
@@ -49,15 +51,20 @@ MAX_REDIRECTS = 5  # a cookie gate (redirect, set a cookie, redirect back) needs
 ATTEMPTS = 4  # one try plus three retries of a transient failure
 BACKOFF_S = 2.0  # first retry wait; doubles each time, with jitter
 RETRY_AFTER_CAP_S = 300.0  # a longer Retry-After gives the host up for the run
-WAYBACK_INTERVAL_S = 1.0  # the Wayback Machine asks CDX clients to stay near 1 request per second
+# The Internet Archive allows 30 CDX queries a minute (one pool for CDX and timemaps, per IP) and answers a
+# client over it with 429 and no Retry-After; ignored for a minute, that becomes an hour's firewall block.
+# 80% of its limit, as EDGI's client keeps at the archive's request; captures have a larger allowance.
+WAYBACK_CDX_PER_MINUTE = 24.0
+WAYBACK_CAPTURES_PER_SECOND = 5.0  # EDGI's client: 8 a second
+WAYBACK_PAUSE_S = 60.0  # every web-archive request waits this long after a 429 (EDGI's pause)
+WAYBACK_MAX_PAUSES = 3  # 429s in a row, each after a pause: the web archive is given up for the run
 
-TABLES = ("pressroom", "sites", "publish", "notify")
-
-# Settings whose zero makes no sense (a zero timeout fails every request, zero attempts fetch nothing);
-# every other number may be zero but not negative.
-POSITIVE = frozenset(
-    {"timeout", "deadline", "max_bytes", "attachment_max_bytes", "attempts", "interval", "notify_timeout"}
-)
+TABLES = ("pressroom", "sites", "wayback", "publish", "notify")
+# Settings that moved to another table: a file that still has them gets told where they went.
+MOVED = {
+    "wayback_url": "url under [wayback]",
+    "wayback_interval": "cdx_per_minute under [wayback] (CDX queries a minute)",
+}
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,18 @@ class PublishConfig:
 
 
 @dataclass(frozen=True)
+class WaybackConfig:
+    """Settings of the Wayback Machine's interfaces ([wayback] in pressroom.toml), read into `Config`'s
+    `wayback_*` fields."""
+
+    url: str = "https://web.archive.org"
+    cdx_per_minute: float = WAYBACK_CDX_PER_MINUTE
+    captures_per_second: float = WAYBACK_CAPTURES_PER_SECOND
+    pause_after_429: float = WAYBACK_PAUSE_S
+    max_pauses: int = WAYBACK_MAX_PAUSES
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a run needs to know besides the archive."""
 
@@ -100,8 +119,13 @@ class Config:
     retry_after_cap: float = RETRY_AFTER_CAP_S
     lock_wait: float = 0.0
     fetch_process: bool = True  # fetch in a second process, overlapped with archiving
-    wayback_url: str = "https://web.archive.org"  # CDX index, for sites whose backfill discovers through it
-    wayback_interval: float = WAYBACK_INTERVAL_S
+    # The Wayback Machine ([wayback]): its address, the CDX index's and the captures' rates, the pause after
+    # its 429 and how many pauses in a row give it up for the run.
+    wayback_url: str = WaybackConfig.url
+    wayback_cdx_per_minute: float = WAYBACK_CDX_PER_MINUTE
+    wayback_captures_per_second: float = WAYBACK_CAPTURES_PER_SECOND
+    wayback_pause_after_429: float = WAYBACK_PAUSE_S
+    wayback_max_pauses: int = WAYBACK_MAX_PAUSES
     notify: tuple[NotifyTarget, ...] = ()  # [[notify]] tables, in the file's order
     notify_timeout: float = NOTIFY_TIMEOUT_S
     # Sites defined in the settings file (crawler.sites.definition.Definition values): typed loosely because
@@ -119,6 +143,11 @@ class Config:
         """The settings of a site."""
         return self.sites[name]
 
+
+# Config's fields that [pressroom] does not set: other tables' ([wayback]'s too) and the loader's own.
+NOT_PRESSROOM = frozenset(
+    {"sites", "publish", "notify", "definitions", "source"} | {f.name for f in fields(Config) if "wayback" in f.name}
+)
 
 # How a [sites."NAME"] table for a site that is not built in becomes one: (name, table, names taken) ->
 # None when the table defines nothing, else (the site's defaults, the table's settings, its definition).
@@ -149,7 +178,7 @@ def load(
         if key not in TABLES:
             raise ConfigError(
                 f"config {path}: {key!r} is outside any table "
-                '(settings go under [pressroom], [sites."NAME"], [publish] or [[notify]])'
+                '(settings go under [pressroom], [sites."NAME"], [wayback], [publish] or [[notify]])'
             )
     sites, defined = _sites(_table(data, "sites", f"config {path}"), defaults, path, define, aliases or {})
     publish = _override(PublishConfig(), _table(data, "publish", f"config {path}"), f"config {path} [publish]")
@@ -157,7 +186,22 @@ def load(
         publish = PublishConfig(base_url=check_base_url(publish.base_url, f"config {path} [publish]: base_url"))
     notify = notify_targets(data.get("notify", []), f"config {path}")
     config = Config(sites, definitions=tuple(defined), publish=publish, notify=notify, source=str(path or ""))
-    return _override(config, _table(data, "pressroom", f"config {path}"), f"config {path} [pressroom]")
+    config = _wayback(config, _table(data, "wayback", f"config {path}"), f"config {path} [wayback]")
+    pressroom = _table(data, "pressroom", f"config {path}")
+    return _override(config, pressroom, f"config {path} [pressroom]", hidden=NOT_PRESSROOM, moved=MOVED)
+
+
+def _wayback(config: Config, table: dict[str, Any], where: str) -> Config:
+    """`config` with the [wayback] table's settings, checked (the URL: an http(s) address with a host)."""
+    wayback = _override(WaybackConfig(), table, where)
+    return replace(
+        config,
+        wayback_url=check_wayback_url(wayback.url, f"{where}: url"),
+        wayback_cdx_per_minute=wayback.cdx_per_minute,
+        wayback_captures_per_second=wayback.captures_per_second,
+        wayback_pause_after_429=wayback.pause_after_429,
+        wayback_max_pauses=wayback.max_pauses,
+    )
 
 
 def _sites(
@@ -210,42 +254,6 @@ def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: {name} must be a table ([{name}])")
     return table
-
-
-def _override(obj: T, table: dict[str, Any], where: str) -> T:
-    known = {f.name for f in fields(obj)}  # type: ignore[arg-type]
-    changes: dict[str, Any] = {}
-    for key, value in table.items():
-        if key not in known or key in ("sites", "publish", "notify", "definitions", "source"):
-            raise ConfigError(f"{where}: unknown setting {key!r}")
-        changes[key] = _checked(key, value, getattr(obj, key), where)
-    return replace(obj, **changes)  # type: ignore[type-var]
-
-
-def _checked(key: str, value: Any, current: Any, where: str) -> Any:
-    """`value` converted to the type of the setting's default, or a ConfigError naming the key."""
-    if isinstance(current, tuple):
-        if not isinstance(value, list):
-            raise ConfigError(f"{where}: {key} must be a list")
-        return tuple(str(v) for v in value)
-    if isinstance(current, bool):
-        if not isinstance(value, bool):
-            raise ConfigError(f"{where}: {key} must be true or false")
-        return value
-    if isinstance(current, (int, float)):
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise ConfigError(f"{where}: {key} must be a number")
-        if isinstance(current, int) and not float(value).is_integer():
-            raise ConfigError(f"{where}: {key} = {value} must be a whole number")
-        if key in POSITIVE and value <= 0:
-            least = "at least 1" if isinstance(current, int) else "greater than 0"
-            raise ConfigError(f"{where}: {key} = {value} is out of range (must be {least})")
-        if value < 0:
-            raise ConfigError(f"{where}: {key} = {value} is out of range (must not be negative)")
-        return type(current)(value)
-    if isinstance(current, str) and not isinstance(value, str):
-        raise ConfigError(f"{where}: {key} must be a string")
-    return value
 
 
 def contact_warning(config: Config) -> str | None:

@@ -50,6 +50,15 @@ def check_base_url(value: str, where: str) -> str:
     return value.strip().rstrip("/")
 
 
+def check_wayback_url(value: str, where: str) -> str:
+    """`value` as the Wayback Machine's address (an http(s) URL with a host, no query), without a trailing
+    slash; or a ConfigError naming `where`."""
+    problem = _base_url_problem(value.strip())
+    if problem:
+        raise ConfigError(f"{where} {value!r} {problem} (e.g. https://web.archive.org)")
+    return value.strip().rstrip("/")
+
+
 def _base_url_problem(value: str) -> str | None:
     try:
         parts = urllib.parse.urlsplit(value)

@@ -26,6 +26,12 @@ backoff = 0.01
 timeout = 5
 deadline = 10
 
+[wayback]
+# Simulators answer at once: tests go at their pace (a test of the rates or the 429 pause sets its own).
+cdx_per_minute = 600000
+captures_per_second = 10000
+pause_after_429 = 0.05
+
 [sites."mofa.go.kr"]
 min_interval = 0
 list_pages = 2

@@ -140,7 +140,7 @@ def test_mid_backfill_discovers_through_the_cdx_index(tmp_path: Path, monkeypatc
     wayback = WaybackSim(captured)
     sim = MidSim(articles)
     config = tmp_path / "mid.toml"
-    config.write_text(MID_CONFIG.replace("deadline = 10\n", "deadline = 10\nwayback_interval = 0\n"), encoding="utf-8")
+    config.write_text(MID_CONFIG, encoding="utf-8")
     with SimServer(sim) as site, SimServer(wayback) as cdx:
         run = Pressroom(tmp_path / "a", config, {"mid": site.base_url, "wayback": cdx.base_url})
         monkeypatch.setattr("crawler.sites.wayback.CDX_PAGE", 2)  # pages of 2 rows: the resume key is followed

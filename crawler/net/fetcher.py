@@ -77,7 +77,7 @@ class Fetcher:
 
     async def get(self, url: str, policy: Policy, *, etag: str | None = None, last_modified: str | None = None) -> Page:
         """GET `url` politely; raise a FetchError subclass when no usable page comes back."""
-        gate = self.politeness.gate(origin_key(url), policy.min_interval)
+        gate = self.politeness.gate(origin_key(url), policy.min_interval, policy.lane)
         gate.refuse(url)
         headers = httpx.Headers()
         if etag:
@@ -151,7 +151,7 @@ class Fetcher:
 
     async def _request(self, url: str, current: str, headers: httpx.Headers, policy: Policy) -> Answer:
         """One GET of `current` (on the way to `url`) in its host's turn."""
-        gate = self.politeness.gate(origin_key(current), policy.min_interval)
+        gate = self.politeness.gate(origin_key(current), policy.min_interval, policy.lane)
         async with self.politeness.turn(gate):
             if self._stopped():  # the stop came while this request waited for its turn
                 raise Interrupted(url, "the run was stopped before this request")

@@ -22,3 +22,14 @@ class Policy:
     # A file, not a page (an attachment): kept as bytes, undecoded; an HTML answer is a challenge or an error.
     binary: bool = False
     max_bytes: int = 0  # the size cap of such a response (0: the config's `max_bytes`)
+    # One origin can serve several interfaces with their own limits (the Wayback Machine's CDX index and its
+    # captures): each lane of an origin keeps its own turns and interval.
+    lane: str = ""
+    # A 429 (without Memento-Datetime) to a request of a pause group holds back every request of the group,
+    # whatever its origin or lane, for `pause_on_429` seconds; the request is then tried again. After the
+    # config's `wayback_max_pauses` such pauses in a row the group is given up for the run.
+    pause_group: str = ""
+    pause_on_429: float = 0.0
+    # A web archive's answers: any answer carrying Memento-Datetime is a capture, returned as a Page whatever
+    # its status (a captured 404, 429 or challenge page is the importer's to judge), never a block or a 404.
+    mementos: bool = False

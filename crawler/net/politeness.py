@@ -1,8 +1,10 @@
 """Per-host politeness: one request at a time, starts at least an interval apart, robots.txt obeyed.
 
 A "host" here is an origin (scheme, host name, port; `origin_key`), as robots.txt is: two servers on one
-machine but different ports keep their own turns, robots.txt and give-up. The interval is the larger of the
-site's setting and robots.txt's Crawl-delay. A host is given up for the rest of the run, with its reason,
+machine but different ports keep their own turns, robots.txt and give-up. An origin serving interfaces with
+limits of their own (the Wayback Machine's CDX index and captures) has a gate per lane (`Policy.lane`): each
+keeps its own turns and interval, and they share the origin's robots.txt and give-up. The interval is the
+larger of the site's setting and robots.txt's Crawl-delay. A host is given up for the rest of the run, with its reason,
 when it cannot be reached or its robots.txt cannot be read (RFC 9309: an unreachable robots.txt means
 complete disallow); every later URL of it is then refused at once.
 """
@@ -23,15 +25,41 @@ from crawler.net.robots import RobotsRules, parse_robots
 logger = logging.getLogger(__name__)
 
 
-class HostGate:
-    """One host's turn-taking: a lock, the last request's start, and whether the host was given up."""
+class Standing:
+    """Whether an origin was given up for the run (all its lanes), and why."""
 
-    def __init__(self, interval: float) -> None:
+    def __init__(self) -> None:
+        self.given_up: str | None = None  # why the host is skipped for the rest of the run
+        self.blocked = False  # whether that is because it blocks us (a challenge as its robots.txt)
+
+
+class HostGate:
+    """One host's turn-taking (one lane of it): a lock, the last request's start, and whether the host was
+    given up (shared by the origin's lanes)."""
+
+    def __init__(self, interval: float, standing: Standing | None = None) -> None:
         self.interval = interval
         self.lock = asyncio.Lock()
         self.last_start: float | None = None
-        self.given_up: str | None = None  # why the host is skipped for the rest of the run
-        self.blocked = False  # whether that is because it blocks us (a challenge as its robots.txt)
+        self.standing = standing or Standing()
+
+    @property
+    def given_up(self) -> str | None:
+        """Why the host is skipped for the rest of the run, if it is."""
+        return self.standing.given_up
+
+    @given_up.setter
+    def given_up(self, reason: str | None) -> None:
+        self.standing.given_up = reason
+
+    @property
+    def blocked(self) -> bool:
+        """Whether the host was given up because it blocks us (a challenge as its robots.txt)."""
+        return self.standing.blocked
+
+    @blocked.setter
+    def blocked(self, value: bool) -> None:
+        self.standing.blocked = value
 
     def refuse(self, url: str) -> None:
         """Raise the host's reason if it has been given up for this run."""
@@ -56,16 +84,20 @@ class Politeness:
         self.user_agent = user_agent
         self.sleep = sleep
         self.monotonic = monotonic
-        self._gates: dict[str, HostGate] = {}
+        self._gates: dict[tuple[str, str], HostGate] = {}
+        self._standings: dict[str, Standing] = {}
+        self._delays: dict[str, float] = {}  # origin -> robots.txt's Crawl-delay, for every lane of it
         self._robots: dict[str, RobotsRules] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
 
-    def gate(self, origin: str, interval: float) -> HostGate:
-        """The gate of `origin` (an `origin_key`); its interval raised to `interval` if that is longer."""
-        gate = self._gates.get(origin)
+    def gate(self, origin: str, interval: float, lane: str = "") -> HostGate:
+        """The gate of `origin` (an `origin_key`) for `lane`; its interval raised to `interval` (and to the
+        origin's Crawl-delay) if that is longer."""
+        gate = self._gates.get((origin, lane))
         if gate is None:
-            gate = self._gates[origin] = HostGate(interval)
-        gate.interval = max(gate.interval, interval)
+            standing = self._standings.setdefault(origin, Standing())
+            gate = self._gates[origin, lane] = HostGate(interval, standing)
+        gate.interval = max(gate.interval, interval, self._delays.get(origin, 0.0))
         return gate
 
     @contextlib.asynccontextmanager
@@ -89,15 +121,18 @@ class Politeness:
         rules = self._robots[origin]
         if rules.error is not None:
             # The host was given up when its robots.txt failed, with the reason; a challenge there blocks us.
-            self.gate(origin, policy.min_interval).refuse(url)
-        if rules.crawl_delay:
-            self.gate(origin, rules.crawl_delay)
+            self.gate(origin, policy.min_interval, policy.lane).refuse(url)
+        if rules.crawl_delay and rules.crawl_delay > self._delays.get(origin, 0.0):
+            self._delays[origin] = rules.crawl_delay
+            for (gate_origin, _), gate in self._gates.items():
+                if gate_origin == origin:
+                    gate.interval = max(gate.interval, rules.crawl_delay)
         if not rules.allowed(url, self.user_agent):
             raise Disallowed(url, f"disallowed by robots.txt ({rules.source})")
 
     async def _load(self, origin: str, policy: Policy, fetch: RobotsFetch) -> RobotsRules:
         url = origin + "/robots.txt"
-        gate = self.gate(origin_key(url), policy.min_interval)
+        gate = self.gate(origin_key(url), policy.min_interval, policy.lane)
         try:
             text = await fetch(url, policy, gate)
         except NotFound:

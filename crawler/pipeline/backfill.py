@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from archive.recorder import Archive
 from crawler.config import Config
@@ -30,7 +29,7 @@ from crawler.net.fetcher import Policy
 from crawler.net.process import AnyFetcher
 from crawler.pipeline.engine import Engine, RunReport, SiteReport
 from crawler.pipeline.outcome import Books, host_down
-from crawler.pipeline.policy import policy_for
+from crawler.pipeline.policy import policy_for, wayback_policies
 from crawler.pipeline.report import reason_of
 from crawler.pipeline.stop import Stop
 from crawler.progress import LogProgress, Progress
@@ -183,7 +182,7 @@ class Backfill:
         evidence = self._engine.evidence(site, report)
         for source in sources:
             url: str | None = journal.next_url.get(source.key, source.first_url)
-            policy = self._discovery_policy(site, url or "")
+            policy = self._discovery_policy(site)
             while url and not self._stop.is_set():
                 try:
                     page = await fetcher.get(url, policy)
@@ -212,11 +211,10 @@ class Backfill:
         logger.info("%s: %s found", site.name, count(len(journal.found), "release"))
         return False
 
-    def _discovery_policy(self, site: Site, url: str) -> Policy:
+    def _discovery_policy(self, site: Site) -> Policy:
         cfg = self._config.site(site.name)
-        if site.backfill_uses_wayback:
-            host = (urlsplit(url).hostname or "").lower()
-            return Policy(frozenset({host}), self._config.wayback_interval, not cfg.ignore_robots)
+        if site.backfill_uses_wayback:  # the CDX index, at its rate; its 429 pauses every web-archive request
+            return wayback_policies(self._config).cdx
         return policy_for(site, cfg)
 
     async def _fetch(

@@ -1,6 +1,9 @@
-"""How a site may be fetched, from its definition and its config: the Policy and the CA bundles net is given."""
+"""How a site may be fetched, from its definition and its config: the Policy and the CA bundles net is given;
+and how the Wayback Machine may be (`wayback_policies`)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 from crawler.config import Config, SiteConfig
 from crawler.net.fetcher import Policy
@@ -29,3 +32,35 @@ def ca_bundles(sites: list[Site], config: Config) -> dict[str, str]:
             for host in policy_for(site, cfg).hosts:
                 bundles[host] = cfg.ca_bundle
     return bundles
+
+
+WAYBACK_GROUP = "web-archive"  # the pause group of every request to the Wayback Machine (see Policy)
+
+
+@dataclass(frozen=True)
+class WaybackPolicies:
+    """How the Wayback Machine may be asked: its CDX index and its captures, each in a lane at its own rate,
+    both paused together by a 429."""
+
+    cdx: Policy
+    captures: Policy
+
+
+def wayback_policies(config: Config, site: Site | None = None) -> WaybackPolicies:
+    """The two lanes of the Wayback Machine at the configured rates (`[wayback]`); captures of `site`'s pages
+    are decoded with its legacy charsets. Captures come back whatever their status (`Policy.mementos`)."""
+    base = Policy(
+        hosts=frozenset({host_of(config.wayback_url)}),
+        min_interval=60.0 / config.wayback_cdx_per_minute,
+        lane="cdx",
+        pause_group=WAYBACK_GROUP,
+        pause_on_429=config.wayback_pause_after_429,
+    )
+    captures = replace(
+        base,
+        min_interval=1.0 / config.wayback_captures_per_second,
+        lane="captures",
+        mementos=True,
+        legacy_charsets=site.legacy_charsets if site is not None else (),
+    )
+    return WaybackPolicies(cdx=base, captures=captures)
