@@ -54,6 +54,13 @@ def site_for_url(url: str) -> Site | None:
     return None
 
 
+def owner_of(url: str) -> Site | None:
+    """The site a captured URL belongs to: the one whose canonical_url takes it. A page may have been served
+    on another site's host in its time (mid.ru served its old Liferay pages, now archive.mid.ru's documents,
+    before 2021): the owner is the site the document is filed under, not the host it was captured on."""
+    return site_for_url(url)
+
+
 def definitions() -> list[Definition]:
     """The built-in sites' definitions (every site module has its DEFINITION)."""
     return [m.DEFINITION for m in (mofa, mid, mid_archive)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +12,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archive.document import Release
 from crawler.config import SiteConfig
+from crawler.sites import captures
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,41 @@ class Site:
     # Where the site's ids are one sequence over all its collections, the one collection folder its keys use
     # (archive.document.SITE_WIDE); documents found under any other are an old layout, carried over.
     key_group: str = ""
+    # The web archive (`pressroom import-history`): what the site knows beyond the defaults below, each None
+    # for the default. See the methods of the same names.
+    prefixes_hook: Callable[[SiteConfig], list[str]] | None = None
+    forms_hook: Callable[[str], list[str]] | None = None
+    capture_hook: Callable[[str, int], str | None] | None = None  # consulted before the default rules
+    hint_hook: Callable[[str], str | None] | None = None  # a template the site knows by name, else None
+
+    def history_prefixes(self, config: SiteConfig) -> list[str]:
+        """CDX prefixes (no scheme) that cover every URL form of the site's releases: by default each of its
+        hosts whole. The web archive ignores the scheme and a leading "www." (SURT), so hosts that differ
+        only so are one prefix."""
+        if self.prefixes_hook is not None:
+            return self.prefixes_hook(config)
+        return [f"{host}/" for host in distinct_hosts(self.hosts)]
+
+    def url_forms(self, canonical: str) -> list[str]:
+        """Exact URLs to ask the CDX index for one document (its canonical URL first): by default the
+        canonical URL on each of the site's hosts, one per host as the web archive tells them apart."""
+        if self.forms_hook is not None:
+            return self.forms_hook(canonical)
+        parts = urlsplit(canonical)
+        own = host_of(canonical)
+        hosts = [own, *(h for h in distinct_hosts(self.hosts) if surt_host(h) != surt_host(own))]
+        return [urlunsplit((parts.scheme, h, parts.path, parts.query, "")) for h in hosts]
+
+    def classify_capture(self, html: str, status: int) -> str | None:
+        """Why a web-archive capture (its body, the status captured) is not a release -- one of
+        `crawler.sites.captures.REASONS` -- or None for a page to parse."""
+        reason = self.capture_hook(html, status) if self.capture_hook is not None else None
+        return reason or captures.classify(html, status, self.challenge_markers)
+
+    def template_hint(self, html: str) -> str:
+        """A short name of the page's template, for counting captures no parser understood."""
+        named = self.hint_hook(html) if self.hint_hook is not None else None
+        return named or captures.template_hint(html)
 
     def fetch_url(self, canonical: str, config: SiteConfig) -> str:
         """Where to fetch a canonical URL: on the configured base URL (a mirror or a simulator)."""
@@ -111,6 +148,19 @@ def rebase(url: str, base_url: str) -> str:
     target, base = urlsplit(url), urlsplit(base_url)
     path = base.path.rstrip("/") + target.path
     return urlunsplit((base.scheme, base.netloc, path, target.query, ""))
+
+
+def surt_host(host: str) -> str:
+    """A host as the web archive's index keys it: lower case, without a leading "www." (or www2. ...)."""
+    return re.sub(r"^www[0-9]*\.", "", host.lower())
+
+
+def distinct_hosts(hosts: frozenset[str] | tuple[str, ...]) -> list[str]:
+    """One host per web-archive key, sorted; the shortest spelling of each."""
+    by_key: dict[str, str] = {}
+    for host in sorted(hosts, key=lambda h: (len(h), h)):
+        by_key.setdefault(surt_host(host), host)
+    return sorted(by_key.values())
 
 
 def html_tree(html: str) -> LexborHTMLParser:

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from archive.document import DOC_ID_RE, LANG_RE, SLUG_RE
 from crawler.config import SiteConfig
-from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, rebase
+from crawler.sites.base import BackfillRequest, Listing, ListingItem, Site, Source, distinct_hosts, rebase
 from crawler.sites.definition import Definition, validate
 from crawler.sites.recipe import parse_listing, parse_release
 
@@ -45,8 +45,57 @@ def make_site(d: Definition) -> Site:
         legacy_charsets=d.legacy_charsets,
         challenge_markers=d.challenge_markers,
         description=d.description,
+        prefixes_hook=partial(history_prefixes, d),
         **extra,  # type: ignore[arg-type]
     )
+
+
+def history_prefixes(d: Definition, config: SiteConfig) -> list[str]:
+    """CDX prefixes of a defined site's releases: each host (one per web-archive key) with the fixed start of
+    its release URL pattern ("/press/" of "/press/(?P<id>[0-9]+)"); "/" when the pattern starts variable."""
+    start = literal_start(d.release_url) or "/"
+    return [f"{host}{start}" for host in distinct_hosts(d.hosts)]
+
+
+def literal_start(pattern: str) -> str:
+    """The text every match of a regular expression starts with, as far as it is plain characters."""
+    out = []
+    text = pattern.removeprefix("^")
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text) and not text[i + 1].isalnum():
+            out.append(text[i + 1])
+            i += 2
+            continue
+        if char in "\\.^$*+?{}[]|()":
+            break
+        out.append(char)
+        i += 1
+    literal = "".join(out)
+    if _top_level_alternation(text):
+        return ""
+    # A quantifier after the last plain character makes that character optional: it is no part of the start.
+    return literal[:-1] if literal and i < len(text) and text[i] in "*?{" else literal
+
+
+def _top_level_alternation(pattern: str) -> bool:
+    """Whether a "|" outside every group and character class splits the whole pattern."""
+    depth, in_class, escaped = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            return True
+    return False
 
 
 def defaults(d: Definition) -> SiteConfig:
