@@ -4,15 +4,25 @@ the policies made of them. (tests/test_wayback_pause.py has the 429 pause on rea
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from crawler import config as configuration
+from crawler.config import Config
+from crawler.errors import Blocked, FetchError, HostGivenUp, Interrupted, NotFound
+from crawler.net.fetcher import Fetcher, Page, Policy
+from crawler.net.pauses import PauseGroup
 from crawler.net.politeness import Politeness
 from crawler.pipeline.policy import WAYBACK_GROUP, wayback_policies
 from crawler.sites import SITES
 from tests.conftest import Pressroom
+from tests.test_net import POLICY, URL, Chunks, Clock
 
 DEFAULTS = {name: site.defaults for name, site in SITES.items()}
 
@@ -119,3 +129,227 @@ def test_wayback_policies_are_two_lanes_at_the_configured_rates(tmp_path: Path) 
     assert cdx.pause_on_429 == captures.pause_on_429 == 30.0
     assert captures.mementos and not cdx.mementos
     assert captures.legacy_charsets == ("cp1251",)  # mid.ru's pages before UTF-8
+
+
+# the 429 pause --------------------------------------------------------------------------------------------
+
+WB = "https://web.archive.org"
+CAPTURE = f"{WB}/web/20190312094512id_/https://www.mid.ru/en/foreign_policy/news/-/asset_publisher/x/content/id/1"
+CDX = f"{WB}/cdx/search/cdx?url=mid.ru/en/&output=json"
+MEMENTO = {"memento-datetime": "Tue, 12 Mar 2019 09:45:12 GMT", "content-type": "text/html; charset=utf-8"}
+
+
+def pausing_config(**changes: Any) -> Config:
+    config = Config(sites={}, contact="tests@example.invalid", attempts=1, backoff=0.01, deadline=5)
+    # The lanes' own intervals next to nothing: what is waited here is the pause.
+    fast = {"wayback_cdx_per_minute": 6e7, "wayback_captures_per_second": 1e6}
+    return replace(config, **{**fast, "wayback_pause_after_429": 60.0, **changes})
+
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def reply(status: int, text: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    """An answer whose body comes as a server's chunks (what the fetcher reads)."""
+    return httpx.Response(status, headers=headers or {}, stream=Chunks(text.encode("utf-8")))
+
+
+def fetcher(
+    config: Config,
+    handler: Handler,
+    clock: Clock,
+    stopped: Callable[[], bool] | None = None,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
+) -> Fetcher:
+    def with_robots(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return reply(404, "no robots.txt")
+        return handler(request)
+
+    return Fetcher(
+        config,
+        transport=httpx.MockTransport(with_robots),
+        sleep=sleep or clock.sleep,
+        monotonic=clock.monotonic,
+        stopped=stopped,
+    )
+
+
+def test_a_429_pauses_every_lane_of_the_group_and_is_not_a_try(caplog: pytest.LogCaptureFixture) -> None:
+    """A capture answered 429: the CDX lane's next request waits out the pause as the capture's retry does;
+    with attempts = 1, the retry after the pause still comes (a pause is not a try)."""
+    clock, config = Clock(), pausing_config()
+    policies = wayback_policies(config)
+    arrivals: list[tuple[str, float, int]] = []
+    storm = [429]
+
+    async def go() -> tuple[Page, Page]:
+        first_429 = asyncio.Event()
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            status = storm.pop() if request.url.path.startswith("/web/") and storm else 200
+            arrivals.append((request.url.path.split("/")[1], clock.now, status))
+            if status == 429:
+                first_429.set()
+                return reply(429, "Too Many Requests")
+            return reply(200, "<p>ok</p>", headers=MEMENTO if "/web/" in str(request.url) else {})
+
+        async with fetcher(config, handler, clock) as wayback:
+
+            async def cdx() -> Page:
+                await first_429.wait()  # asked while the pause is on
+                return await wayback.get(CDX, policies.cdx)
+
+            return await asyncio.gather(wayback.get(CAPTURE, policies.captures), cdx())
+
+    with caplog.at_level(logging.WARNING):
+        capture, cdx = asyncio.run(go())
+    assert capture.status == cdx.status == 200
+    assert arrivals[0][0::2] == ("web", 429) and arrivals[0][1] == pytest.approx(100.0)
+    later = arrivals[1:]
+    assert sorted(lane for lane, _, _ in later) == ["cdx", "web"]
+    assert all(at >= arrivals[0][1] + 60.0 for _, at, _ in later), (
+        arrivals
+    )  # none started within the 60 s after the 429
+    pauses = [r.getMessage() for r in caplog.records if "answered 429" in r.getMessage()]
+    assert pauses == ["web.archive.org answered 429: pausing all web-archive requests for 60 s"]
+
+
+def test_429s_in_a_row_give_the_web_archive_up_for_the_run() -> None:
+    """Three pauses, then a fourth 429: the group is given up with what to do; its next request of any lane
+    is refused at once, while a site outside the group is fetched as ever."""
+    clock, config = Clock(), pausing_config()
+    policies = wayback_policies(config)
+    arrivals: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        arrivals.append(str(request.url))
+        if request.url.host == "web.archive.org":
+            return reply(429, "Too Many Requests")
+        return reply(200, "<p>ok</p>")
+
+    async def go() -> tuple[HostGivenUp, HostGivenUp, Page]:
+        async with fetcher(config, handler, clock) as wayback:
+            with pytest.raises(HostGivenUp) as first:
+                await wayback.get(CAPTURE, policies.captures)
+            with pytest.raises(HostGivenUp) as second:
+                await wayback.get(CDX, policies.cdx)
+            return first.value, second.value, await wayback.get(URL, replace(POLICY, min_interval=0))
+
+    first, second, page = asyncio.run(go())
+    assert arrivals.count(CAPTURE) == 4 and CDX not in arrivals  # 3 pauses, then given up; the CDX never asked
+    assert (
+        first.reason
+        == second.reason
+        == (
+            "web.archive.org answered 429 again after 3 pauses of 60 s: no more web-archive requests this run; "
+            "run again later"
+        )
+    )
+    assert sum(clock.slept) == pytest.approx(180.0, abs=0.01)
+    assert page.status == 200
+
+
+def test_no_pause_when_max_pauses_is_0() -> None:
+    clock, config = Clock(), pausing_config(wayback_max_pauses=0)
+
+    async def go() -> None:
+        async with fetcher(config, lambda r: reply(429, "slow down"), clock) as wayback:
+            await wayback.get(CDX, wayback_policies(config).cdx)
+
+    with pytest.raises(HostGivenUp, match="after 0 pauses"):
+        asyncio.run(go())
+    assert sum(clock.slept) < 0.01
+
+
+def test_a_stop_ends_the_pause() -> None:
+    clock, config = Clock(), pausing_config()
+    stop = [False]
+
+    async def sleep(seconds: float) -> None:
+        await clock.sleep(seconds)
+        stop[0] = seconds >= 1.0  # the stop comes during the pause
+
+    async def go() -> None:
+        handler = lambda r: reply(429, "slow down")  # noqa: E731
+        async with fetcher(config, handler, clock, stopped=lambda: stop[0], sleep=sleep) as wayback:
+            await wayback.get(CDX, wayback_policies(config).cdx)
+
+    with pytest.raises(Interrupted):
+        asyncio.run(go())
+    assert sum(clock.slept) <= 1.01  # one step of the 60 s, not all of it
+
+
+def test_a_429_to_a_request_sent_before_the_pause_is_no_new_pause() -> None:
+    group = PauseGroup("web-archive")
+    group.on_429(CDX, "web.archive.org", started=10.0, now=11.0, seconds=60.0, max_pauses=3)
+    assert (group.pauses, group.began, group.until) == (1, 11.0, 71.0)
+    group.on_429(CAPTURE, "web.archive.org", started=10.5, now=11.2, seconds=60.0, max_pauses=3)
+    assert (group.pauses, group.until) == (1, 71.0)  # it was in flight when the pause began
+    group.answered(started=10.8)  # an answer sent before the pause says nothing of it
+    assert group.pauses == 1
+    group.answered(started=71.0)
+    assert group.pauses == 0
+
+
+# mementos -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (429, "<html><body>Too Many Requests</body></html>"),  # a rate-limit page the archive captured
+        (404, "<html><body>Page not found</body></html>"),
+        (200, "<html><body>Please enable JavaScript</body></html>"),  # a challenge page, captured
+        (200, ""),
+        (503, "<html>Service Unavailable</html>"),
+    ],
+)
+def test_a_capture_is_a_page_whatever_it_shows(status: int, body: str) -> None:
+    clock, config = Clock(), pausing_config()
+
+    async def go() -> Page:
+        handler = lambda r: reply(status, body, headers=MEMENTO)  # noqa: E731
+        async with fetcher(config, handler, clock) as wayback:
+            return await wayback.get(CAPTURE, wayback_policies(config).captures)
+
+    page = asyncio.run(go())
+    assert (page.status, page.text) == (status, body)
+    assert page.headers["memento-datetime"] == MEMENTO["memento-datetime"]
+    assert sum(clock.slept) < 0.01  # a captured 429 pauses nothing
+
+
+@pytest.mark.parametrize(("status", "error"), [(404, NotFound), (200, Blocked)])
+def test_without_memento_datetime_the_usual_rules_hold(status: int, error: type[FetchError]) -> None:
+    """The archive's own 404 ("not archived") stays NotFound; a challenge without the header is a block; and a
+    policy without `mementos` takes a capture's 404 as a 404."""
+    clock, config = Clock(), pausing_config()
+    body = "<html>Please enable JavaScript</html>" if status == 200 else "Not archived"
+
+    async def go(policy: Policy, headers: dict[str, str]) -> Page:
+        handler = lambda r: reply(status, body, headers=headers)  # noqa: E731
+        async with fetcher(config, handler, clock) as wayback:
+            return await wayback.get(CAPTURE, policy)
+
+    with pytest.raises(error):
+        asyncio.run(go(wayback_policies(config).captures, {"content-type": "text/html"}))
+    with pytest.raises(error):
+        asyncio.run(go(wayback_policies(config).cdx, MEMENTO))
+
+
+def test_redirects_within_the_archive_are_followed_to_the_capture() -> None:
+    """The archive answers a timestamp with a redirect to its nearest capture: the page says where it landed."""
+    clock, config = Clock(), pausing_config()
+    landed = f"{WB}/web/20190401000000id_/https://www.mid.ru/en/foreign_policy/news/-/asset_publisher/x/content/id/1"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == CAPTURE:
+            return reply(302, "", {"location": landed})
+        return reply(200, "<p>the release</p>", headers=MEMENTO)
+
+    async def go() -> Page:
+        async with fetcher(config, handler, clock) as wayback:
+            return await wayback.get(CAPTURE, wayback_policies(config).captures)
+
+    page = asyncio.run(go())
+    assert (page.url, page.final_url, page.text) == (CAPTURE, landed, "<p>the release</p>")

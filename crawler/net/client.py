@@ -54,11 +54,18 @@ def make_client(config: Config, transport: Transport | None, ca_bundles: dict[st
 
 
 async def get_once(
-    client: httpx.AsyncClient, url: str, headers: httpx.Headers, config: Config, max_bytes: int = 0
+    client: httpx.AsyncClient,
+    url: str,
+    headers: httpx.Headers,
+    config: Config,
+    max_bytes: int = 0,
+    *,
+    mementos: bool = False,
 ) -> Answer:
     """One GET within the deadline and the size cap (`max_bytes`, else the config's).
 
-    Raises `Transient` for what another try may cure (timeouts, resets, broken connections, 429 and 5xx),
+    Raises `Transient` for what another try may cure (timeouts, resets, broken connections, 429 and 5xx;
+    with `mementos`, not a web archive's capture of such an answer: that is what the page showed),
     `Unresolvable` for a host name that does not resolve, and `FetchError` for a bad URL or a body too large.
     """
     try:
@@ -79,10 +86,15 @@ async def get_once(
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise _failure(url, exc) from None
     status = response.status_code
-    if status in RETRY_STATUSES:
+    if status in RETRY_STATUSES and not (mementos and is_memento(response.headers)):
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         raise Transient(f"HTTP {status}", retry_after=retry_after, kind="status", status=status)
     return Answer(status, response.headers, data, request.headers)
+
+
+def is_memento(headers: httpx.Headers) -> bool:
+    """Whether an answer is a web archive's capture (RFC 7089: it carries Memento-Datetime)."""
+    return "memento-datetime" in headers
 
 
 def _failure(url: str, exc: httpx.HTTPError | httpx.InvalidURL) -> Exception:

@@ -21,8 +21,9 @@ from crawler.config import Config
 from crawler.errors import FetchError, HostGivenUp, Interrupted, NotFound
 from crawler.net.blocks import check_status, check_text
 from crawler.net.charset import decode_html
-from crawler.net.client import Answer, Transport, get_once, make_client
+from crawler.net.client import Answer, Transport, get_once, is_memento, make_client
 from crawler.net.page import Page
+from crawler.net.pauses import PauseGroup
 from crawler.net.policy import Policy
 from crawler.net.politeness import HostGate, Politeness
 from crawler.net.redirects import host_label, origin_key, redirect_target, too_many
@@ -79,6 +80,9 @@ class Fetcher:
         """GET `url` politely; raise a FetchError subclass when no usable page comes back."""
         gate = self.politeness.gate(origin_key(url), policy.min_interval, policy.lane)
         gate.refuse(url)
+        group = self.politeness.pause_group(policy.pause_group)
+        if group is not None:
+            group.refuse(url)
         headers = httpx.Headers()
         if etag:
             headers["If-None-Match"] = etag
@@ -150,22 +154,60 @@ class Fetcher:
         raise too_many(url, self.config.max_redirects)
 
     async def _request(self, url: str, current: str, headers: httpx.Headers, policy: Policy) -> Answer:
-        """One GET of `current` (on the way to `url`) in its host's turn."""
+        """One GET of `current` (on the way to `url`) in its host's turn. A 429 that pauses the policy's group
+        is waited out and the GET sent again: a pause is not one of the tries (see `pauses`)."""
         gate = self.politeness.gate(origin_key(current), policy.min_interval, policy.lane)
-        async with self.politeness.turn(gate):
-            if self._stopped():  # the stop came while this request waited for its turn
-                raise Interrupted(url, "the run was stopped before this request")
-            self.requests += 1
-            try:
-                return await get_once(self.client, current, headers, self.config, policy.max_bytes)
-            except Unresolvable as exc:
-                gate.given_up = f"{host_label(current)}: cannot resolve the host name ({exc}); not crawling it this run"
-                raise HostGivenUp(url, gate.given_up) from None
+        group = self.politeness.pause_group(policy.pause_group)
+        while True:
+            async with self.politeness.turn(gate, group, self._stopped):
+                if self._stopped():  # the stop came while this request waited for its turn
+                    raise Interrupted(url, "the run was stopped before this request")
+                if group is not None:
+                    group.refuse(url)
+                started = self.politeness.monotonic()
+                try:
+                    answer = await self._get_once(url, current, headers, policy, gate)
+                except Transient as exc:
+                    if group is None or exc.status != 429:
+                        raise
+                    self._pause(url, current, policy, group, started, exc)
+                    continue
+            if group is not None:
+                group.answered(started)
+            return answer
+
+    async def _get_once(self, url: str, current: str, headers: httpx.Headers, policy: Policy, gate: HostGate) -> Answer:
+        self.requests += 1
+        try:
+            return await get_once(
+                self.client, current, headers, self.config, policy.max_bytes, mementos=policy.mementos
+            )
+        except Unresolvable as exc:
+            gate.given_up = f"{host_label(current)}: cannot resolve the host name ({exc}); not crawling it this run"
+            raise HostGivenUp(url, gate.given_up) from None
+
+    def _pause(
+        self, url: str, current: str, policy: Policy, group: PauseGroup, started: float, failure: Transient
+    ) -> None:
+        """Pause `group` for the 429 that `failure` is (the server's Retry-After if it asks longer, up to the
+        cap), or give it up (HostGivenUp) when pauses in a row did not help."""
+        asked = min(failure.retry_after or 0.0, self.config.retry_after_cap)
+        group.on_429(
+            url,
+            host_label(current),
+            started=started,
+            now=self.politeness.monotonic(),
+            seconds=max(policy.pause_on_429, asked),
+            max_pauses=self.config.wayback_max_pauses,
+        )
 
     def _page(self, url: str, final: str, answer: Answer, policy: Policy) -> Page:
         now = datetime.now(UTC)
         if answer.status == 304:
             return Page(url, final, answer.status, answer.headers, b"", "", "", now, answer.sent)
+        if policy.mementos and is_memento(answer.headers):  # a capture, whatever it shows: the caller judges it
+            text, encoding = decode_html(answer.body, answer.headers.get("content-type", ""), policy.legacy_charsets)
+            return Page(url, final, answer.status, answer.headers, answer.body, text, encoding, now, answer.sent)
         try:
             check_status(url, answer.status)
         except NotFound as exc:  # kept as the evidence of a missing or withdrawn page

@@ -17,12 +17,15 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from crawler.errors import Blocked, Disallowed, FetchError, HostBlocked, HostGivenUp, NotFound
+from crawler.net.pauses import PauseGroup
 from crawler.net.policy import Policy
 from crawler.net.redirects import host_label, origin_key, origin_of
 from crawler.net.retry import RETRY_STATUSES
 from crawler.net.robots import RobotsRules, parse_robots
 
 logger = logging.getLogger(__name__)
+
+PAUSE_STEP_S = 1.0  # a pause is waited out in steps this long, to see a stop or a longer pause
 
 
 class Standing:
@@ -89,6 +92,7 @@ class Politeness:
         self._delays: dict[str, float] = {}  # origin -> robots.txt's Crawl-delay, for every lane of it
         self._robots: dict[str, RobotsRules] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._groups: dict[str, PauseGroup] = {}
 
     def gate(self, origin: str, interval: float, lane: str = "") -> HostGate:
         """The gate of `origin` (an `origin_key`) for `lane`; its interval raised to `interval` (and to the
@@ -100,16 +104,35 @@ class Politeness:
         gate.interval = max(gate.interval, interval, self._delays.get(origin, 0.0))
         return gate
 
+    def pause_group(self, name: str) -> PauseGroup | None:
+        """The pause group called `name` (None for "": a policy in no group)."""
+        if not name:
+            return None
+        return self._groups.setdefault(name, PauseGroup(name))
+
     @contextlib.asynccontextmanager
-    async def turn(self, gate: HostGate) -> AsyncIterator[None]:
-        """Hold the host for one request, started no sooner than its interval after the last one."""
+    async def turn(
+        self, gate: HostGate, group: PauseGroup | None = None, stopped: Callable[[], bool] = lambda: False
+    ) -> AsyncIterator[None]:
+        """Hold the host for one request, started no sooner than its interval after the last one, nor while
+        its pause `group` is paused; a long wait ends early once `stopped()` (the caller then checks)."""
         async with gate.lock:
+            await self._wait_out(group, stopped)
             if gate.last_start is not None:
                 wait = gate.last_start + gate.interval - self.monotonic()
                 if wait > 0:
                     await self.sleep(wait)
+            await self._wait_out(group, stopped)  # a pause that began meanwhile
             gate.last_start = self.monotonic()
             yield
+
+    async def _wait_out(self, group: PauseGroup | None, stopped: Callable[[], bool]) -> None:
+        """Until `group`'s pause is over (or `stopped()`): a step at a time, since another 429 may lengthen it."""
+        while group is not None and not stopped():
+            left = group.until - self.monotonic()
+            if left <= 0:
+                return
+            await self.sleep(min(left, PAUSE_STEP_S))
 
     async def check_robots(self, url: str, policy: Policy, fetch: RobotsFetch) -> None:
         """Raise unless robots.txt lets us fetch `url` (read once per origin, with `fetch`)."""

@@ -1,0 +1,94 @@
+"""A 429 storm from a web archive on 127.0.0.1, through the fetch process: every lane of the web archive
+waits out each pause (as the server's own clock shows), and the run goes on after it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+
+from crawler.config import Config
+from crawler.net.page import Page
+from crawler.net.process import FetchProcess
+from crawler.pipeline.policy import wayback_policies
+from tests.simserver import Reply, Request, SimServer
+
+PAUSE_S = 1.2
+STORM = 2  # the capture's first two requests are answered 429
+CDX_REQUESTS = 12
+# A request in flight when a 429 comes finishes: one sent at the moment the 429 went out may arrive a little
+# after it. No request may arrive later than that within the pause.
+IN_FLIGHT_S = 0.35
+
+
+class StormyArchive:
+    """A web archive whose captures answer a storm of 429s (without Memento-Datetime) before a capture; its
+    CDX index answers at once. It keeps when each request arrived, by its own clock."""
+
+    def __init__(self) -> None:
+        self.arrivals: list[tuple[float, str, int]] = []  # (time, lane, status)
+        self.storm = STORM
+        self.lock = threading.Lock()
+
+    def __call__(self, request: Request) -> Reply:
+        if request.path == "/robots.txt":
+            return Reply(404, "")
+        with self.lock:
+            lane = "cdx" if request.path.startswith("/cdx/") else "captures"
+            status = 200
+            if lane == "captures" and self.storm:
+                self.storm -= 1
+                status = 429
+            self.arrivals.append((time.monotonic(), lane, status))
+        if status == 429:
+            return Reply(429, "<html><body>Too Many Requests</body></html>", {"Content-Type": "text/html"})
+        if lane == "cdx":
+            return Reply(200, '[["urlkey","timestamp"]]', {"Content-Type": "application/json"})
+        headers = {"Content-Type": "text/html", "Memento-Datetime": "Tue, 12 Mar 2019 09:45:12 GMT"}
+        return Reply(200, "<html><body><p>the release</p></body></html>", headers)
+
+
+def test_a_429_storm_pauses_every_lane_and_the_run_goes_on(caplog: pytest.LogCaptureFixture) -> None:
+    archive = StormyArchive()
+    with SimServer(archive) as server:
+        config = replace(
+            Config(sites={}, contact="tests@example.invalid", attempts=1, deadline=5),
+            wayback_url=server.base_url,
+            wayback_cdx_per_minute=1200,  # 0.05 s apart: unpaused, the CDX lane would be done in 0.6 s
+            wayback_captures_per_second=20,
+            wayback_pause_after_429=PAUSE_S,
+        )
+        policies = wayback_policies(config)
+
+        async def go() -> tuple[Page, list[Page], int]:
+            async with FetchProcess(config) as fetcher:
+                capture = fetcher.get(
+                    f"{server.base_url}/web/20190312094512id_/https://www.mid.ru/x", policies.captures
+                )
+                cdx = [
+                    fetcher.get(f"{server.base_url}/cdx/search/cdx?url=x&n={n}", policies.cdx)
+                    for n in range(CDX_REQUESTS)
+                ]
+                pages = await asyncio.gather(capture, *cdx)
+                return pages[0], pages[1:], fetcher.requests
+
+        with caplog.at_level(logging.WARNING):
+            capture, cdx, requests = asyncio.run(go())
+
+    assert capture.status == 200 and "the release" in capture.text  # the run went on after the storm
+    assert len(cdx) == CDX_REQUESTS and all(page.status == 200 for page in cdx)
+    assert requests == 1 + STORM + 1 + CDX_REQUESTS  # robots.txt, the storm, the capture, the CDX queries
+    storms = [at for at, _, status in archive.arrivals if status == 429]
+    assert len(storms) == STORM
+    for at in storms:
+        during = [(round(t - at, 3), lane) for t, lane, _ in archive.arrivals if at + IN_FLIGHT_S < t < at + PAUSE_S]
+        assert during == [], f"requests arrived during the pause that began at {at}: {during}"
+    cdx_times = [t for t, lane, _ in archive.arrivals if lane == "cdx"]
+    assert cdx_times[-1] - cdx_times[0] >= STORM * PAUSE_S * 0.9  # the CDX lane waited out both pauses
+    warnings = [r.getMessage() for r in caplog.records if "answered 429" in r.getMessage()]
+    host = server.base_url.removeprefix("http://")
+    assert warnings == [f"{host} answered 429: pausing all web-archive requests for 1 s"] * STORM
