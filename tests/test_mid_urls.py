@@ -87,6 +87,18 @@ ARCHIVE = [
         "https://archive.mid.ru/ru/press_service/spokesman/briefings/-/asset_publisher/D2wHaWMCU6Od/content/id/4787373",
         "4787373/ru",
     ),
+    # The same pages as mid.ru served them before 2021 (the web archive's captures): archive.mid.ru's documents.
+    (
+        "http://www.mid.ru/en/foreign_policy/news/-/asset_publisher/cKNonkJE02Bw/content/id/2732506"
+        "?_101_INSTANCE_cKNonkJE02Bw_languageId=en_GB",
+        "https://archive.mid.ru/en/foreign_policy/news/-/asset_publisher/cKNonkJE02Bw/content/id/2732506",
+        "2732506/en",
+    ),
+    (
+        "https://mid.ru/ru/maps/us/-/asset_publisher/unVXBbj4Z6e8/content/id/2881426",
+        "https://archive.mid.ru/ru/maps/us/-/asset_publisher/unVXBbj4Z6e8/content/id/2881426",
+        "2881426/ru",
+    ),
 ]
 
 
@@ -147,8 +159,9 @@ def test_mid_non_article_urls(url: str) -> None:
 @pytest.mark.parametrize(
     "url",
     [
-        "https://mid.ru/en/foreign_policy/news/-/asset_publisher/cKNonkJE02Bw/content/id/1",
+        "https://mid.ru/en/foreign_policy/news/1899422/",  # mid.ru's own article shape
         "https://archive.mid.ru/en/foreign_policy/news/1899422/",
+        "https://evil.example/en/foreign_policy/news/-/asset_publisher/cKNonkJE02Bw/content/id/1",
         "https://archive.mid.ru/en/-/asset_publisher/cKNonkJE02Bw/content/id/1",
         "https://archive.mid.ru/xx/foreign_policy/news/-/asset_publisher/cKNonkJE02Bw/content/id/1",
         "https://archive.mid.ru/en/foreign_policy/news/-/asset_publisher/cKNonkJE02Bw/content/ukraina",

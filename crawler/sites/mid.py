@@ -13,7 +13,9 @@ What it shares with archive.mid.ru (sections, languages, Moscow time, keys, back
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
+from functools import partial
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -24,6 +26,7 @@ from crawler.errors import ParseError
 from crawler.parse.dates import parse_when
 from crawler.parse.feeds import FeedError, parse_feed
 from crawler.parse.textify import text_of
+from crawler.sites import ministry_history
 from crawler.sites.attached import attachments_of
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Source, first, html_tree
 from crawler.sites.common import linked_items, match_release, release_url, required_body, required_title, texts
@@ -161,7 +164,7 @@ def parse_release(html: str, url: str) -> Release:
     announcement = tree.css_first(ANNOUNCEMENTS)
     scope = article if article is not None else announcement
     if scope is None:
-        raise ParseError(url, "no article (div.photo-content) on the page")
+        raise ParseError(url, f"no article (div.photo-content) on the page ({ministry_history.page_hint(html)})")
     if announcement is not None and first(scope, BODY) is None:
         title_node, body_node = (
             announcement.css_first("h3.announcement__title"),
@@ -255,4 +258,10 @@ DEFINITION = definition(
     # translations, document numbers and briefings' navigation, scope by section, the web archive's index.
     hooks={role: f"{NAME}:{role}" for role in ROLES},
 )
-SITE = ministry_site(DEFINITION, languages=DEFAULT_LANGUAGES)
+SITE = replace(
+    ministry_site(DEFINITION, languages=DEFAULT_LANGUAGES),
+    prefixes_hook=partial(ministry_history.current_prefixes, SECTION_ALIASES),
+    forms_hook=partial(ministry_history.current_forms, SECTION_ALIASES),
+    capture_hook=ministry_history.classify,
+    hint_hook=ministry_history.template_hint,
+)

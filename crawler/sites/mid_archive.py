@@ -11,6 +11,7 @@ What it shares with mid.ru (sections, languages, Moscow time, keys, backfill) is
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from crawler.config import SiteConfig
 from crawler.errors import ParseError
 from crawler.parse.dates import parse_when
 from crawler.parse.textify import text_of
+from crawler.sites import ministry_history
 from crawler.sites.base import BackfillRequest, Listing, ListingItem, Source, first, html_tree
 from crawler.sites.common import linked_items, match_release, release_url, required_body, required_title, texts
 from crawler.sites.definition import Selectors, hook
@@ -37,6 +39,9 @@ from crawler.sites.wayback import cdx_sources
 NAME = "archive.mid.ru"
 CANONICAL_ROOT = "https://archive.mid.ru"
 HOSTS = frozenset({"archive.mid.ru", "www.archive.mid.ru"})
+# Before 2021 the old site was mid.ru itself: its article URLs there (captured by the web archive) are this
+# site's documents too, canonical at archive.mid.ru. mid.ru's own article URLs never have this shape.
+LIFERAY_HOSTS = HOSTS | {"mid.ru", "www.mid.ru"}
 
 ARTICLE = ("div.asset-full-content", "div.journal-content-article", "div.portlet-body")
 TITLE = ("h1.title", "h2.title", "h1")
@@ -62,8 +67,9 @@ ROLES = ("canonical_url", "doc_key", "listing_urls", "parse_listing", "parse_rel
 
 @hook(f"{NAME}:canonical_url")
 def canonical_url(url: str) -> str:
-    """`https://archive.mid.ru/<lang>/<section>/-/asset_publisher/<portlet>/content/id/<id>`, query dropped."""
-    _, match = match_release(url, NAME, HOSTS.__contains__, ARTICLE_PATH, "…/asset_publisher/…/content/id/N")
+    """`https://archive.mid.ru/<lang>/<section>/-/asset_publisher/<portlet>/content/id/<id>`, query dropped,
+    from archive.mid.ru or from mid.ru as it served the same pages before 2021."""
+    _, match = match_release(url, NAME, LIFERAY_HOSTS.__contains__, ARTICLE_PATH, "…/asset_publisher/…/content/id/N")
     if match[1] not in LANGUAGES:
         raise ValueError(f"not an archive.mid.ru article URL (…/asset_publisher/…/content/id/N): {url}")
     section = match[2].strip("/")
@@ -113,7 +119,7 @@ def parse_release(html: str, url: str) -> Release:
     tree = html_tree(html)
     article = first(tree, ARTICLE)
     if article is None:
-        raise ParseError(url, "no article (div.asset-full-content) on the page")
+        raise ParseError(url, f"no article (div.asset-full-content) on the page ({ministry_history.page_hint(html)})")
     title = required_title(first(article, TITLE), url, "h1.title")
     published = _published(text_of(first(article, DATE)), text_of(first(article, TIME)), url)
     body = required_body(first(article, BODY), url, "div.text.article-content")
@@ -160,4 +166,10 @@ DEFINITION = definition(
     # date and time side by side, the web archive's index for backfill.
     hooks={role: f"{NAME}:{role}" for role in ROLES},
 )
-SITE = ministry_site(DEFINITION, enabled=False)  # a frozen archive: crawl it on purpose (or backfill it)
+SITE = replace(
+    ministry_site(DEFINITION, enabled=False),  # a frozen archive: crawl it on purpose (or backfill it)
+    prefixes_hook=ministry_history.archive_prefixes,
+    forms_hook=ministry_history.archive_forms,
+    capture_hook=ministry_history.classify,
+    hint_hook=ministry_history.template_hint,
+)

@@ -1,0 +1,155 @@
+"""Where the built-in sites' releases are in the web archive: CDX prefixes, each document's URL forms, which
+site a captured URL belongs to, and the old pages the captures show (fixtures: the project's own text)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from archive.document import Version
+from crawler.errors import ParseError
+from crawler.sites import SITES, mid, mid_archive, owner_of
+from crawler.sites.cdx import url_key
+
+FIXTURES = Path(__file__).parent / "fixtures"
+OLD_ID = "-/asset_publisher/cKNonkJE02Bw/content/id/3571208"
+
+
+def config(site: str, **settings: object) -> object:
+    return dataclasses.replace(SITES[site].defaults, **settings)
+
+
+def test_mid_ru_is_looked_up_per_configured_language_and_section_with_each_spelling_of_it() -> None:
+    site = SITES["mid.ru"]
+    sections = ("foreign_policy/news", "press_service/spokesman/comments")
+    assert site.history_prefixes(config("mid.ru", languages=("ru", "en"), collections=sections)) == [
+        "mid.ru/ru/foreign_policy/news/",
+        "mid.ru/ru/press_service/spokesman/comments/",
+        "mid.ru/ru/press_service/spokesman/kommentarii/",
+        "mid.ru/en/foreign_policy/news/",
+        "mid.ru/en/press_service/spokesman/comments/",
+        "mid.ru/en/press_service/spokesman/kommentarii/",
+    ]
+
+
+def test_the_old_site_is_looked_up_at_archive_mid_ru_and_where_mid_ru_served_it_before_2021() -> None:
+    site = SITES["archive.mid.ru"]
+    got = site.history_prefixes(config("archive.mid.ru", languages=("en", "ru")))
+    assert got == [
+        "archive.mid.ru/en/foreign_policy/news/-/asset_publisher/",
+        "archive.mid.ru/ru/foreign_policy/news/-/asset_publisher/",
+        "mid.ru/en/foreign_policy/news/-/asset_publisher/",
+        "mid.ru/ru/foreign_policy/news/-/asset_publisher/",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("site", "canonical", "forms"),
+    [
+        (
+            "mid.ru",
+            "https://mid.ru/en/foreign_policy/news/1899422/",
+            ["https://mid.ru/en/foreign_policy/news/1899422/"],
+        ),
+        (
+            "mid.ru",
+            "https://mid.ru/ru/press_service/spokesman/comments/1900000/",
+            [
+                "https://mid.ru/ru/press_service/spokesman/comments/1900000/",
+                "https://mid.ru/ru/press_service/spokesman/kommentarii/1900000/",
+            ],
+        ),
+        (
+            "archive.mid.ru",
+            f"https://archive.mid.ru/en/foreign_policy/news/{OLD_ID}",
+            [
+                f"https://archive.mid.ru/en/foreign_policy/news/{OLD_ID}",
+                f"https://mid.ru/en/foreign_policy/news/{OLD_ID}",
+            ],
+        ),
+    ],
+)
+def test_a_documents_url_forms_each_name_it_and_are_asked_once(site: str, canonical: str, forms: list[str]) -> None:
+    got = SITES[site].url_forms(canonical)
+    assert got == forms
+    assert len({url_key(form) for form in got}) == len(got)
+    for form in got:  # every form is a URL of the same document
+        assert owner_of(form) is SITES[site]
+        assert SITES[site].canonical_url(form) == canonical
+
+
+@pytest.mark.parametrize(
+    ("url", "owner", "key"),
+    [
+        (
+            f"http://www.mid.ru/en/foreign_policy/news/{OLD_ID}?_101_INSTANCE_x_languageId=en_GB",
+            "archive.mid.ru",
+            "archive.mid.ru/id/3571208/en",
+        ),
+        (f"https://mid.ru/ru/foreign_policy/news/{OLD_ID}", "archive.mid.ru", "archive.mid.ru/id/3571208/ru"),
+        (f"https://archive.mid.ru/en/foreign_policy/news/{OLD_ID}", "archive.mid.ru", "archive.mid.ru/id/3571208/en"),
+        ("https://www.mid.ru/en/foreign_policy/news/1899422/", "mid.ru", "mid.ru/id/1899422/en"),
+        ("https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=320957", "mofa.go.kr", "mofa.go.kr/m_5676/320957"),
+        ("https://mid.ru/en/foreign_policy/news/", None, None),  # a list page: nobody's document
+        (f"https://evil.example/en/foreign_policy/news/{OLD_ID}", None, None),
+    ],
+)
+def test_a_captured_url_belongs_to_the_site_that_files_its_document(url: str, owner: str | None, key: str) -> None:
+    site = owner_of(url)
+    assert (site.name if site else None) == owner
+    if site is not None:
+        assert site.doc_key(site.canonical_url(url)) == key
+    # mid.ru never claims the old site's pages, whichever host served them.
+    if owner == "archive.mid.ru":
+        assert not SITES["mid.ru"].owns(url)
+
+
+def test_an_old_liferay_page_captured_at_mid_ru_is_read_by_the_old_sites_parser() -> None:
+    page = FIXTURES / "archive.mid.ru" / "midru_liferay_2019_en.html"
+    captured = f"http://www.mid.ru/en/foreign_policy/news/{OLD_ID}?_101_INSTANCE_cKNonkJE02Bw_languageId=en_GB"
+    release = owner_of(captured).parse_release(page.read_text(encoding="utf-8"), captured)  # type: ignore[union-attr]
+    assert Version(release, datetime(2026, 1, 1, tzinfo=UTC)).render() == page.with_suffix(".txt").read_text(
+        encoding="utf-8"
+    )
+    assert release.url == f"https://archive.mid.ru/en/foreign_policy/news/{OLD_ID}"
+    assert release.published == datetime(2019, 3, 12, 14, 5, tzinfo=release.published.tzinfo)  # type: ignore[arg-type]
+
+
+def test_an_old_russian_page_with_a_numeric_date_reads_too() -> None:
+    html = (
+        '<html><body><div class="asset-full-content"><div class="news-header"><span class="date">12.03.2019</span>'
+        '<span class="time">09:30</span></div><h1 class="title">Сообщение для СМИ</h1>'
+        '<div class="text article-content"><p>Состоялись консультации.</p></div></div></body></html>'
+    )
+    release = mid_archive.parse_release(html, f"https://www.mid.ru/ru/foreign_policy/news/{OLD_ID}")
+    assert (release.title, release.body, release.language) == ("Сообщение для СМИ", ("Состоялись консультации.",), "ru")
+    assert release.published.isoformat() == "2019-03-12T09:30:00+03:00"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("parse", "html", "url", "hint"),
+    [
+        (
+            mid.parse_release,
+            (FIXTURES / "archive.mid.ru" / "midru_liferay_2019_en.html").read_text(encoding="utf-8"),
+            "https://mid.ru/en/foreign_policy/news/1899422/",
+            "Liferay (div.asset-full-content)",
+        ),
+        (
+            mid_archive.parse_release,
+            "<html><body class='bx-core'><div id='workarea'><p>Hello</p></div></body></html>",
+            f"https://archive.mid.ru/en/foreign_policy/news/{OLD_ID}",
+            "body.bx-core",
+        ),
+    ],
+)
+def test_a_page_no_parser_understands_is_an_error_naming_its_template(
+    parse: object, html: str, url: str, hint: str
+) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse(html, url)  # type: ignore[operator]
+    assert "no article" in str(caught.value)
+    assert hint in str(caught.value)
