@@ -19,7 +19,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -58,7 +58,7 @@ class SimCapture:
 
     url: str  # the URL captured, as captured (its scheme and `www.` are the capture's own)
     timestamp: str  # 14 digits, UTC
-    body: bytes | str = b""
+    body: bytes | str | Callable[[], bytes | str] = b""  # a callable renders on demand (thousands of captures)
     status: int = 200  # the captured status, served back on playback
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
     redirect_to: str | None = None
@@ -66,16 +66,23 @@ class SimCapture:
     playable: bool = True  # False: listed, but playback lands on the nearest other capture
     mimetype: str = "text/html"
     playback_headers: dict[str, str] = field(default_factory=dict)  # sent as they are (a wrong Content-Encoding)
+    digest: str = ""  # the index's digest; by default the base-32 SHA-1 of the body (computed once)
+    length: int | None = None
 
     def data(self) -> bytes:
-        return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
+        """The captured body's bytes."""
+        body = self.body() if callable(self.body) else self.body
+        return body.encode("utf-8") if isinstance(body, str) else body
 
     def row(self) -> dict[str, str]:
         """The CDX row of this capture."""
-        digest = base64.b32encode(hashlib.sha1(self.data()).digest()).decode()  # noqa: S324 - the index's own
+        if not self.digest or self.length is None:
+            data = self.data()
+            self.digest = self.digest or base64.b32encode(hashlib.sha1(data).digest()).decode()
+            self.length = len(data) if self.length is None else self.length
         status = self.listed_status if self.listed_status is not None else str(self.status)
         mimetype = "warc/revisit" if status == "-" else self.mimetype
-        values = (surt(self.url), self.timestamp, self.url, mimetype, status, digest, str(len(self.data())))
+        values = (surt(self.url), self.timestamp, self.url, mimetype, status, self.digest, str(self.length))
         return dict(zip(FIELDS, values, strict=True))
 
 
@@ -96,6 +103,7 @@ class WaybackSim:
         self, captured: Iterable[str] = (), *, captures: Iterable[SimCapture] = (), page_cap: int = 150_000
     ) -> None:
         self.captures: list[SimCapture] = []
+        self._by_key: dict[str, list[SimCapture]] = {}  # url_key -> its captures
         self.page_cap = page_cap  # rows per CDX page, whatever `limit` asks (the real index stops at 150,000)
         self.excluded: list[str] = []  # url_key prefixes the archive refuses (AdministrativeAccessControlException)
         self.requests: list[Request] = []  # CDX requests
@@ -110,6 +118,8 @@ class WaybackSim:
         """Hold these captures too."""
         with self._lock:
             self.captures.extend(captures)
+            for capture in captures:
+                self._by_key.setdefault(url_key(capture.url), []).append(capture)
 
     def storm(self, *, lanes: Iterable[str] = LANES, count: int = 0, seconds: float = 0.0) -> None:
         """Answer 429 (no Retry-After, no Memento-Datetime) to the next `count` requests of `lanes`, or to all of
@@ -155,8 +165,14 @@ class WaybackSim:
                 return Reply(429, TOO_MANY)
             if self.failures[lane]:
                 return self.failures[lane].pop(0)
-            captures = list(self.captures)
-        return self._cdx(request, captures) if lane == "cdx" else self._playback(request, captures)
+        return self._cdx(request) if lane == "cdx" else self._playback(request)
+
+    def _matching(self, key: str, prefix: bool) -> list[SimCapture]:
+        """The captures whose URL is `key` (or starts with it)."""
+        with self._lock:
+            if not prefix:
+                return list(self._by_key.get(key, ()))
+            return [c for k, held in self._by_key.items() if k.startswith(key) for c in held]
 
     def _storming(self, lane: str) -> bool:
         left, until = self._storm.get(lane, (0, 0.0))
@@ -165,7 +181,7 @@ class WaybackSim:
             return True
         return until > time.monotonic()
 
-    def _cdx(self, request: Request, captures: list[SimCapture]) -> Reply:
+    def _cdx(self, request: Request) -> Reply:
         params = parse_qsl(urlsplit(request.target).query, keep_blank_values=True)
         query = dict(params)
         asked = query.get("url", "")
@@ -173,7 +189,7 @@ class WaybackSim:
         key = url_key(asked.rstrip("*"))
         if any(key.startswith(excluded) for excluded in self.excluded):
             return Reply(403, EXCLUDED, {"Content-Type": "text/plain"})
-        rows = [c.row() for c in captures if (url_key(c.url).startswith(key) if prefix else url_key(c.url) == key)]
+        rows = [c.row() for c in self._matching(key, prefix)]
         rows.sort(key=lambda row: (row["urlkey"], row["timestamp"]))
         rows = _filtered(rows, [v for k, v in params if k == "filter"], query.get("from", ""), query.get("to", ""))
         if query.get("collapse"):
@@ -190,12 +206,12 @@ class WaybackSim:
             return Reply(200, "".join(" ".join(row) + "\n" for row in table), {"Content-Type": "text/plain"})
         return Reply(200, json.dumps([fields, *table] if table else []), {"Content-Type": "application/json"})
 
-    def _playback(self, request: Request, captures: list[SimCapture]) -> Reply:
+    def _playback(self, request: Request) -> Reply:
         found = _PLAYBACK.fullmatch(request.target)
         if found is None:
             return Reply(404, NOT_ARCHIVED)
         stamp, original = found[1], re.sub(r"^(https?):/+", r"\1://", found[2])
-        same = [c for c in captures if c.playable and url_key(c.url) == url_key(original)]
+        same = [c for c in self._matching(url_key(original), False) if c.playable]
         if not same:
             return Reply(404, NOT_ARCHIVED)
         exact = next((c for c in same if c.timestamp == stamp), None)
