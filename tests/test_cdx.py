@@ -274,6 +274,8 @@ def test_original_headers_are_unprefixed() -> None:
         ("https://mid.ru/a", "https://mid.ru/b", False),
         ("https://mid.ru:8080/a", "https://mid.ru/a", False),
         ("https://archive.mid.ru/a", "https://mid.ru/a", False),
+        ("http://mid.ru:80a/a", "http://mid.ru/a", False),  # a port that is no number raises nothing
+        ("http://mid.ru:80a/a", "https://www.mid.ru:80a/a", True),
     ],
 )
 def test_url_key_matches_as_the_index_does(a: str, b: str, same: bool) -> None:

@@ -82,9 +82,8 @@ def parse_stamp(text: str) -> datetime | None:
 
 
 def _bound(value: date | datetime | str | None) -> str:
-    """A `from`/`to` value: a date to its day (the index widens partial timestamps to the whole day, so `to`
-    of a date includes all of it), a datetime to the second, a string as given."""
-    if value is None or value == "":
+    """A `from`/`to` value: a date's day (the index widens it to the whole day), a datetime's second, a string."""
+    if not value:
         return ""
     if isinstance(value, datetime):
         return wayback_stamp(value)
@@ -276,7 +275,10 @@ def url_key(url: str) -> str:
     """A URL compared as the CDX matches it: scheme, `www.`, default ports and case ignored, query sorted."""
     parts = urlsplit(url.strip() if "://" in url else f"http://{url.strip()}")
     host = (parts.hostname or "").lower().removeprefix("www.")
-    port = parts.port if parts.port not in (None, 80, 443) else None
+    try:
+        port = str(parts.port) if parts.port not in (None, 80, 443) else ""
+    except ValueError:  # a port that is no number (seen in old captures' URLs): kept as written
+        port = parts.netloc.rpartition(":")[2].lower()
     query = "&".join(sorted(parts.query.split("&"))) if parts.query else ""
     path = parts.path or "/"
     return f"{host}{f':{port}' if port else ''}{path}{f'?{query}' if query else ''}".lower()
