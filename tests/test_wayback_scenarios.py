@@ -14,7 +14,7 @@ import pytest
 from crawler.sites import SITES
 from crawler.sites.cdx import cdx_exact_url, landing_problem, memento_datetime, memento_url, parse_cdx_rows
 from tests.simserver import SimServer
-from tests.wayback_scenarios import DISTANT, ELSEWHERE, Scenario, bounds, bulk, mid, mofa
+from tests.wayback_scenarios import REDIRECT, Scenario, bounds, bulk, mid, mofa
 
 Found = dict[str, dict[tuple[str, tuple[str, ...]], list[datetime]]]
 
@@ -24,10 +24,14 @@ def _forms(key: str, url: str) -> list[str]:
     return [url, url.replace("https://archive.mid.ru/", "https://www.mid.ru/")] if key.startswith("archive.") else [url]
 
 
-def _reference_import(scenario: Scenario, client: httpx.Client, base: str) -> tuple[Found, Counter[str], int]:
-    """(texts seen per key with their capture times, captures not taken by reason, CDX requests)."""
+def _reference_import(
+    scenario: Scenario, client: httpx.Client, base: str
+) -> tuple[Found, Counter[str], Counter[str], int]:
+    """(texts seen per key with their capture times, captures not taken by reason, redirects by how they
+    landed, CDX requests)."""
     found: Found = defaultdict(dict)
     skipped: Counter[str] = Counter()
+    landed: Counter[str] = Counter()
     queries = 0
     for key, doc in scenario.docs.items():
         site = SITES[key.split("/", 1)[0]]
@@ -42,7 +46,8 @@ def _reference_import(scenario: Scenario, client: httpx.Client, base: str) -> tu
                         row.timestamp, row.original, str(answer.url), memento_datetime(answer.headers)
                     )
                     if problem:
-                        skipped[problem] += 1
+                        landed[problem] += 1
+                        skipped[REDIRECT] += 1
                         continue
                     reason = site.classify_capture(answer.text, answer.status_code)
                     if reason:
@@ -54,7 +59,7 @@ def _reference_import(scenario: Scenario, client: httpx.Client, base: str) -> tu
     for texts in found.values():
         for times in texts.values():
             times.sort()  # the URL forms were asked one after the other
-    return found, skipped, queries
+    return found, skipped, landed, queries
 
 
 @pytest.fixture(params=[mofa, mid], ids=["mofa", "mid"])
@@ -72,17 +77,19 @@ def served(scenario: Scenario) -> Iterator[tuple[httpx.Client, str]]:
 def test_a_reference_import_finds_what_the_scenario_promises(
     scenario: Scenario, served: tuple[httpx.Client, str]
 ) -> None:
-    found, skipped, queries = _reference_import(scenario, *served)
+    found, skipped, landed, queries = _reference_import(scenario, *served)
     expected = {key: {(v.title, v.body): list(v.seen) for v in doc.versions} for key, doc in scenario.docs.items()}
     assert found == expected
     assert skipped == scenario.skipped
+    if scenario.name == "mofa":  # one redirect capture of each kind
+        assert landed == {"redirect to another URL": 1, "redirect to a distant capture": 1}
     assert queries > sum(len(_forms(k, d.url)) for k, d in scenario.docs.items())  # answers split by resume keys
 
 
 def test_the_cases_the_issue_lists_are_all_there() -> None:
     scenarios = [mofa(), mid()]
     reasons = set().union(*(s.skipped for s in scenarios))
-    assert reasons == {"challenge", "rate-limit page", "error page", "soft 404", "empty", ELSEWHERE, DISTANT}
+    assert reasons == {"challenge", "rate-limit page", "error page", "soft 404", "empty", REDIRECT}
     events = Counter(e.kind for s in scenarios for d in s.docs.values() for e in d.events)
     assert events == {"capture_changed": 3, "capture_reverted": 1, "capture_withdrawn": 2}
     assert {d.url.split("/")[2] for s in scenarios for d in s.docs.values()} == {
@@ -126,5 +133,5 @@ def test_bulk_is_deterministic_and_edits_every_other_capture() -> None:
     assert [c.data() for c in small.captures] == [c.data() for c in bulk(4, 5).captures]
     assert len({c.timestamp + c.url for c in bulk(1000, 5).captures}) == 5000
     with SimServer(small.sim()) as server, httpx.Client(base_url=server.base_url) as client:
-        found, skipped, _ = _reference_import(small, client, server.base_url)
+        found, skipped, _, _ = _reference_import(small, client, server.base_url)
     assert sum(len(texts) for texts in found.values()) == 12 and not skipped

@@ -15,9 +15,10 @@ from datetime import UTC, date, datetime
 
 from tests.sim_wayback import SimCapture, WaybackSim
 
-# Skip reasons: crawler/sites/captures.py REASONS, and crawler/sites/cdx.landing_problem's
+# Skip reasons: crawler/sites/captures.py REASONS; and the importer's one name for a capture that lands on
+# another URL or more than a day away (crawler/sites/cdx.landing_problem tells the two apart)
 CHALLENGE, RATE_LIMIT, ERROR_PAGE, SOFT_404, EMPTY = "challenge", "rate-limit page", "error page", "soft 404", "empty"
-ELSEWHERE, DISTANT = "redirect to another URL", "redirect to a distant capture"
+REDIRECT = "redirect"
 
 
 @dataclass(frozen=True)

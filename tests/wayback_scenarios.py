@@ -8,7 +8,7 @@ rate-limit (status 200 and 429), error, soft-404 and empty pages, and a CDX cap 
 by resume keys. A scenario's `docs` say, per document key, the versions a correct import writes (in the
 order of their first sighting, which is also their entry order on a first import), every capture time at
 which each was seen, and the events between captures; `skipped` counts the captures that are no version,
-by reason (the names of crawler/sites/captures.py and crawler/sites/cdx.landing_problem).
+by reason (the names of crawler/sites/captures.py, and `redirect`).
 
 Each release page differs between captures in bytes (mofa's hit counter, mid.ru's cache comment) but not in
 text, so the archive's digest tells them apart and pressroom's content hash must not: two captures of one
@@ -27,11 +27,10 @@ from tests.sitegen.mofa import MofaRelease, list_page, view_page
 from tests.sitegen.mofa_old import view_2018
 from tests.wayback_expected import CHALLENGE as CHALLENGED
 from tests.wayback_expected import (
-    DISTANT,
-    ELSEWHERE,
     EMPTY,
     ERROR_PAGE,
     RATE_LIMIT,
+    REDIRECT,
     SOFT_404,
     Builder,
     ExpectedDoc,
@@ -105,12 +104,15 @@ def mofa() -> Scenario:
     b.doc("mofa.go.kr/m_5676/320003", c_url)
     list_url = "https://www.mofa.go.kr/eng/brd/m_5676/list.do"
     b.skip(
-        ELSEWHERE,
+        REDIRECT,  # lands on the list page
         SimCapture(c_url, "20190330000000", status=302, redirect_to=list_url, listed_status="200"),
         SimCapture(list_url, "20190330000005", list_page("m_5676", [c], number_from=1)),
     )
     b.good("mofa.go.kr/m_5676/320003", _mofa_capture(b, c_url, "20190401000000", c), c.title, c.date, c.body)
-    b.skip(DISTANT, replace(_mofa_capture(b, c_url, "20200101000000", c), playable=False))
+    b.skip(
+        REDIRECT,  # lands 9 months away
+        replace(_mofa_capture(b, c_url, "20200101000000", c), playable=False),
+    )
     d = MofaRelease(320006, "Press Release on the Consular Agreement", "2019-04-02", ["1. The agreement was signed."])
     b.doc("mofa.go.kr/m_5676/320006", d_url)
     b.good("mofa.go.kr/m_5676/320006", _mofa_capture(b, d_url, "20190403000000", d), d.title, d.date, d.body)
@@ -209,8 +211,7 @@ def _render(rel: MofaRelease, hits: int) -> Callable[[], str]:
 
 # Re-exported: the importer's tests take the expectations and the reason names from here.
 __all__ = [
-    "DISTANT",
-    "ELSEWHERE",
+    "REDIRECT",
     "EMPTY",
     "ERROR_PAGE",
     "RATE_LIMIT",
