@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,10 @@ from crawler.config import Config
 from crawler.net.page import Page
 from crawler.net.process import FetchProcess
 from crawler.pipeline.policy import wayback_policies
+from tests.conftest import MID_CONFIG, Pressroom
+from tests.fixtures.build_mid import current_articles
+from tests.sim_mid import MidSim
+from tests.sim_wayback import WaybackSim
 from tests.simserver import Reply, Request, SimServer
 
 PAUSE_S = 1.2
@@ -91,4 +96,27 @@ def test_a_429_storm_pauses_every_lane_and_the_run_goes_on(caplog: pytest.LogCap
     assert cdx_times[-1] - cdx_times[0] >= STORM * PAUSE_S * 0.9  # the CDX lane waited out both pauses
     warnings = [r.getMessage() for r in caplog.records if "answered 429" in r.getMessage()]
     host = server.base_url.removeprefix("http://")
-    assert warnings == [f"{host} answered 429: pausing all web-archive requests for 1 s"] * STORM
+    assert warnings == [f"{host} answered 429: pausing all web-archive requests for 1.2 s"] * STORM
+
+
+def test_a_429_to_a_backfill_s_cdx_query_pauses_and_the_backfill_goes_on(tmp_path: Path) -> None:
+    """Backfill's CDX discovery is on the web archive's CDX lane: a 429 pauses it and the query is sent again."""
+    articles = [a for _, a in current_articles()]
+    wayback = WaybackSim([f"https://mid.ru{a.path}" for a in articles if a.section == "foreign_policy/news"])
+    storm = [Reply(429, "<html><body>Too Many Requests</body></html>", {"Content-Type": "text/html"})]
+
+    def stormy(request: Request) -> Reply:
+        if request.path.startswith("/cdx/") and storm:
+            wayback.requests.append(request)
+            return storm.pop()
+        return wayback(request)
+
+    config = tmp_path / "mid.toml"
+    config.write_text(MID_CONFIG.replace("pause_after_429 = 0.05", "pause_after_429 = 0.2"), encoding="utf-8")
+    with SimServer(MidSim(articles)) as site, SimServer(stormy) as cdx:
+        run = Pressroom(tmp_path / "a", config, {"mid": site.base_url, "wayback": cdx.base_url})
+        result = run("backfill", "mid.ru", "--since", "2021-01-01", "--until", "2024-12-31")
+    host = cdx.base_url.removeprefix("http://")
+    assert f"{host} answered 429: pausing all web-archive requests for 0.2 s" in result.stderr
+    assert "5 new" in result.stderr
+    assert wayback.requests[0].target == wayback.requests[1].target  # the query the 429 answered, sent again

@@ -49,10 +49,10 @@ class PauseGroup:
             return  # sent before the latest pause began: that pause is its answer too
         if self.pauses >= max_pauses:
             self.given_up = (
-                f"{host} answered 429 again after {count(self.pauses, 'pause')} of {seconds:.0f} s: "
+                f"{host} answered 429 again after {count(self.pauses, 'pause')} of {seconds:g} s: "
                 f"no more {self.name} requests this run; run again later"
             )
             self.refuse(url)  # the run reports a host given up once, as its error
         self.pauses += 1
         self.began, self.until = now, now + seconds
-        logger.warning("%s answered 429: pausing all %s requests for %.0f s", host, self.name, seconds)
+        logger.warning("%s answered 429: pausing all %s requests for %s s", host, self.name, f"{seconds:g}")
