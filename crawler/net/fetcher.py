@@ -20,6 +20,7 @@ import httpx
 from crawler.config import Config
 from crawler.errors import FetchError, HostGivenUp, Interrupted, NotFound
 from crawler.net.blocks import check_status, check_text
+from crawler.net.body import undeclared_gzip
 from crawler.net.charset import decode_html
 from crawler.net.client import Answer, Transport, get_once, is_memento, make_client
 from crawler.net.page import Page
@@ -206,8 +207,7 @@ class Fetcher:
         if answer.status == 304:
             return Page(url, final, answer.status, answer.headers, b"", "", "", now, answer.sent)
         if policy.mementos and is_memento(answer.headers):  # a capture, whatever it shows: the caller judges it
-            text, encoding = decode_html(answer.body, answer.headers.get("content-type", ""), policy.legacy_charsets)
-            return Page(url, final, answer.status, answer.headers, answer.body, text, encoding, now, answer.sent)
+            return self._text_page(url, final, answer, policy, now)
         try:
             check_status(url, answer.status)
         except NotFound as exc:  # kept as the evidence of a missing or withdrawn page
@@ -215,11 +215,17 @@ class Fetcher:
             raise
         if policy.binary and not _is_html(answer.headers):
             return Page(url, final, answer.status, answer.headers, answer.body, "", "", now, answer.sent)
-        text, encoding = decode_html(answer.body, answer.headers.get("content-type", ""), policy.legacy_charsets)
-        check_text(url, text, policy.challenge_markers, status=answer.status)
+        page = self._text_page(url, final, answer, policy, now)
+        check_text(url, page.text, policy.challenge_markers, status=answer.status)
         if policy.binary:
             raise FetchError(url, f"HTTP {answer.status} with an HTML page, not a file")
-        return Page(url, final, answer.status, answer.headers, answer.body, text, encoding, now, answer.sent)
+        return page
+
+    def _text_page(self, url: str, final: str, answer: Answer, policy: Policy, now: datetime) -> Page:
+        """The answer as a page of text (a gzip its headers did not declare unwrapped: see `body`)."""
+        body = undeclared_gzip(answer.body, policy.max_bytes or self.config.max_bytes, url)
+        text, encoding = decode_html(body, answer.headers.get("content-type", ""), policy.legacy_charsets)
+        return Page(url, final, answer.status, answer.headers, body, text, encoding, now, answer.sent)
 
 
 def _is_html(headers: httpx.Headers) -> bool:
