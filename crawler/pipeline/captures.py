@@ -10,7 +10,7 @@ from crawler.errors import FetchError, NotFound
 from crawler.net.fetcher import Page
 from crawler.pipeline.report import SiteReport
 
-ROBOTS, LIST_PAGE = "robots.txt", "list page"
+ROBOTS, LIST_PAGE, MEMENTO = "robots.txt", "list page", "web-archive capture"
 GONE_KINDS = frozenset({"missing", "withdrawn", "gone"})  # observations a 404/410 makes of a known document
 
 
@@ -52,6 +52,10 @@ class Evidence:
         """The 404/410 response behind an observation `kind` (missing, withdrawn, gone) of document `key`."""
         if isinstance(error, NotFound) and kind in GONE_KINDS and isinstance(error.response, Page):
             self._keep(error.response, kind, key)
+
+    def memento(self, page: Page, key: str) -> None:
+        """A web-archive capture read for document `key` (kept as what it is, never as the live page)."""
+        self._keep(page, MEMENTO, key)
 
     def _keep(self, page: Page, what: str, key: str | None = None) -> None:
         if self._recording is None:

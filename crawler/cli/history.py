@@ -1,0 +1,107 @@
+"""`import-history`: past versions of sites or documents from the web archive's captures."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import click
+
+from archive.errors import PressroomError
+from archive.recorder import Archive, check_writable
+from crawler.cli.base import Context, cli, friendly
+from crawler.cli.dockey import resolve_doc
+from crawler.cli.run import exit_status, stop_on_signals
+from crawler.cli.stopping import run_stoppable
+from crawler.cli.term import progress_display
+from crawler.pipeline.history_find import owner_of
+from crawler.pipeline.report import RunReport
+from crawler.sites import SITES
+from crawler.wording import count
+
+if TYPE_CHECKING:
+    from crawler.pipeline.history import Target
+
+
+@cli.command("import-history")
+@click.argument("targets", nargs=-1, required=True, metavar="SITE|DOC...")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only captures taken on or after this day.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only captures taken on or before this day.")
+@click.option("--wait-lock", type=float, default=0.0, metavar="SECONDS", help="Wait for another run to finish.")
+@click.pass_obj
+@friendly
+def import_history(
+    obj: Context, targets: tuple[str, ...], since: datetime | None, until: datetime | None, wait_lock: float
+) -> None:
+    """Import the web archive's past captures of each SITE, or of each DOC (a key or any form of its URL), as
+    dated versions; resumable: run it again after an interruption and it continues where it stopped."""
+    from crawler.pipeline.history import HistoryImport  # its modules load only for the command that needs them
+
+    first, last = (since.date() if since else None), (until.date() if until else None)
+    if first and last and first > last:
+        raise click.BadParameter(f"--since {first} is after --until {last}", param_hint="--since")
+    check_writable(obj.root)
+    archive = obj.archive()
+    chosen = [_target(archive, value) for value in targets]
+    with archive.writing(wait=wait_lock), stop_on_signals() as stop, progress_display("import") as progress:
+        importing = HistoryImport(archive, obj.config, stop=stop, progress=progress)
+        report = run_stoppable(importing.run(chosen, first, last), stop)
+    for line in importing.report.lines():
+        click.echo(line, err=True)
+    _print_live(report)
+    sys.exit(exit_status(report))
+
+
+def _target(archive: Archive, value: str) -> Target:
+    """A site by name or alias, or a document by key or URL; a one-line usage error naming `value` otherwise."""
+    from crawler.pipeline.history import Target
+
+    wanted = value.strip().lower()
+    for site in SITES.values():
+        if wanted in (site.name, *site.aliases):
+            return Target(site)
+    if "://" in value:
+        owner = owner_of(value.strip())
+        if owner is None:
+            raise click.BadParameter(f"{value} is no release URL of any site ({_known()})", param_hint="DOC")
+        return Target(owner.site, owner.key, (owner.url, *_held_urls(archive, owner.key)))
+    try:
+        key = resolve_doc(archive, value)
+    except PressroomError as exc:
+        raise click.BadParameter(f"{value!r} is no site and no archived document: {exc}", param_hint="SITE|DOC") from None
+    urls = _held_urls(archive, key)
+    owner = owner_of(urls[0]) if urls else None
+    if owner is None:
+        raise click.BadParameter(f"{key}: its URL {urls[0] if urls else '?'} is no release URL of a known site", param_hint="DOC")
+    return Target(owner.site, key, tuple(dict.fromkeys((owner.url, *urls))))
+
+
+def _held_urls(archive: Archive, key: str) -> list[str]:
+    """Every URL the archive holds for a document (its current one first, then its versions')."""
+    doc = archive.document(key)
+    if doc is None:
+        return []
+    urls = [doc.url]
+    for stored in archive.versions(key):
+        _, version = archive.version(key, stored.number)
+        urls.append(version.release.url)
+    return list(dict.fromkeys(urls))
+
+
+def _known() -> str:
+    return "known sites: " + ", ".join(SITES)
+
+
+def _print_live(report: RunReport) -> None:
+    """The live visits' lines, the run's notes and its last line (as crawl and backfill end)."""
+    for site in report.sites:
+        if site.counts:
+            click.echo(f"live check of {site.summary()}", err=True)
+    for line in report.layout_changes:
+        click.echo(line, err=True)
+    for note in report.notes:
+        click.echo(note, err=True)
+    problems = f"; {count(len(report.errors), 'problem')} of the run itself (above)" if report.errors else ""
+    click.echo(f"run {report.run_id}: {count(report.requests, 'request')}{problems}", err=True)
+
