@@ -11,6 +11,7 @@ from crawler.pipeline.history_find import worth_fetching
 from crawler.pipeline.history_journal import Found, HistoryJournal, journal_path, stamp, unstamp, unstamp_any
 
 KEY = "mofa.go.kr/m_5676/100"
+DAY2 = "20190102090000"
 URL = "https://www.mofa.go.kr/www/brd/m_5676/view.do?seq=100"
 
 
@@ -71,9 +72,15 @@ def test_the_journal_is_named_by_the_arguments(tmp_path: Path) -> None:
             ["20190101000000", "20190201000000", "20190301000000"],
         ),
         # at most one a day, the first
-        ([("20190101080000", "A"), ("20190101120000", "B"), ("20190102090000", "C")], ["20190101080000", "20190102090000"]),
+        (
+            [("20190101080000", "A"), ("20190101120000", "B"), ("20190102090000", "C")],
+            ["20190101080000", "20190102090000"],
+        ),
         # a text seen later the same day as another still counts the next day
-        ([("20190101080000", "A"), ("20190101120000", "B"), ("20190102090000", "B")], ["20190101080000", "20190102090000"]),
+        (
+            [("20190101080000", "A"), ("20190101120000", "B"), ("20190102090000", "B")],
+            ["20190101080000", "20190102090000"],
+        ),
         # unordered rows (several URL forms' queries) are taken by time
         ([("20200101000000", "B"), ("20190101000000", "A")], ["20190101000000", "20200101000000"]),
     ],

@@ -24,10 +24,18 @@ if TYPE_CHECKING:
     from crawler.pipeline.history import Target
 
 
+DAY = click.DateTime(["%Y-%m-%d"])
+HINT = "SITE|DOC"
+
+
 @cli.command("import-history")
 @click.argument("targets", nargs=-1, required=True, metavar="SITE|DOC...")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only captures taken on or after this day.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only captures taken on or before this day.")
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only captures taken on or after this day."
+)
+@click.option(
+    "--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only captures taken on or before this day."
+)
 @click.option("--wait-lock", type=float, default=0.0, metavar="SECONDS", help="Wait for another run to finish.")
 @click.pass_obj
 @friendly
@@ -64,16 +72,20 @@ def _target(archive: Archive, value: str) -> Target:
     if "://" in value:
         owner = owner_of(value.strip())
         if owner is None:
-            raise click.BadParameter(f"{value} is no release URL of any site ({_known()})", param_hint="DOC")
+            raise click.BadParameter(f"{value} is no release URL of any site ({_known()})", param_hint=HINT)
         return Target(owner.site, owner.key, (owner.url, *_held_urls(archive, owner.key)))
     try:
         key = resolve_doc(archive, value)
     except PressroomError as exc:
-        raise click.BadParameter(f"{value!r} is no site and no archived document: {exc}", param_hint="SITE|DOC") from None
+        raise click.BadParameter(
+            f"{value!r} is no site and no archived document: {exc}", param_hint="SITE|DOC"
+        ) from None
     urls = _held_urls(archive, key)
     owner = owner_of(urls[0]) if urls else None
     if owner is None:
-        raise click.BadParameter(f"{key}: its URL {urls[0] if urls else '?'} is no release URL of a known site", param_hint="DOC")
+        raise click.BadParameter(
+            f"{key}: its URL {urls[0] if urls else '?'} is no release URL of a known site", param_hint="DOC"
+        )
     return Target(owner.site, key, tuple(dict.fromkeys((owner.url, *urls))))
 
 
@@ -104,4 +116,3 @@ def _print_live(report: RunReport) -> None:
         click.echo(note, err=True)
     problems = f"; {count(len(report.errors), 'problem')} of the run itself (above)" if report.errors else ""
     click.echo(f"run {report.run_id}: {count(report.requests, 'request')}{problems}", err=True)
-

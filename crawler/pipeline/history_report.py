@@ -46,11 +46,14 @@ class HistoryReport:
             parts = ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0])))
             lines.append(f"skipped: {parts}")
         if self.unparsable:
-            hints = ", ".join(f"{n} {hint}" for hint, n in sorted(self.unparsable.items(), key=lambda kv: (-kv[1], kv[0])))
+            hints = ", ".join(
+                f"{n} {hint}" for hint, n in sorted(self.unparsable.items(), key=lambda kv: (-kv[1], kv[0]))
+            )
             lines.append(f"unparsable captures by template: {hints}")
-        if self.failed:
-            lines.append(f"{count(self.failed, 'capture')} could not be fetched; run the same command again to retry")
-        lines.append(
-            "requests: " + ", ".join(f"{self.requests[lane]} {lane}" for lane in (CDX, CAPTURES, LIVE))
-        )
+        lines.append("requests: " + ", ".join(f"{self.requests[lane]} {lane}" for lane in (CDX, CAPTURES, LIVE)))
         return lines
+
+
+def _most_first(counts: Counter[str]) -> str:
+    """`3 challenge, 1 empty`: the most frequent first, ties by name."""
+    return ", ".join(f"{n} {name}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
