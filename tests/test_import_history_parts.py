@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 
+import httpx
 import pytest
 
+from crawler.net.page import Page
 from crawler.pipeline.history_find import worth_fetching
 from crawler.pipeline.history_journal import Found, HistoryJournal, journal_path, stamp, unstamp, unstamp_any
 
@@ -101,3 +105,65 @@ def test_captures_worth_fetching(captures: list[tuple[str, ...]], chosen: list[s
 )
 def test_capture_times_as_the_archive_or_the_web_archive_writes_them(text: str, expected: datetime) -> None:
     assert unstamp_any(text) == expected
+
+
+def capture_page(asked: str, body: str, *, landed: str = "", status: int = 200, original: str = URL) -> Page:
+    """The memento the web archive serves for `asked` (landing on `landed`, a capture of `original`)."""
+    landed = landed or asked
+    final = f"https://web.archive.org/web/{landed}id_/{original}"
+    headers = httpx.Headers(
+        {"Memento-Datetime": format_datetime(unstamp(landed), usegmt=True), "Link": f'<{original}>; rel="original"'}
+    )
+    data = body.encode()
+    return Page(final, final, status, headers, data, body, "utf-8", datetime.now(UTC))
+
+
+def release_html(seq: int = 100, title: str = "Outcome of the Consultation") -> str:
+    from tests.sim_mofa import make_releases, view_page
+
+    rel = make_releases(1, start_seq=seq)[0]
+    return view_page(replace(rel, title=title))
+
+
+@pytest.mark.parametrize(
+    ("landed", "original", "reason"),
+    [
+        ("20190312094512", URL, ""),  # the capture asked for
+        ("20190313090000", "http://mofa.go.kr/www/brd/m_5676/view.do?seq=100", ""),  # another form, within a day
+        ("20190320000000", URL, "redirect"),  # the nearest capture, a week away
+        ("20190312094512", "https://www.mofa.go.kr/www/brd/m_5676/list.do", "redirect"),  # the list page
+        ("20190312094512", "https://www.mofa.go.kr/www/brd/m_5676/view.do?seq=101", "redirect"),  # another release
+    ],
+)
+def test_a_capture_is_the_release_only_where_it_landed_on_the_document(landed: str, original: str, reason: str) -> None:
+    from crawler.pipeline.history_judge import judge
+    from crawler.sites import SITES
+
+    asked = row("20190312094512", "A")
+    verdict = judge(
+        SITES["mofa.go.kr"], asked, capture_page("20190312094512", release_html(), landed=landed, original=original)
+    )
+    assert verdict.reason == reason
+    assert (verdict.release is not None) == (not reason)
+    assert verdict.capture.at == unstamp(landed)
+    assert verdict.capture.url == f"https://web.archive.org/web/{landed}id_/{original}"
+
+
+def test_a_capture_no_parser_understands_is_unparsable_with_its_template_hint() -> None:
+    from crawler.pipeline.history_judge import judge
+    from crawler.sites import SITES
+
+    page = capture_page(
+        "20190312094512", "<html><body class='old-skin'><div id='contents'>Nothing here</div></body></html>"
+    )
+    verdict = judge(SITES["mofa.go.kr"], row("20190312094512", "A"), page)
+    assert verdict.release is None and verdict.reason == "unparsable" and verdict.hint
+    assert verdict.outcome == f"unparsable:{verdict.hint}"
+
+
+def test_journal_carries_what_a_completed_import_judged(tmp_path: Path) -> None:
+    old = HistoryJournal.open(tmp_path / "old.journal")
+    old.judge(KEY, unstamp("20190501000000"), "skip:challenge", "http://wb/x")
+    new = HistoryJournal.open(tmp_path / "new.journal")
+    new.carry(old.judged)
+    assert HistoryJournal.open(tmp_path / "new.journal").judged == old.judged

@@ -17,7 +17,7 @@ from crawler.cli.stopping import run_stoppable
 from crawler.cli.term import progress_display
 from crawler.pipeline.history_find import owner_of
 from crawler.pipeline.report import RunReport
-from crawler.sites import SITES
+from crawler.sites import SITES, resolve
 from crawler.wording import count
 
 if TYPE_CHECKING:
@@ -65,27 +65,27 @@ def _target(archive: Archive, value: str) -> Target:
     """A site by name or alias, or a document by key or URL; a one-line usage error naming `value` otherwise."""
     from crawler.pipeline.history import Target
 
-    wanted = value.strip().lower()
-    for site in SITES.values():
-        if wanted in (site.name, *site.aliases):
-            return Target(site)
-    if "://" in value:
-        owner = owner_of(value.strip())
+    wanted = value.strip()
+    if "://" in wanted:
+        owner = owner_of(wanted)
         if owner is None:
-            raise click.BadParameter(f"{value} is no release URL of any site ({_known()})", param_hint=HINT)
+            raise click.BadParameter(f"{wanted} is no release URL of any site ({_known()})", param_hint=HINT)
         return Target(owner.site, owner.key, (owner.url, *_held_urls(archive, owner.key)))
+    if "/" not in wanted.strip("/"):
+        try:
+            return Target(resolve(wanted))
+        except PressroomError as exc:
+            raise click.BadParameter(str(exc), param_hint=HINT) from None
     try:
-        key = resolve_doc(archive, value)
+        key = resolve_doc(archive, wanted)
     except PressroomError as exc:
-        raise click.BadParameter(
-            f"{value!r} is no site and no archived document: {exc}", param_hint="SITE|DOC"
-        ) from None
+        hint = "; to import a document the archive does not hold, give its URL"
+        raise click.BadParameter(f"{exc}{hint}", param_hint=HINT) from None
     urls = _held_urls(archive, key)
     owner = owner_of(urls[0]) if urls else None
     if owner is None:
-        raise click.BadParameter(
-            f"{key}: its URL {urls[0] if urls else '?'} is no release URL of a known site", param_hint="DOC"
-        )
+        where = urls[0] if urls else "?"
+        raise click.BadParameter(f"{key}: its URL {where} is no release URL of a known site", param_hint=HINT)
     return Target(owner.site, key, tuple(dict.fromkeys((owner.url, *urls))))
 
 

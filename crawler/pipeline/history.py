@@ -96,7 +96,11 @@ class HistoryImport:
                 failed = count(self.report.failed, "capture")
                 run.error(f"web archive: {failed} could not be fetched; run the same command again to retry them")
         if run.stopped_by:
-            run.notes.append(f"import interrupted by {run.stopped_by}; run the same command again to resume")
+            found, done = len(journal.by_document()), len(journal.docs)
+            run.notes.append(
+                f"import interrupted by {run.stopped_by}: {done} of the {count(found, 'document')} found are imported; "
+                "run the same command again to resume where it stopped"
+            )
         return run
 
     def _queries(self, targets: list[Target], since: date | None, until: date | None) -> list[Query]:
@@ -115,7 +119,9 @@ class HistoryImport:
             finished = path.with_name(f"{path.stem}.{self._archive.clock():%Y%m%dT%H%M%S}.complete")
             path.rename(finished)
             logger.info("the last import with these arguments completed (%s); starting a new one", finished.name)
-            return HistoryJournal.open(path)
+            fresh = HistoryJournal.open(path)
+            fresh.carry(journal.judged)  # the captures it found to be no release are not fetched again
+            return fresh
         if journal.rows or journal.next_url:
             found = count(len(journal.by_document()), "document")
             logger.info("resuming the import: %s found so far, %d imported", found, len(journal.docs))

@@ -146,6 +146,13 @@ class HistoryJournal:
         self._append([f"capture\t{key}\t{stamp(at)}\t{outcome}\t{capture_url}"])
         self.judged[(key, at)] = Judged(outcome, capture_url)
 
+    def carry(self, judged: dict[tuple[str, datetime], Judged]) -> None:
+        """Start with what an earlier, completed import judged: a capture that is no release stays one."""
+        lines = [f"capture\t{k}\t{stamp(at)}\t{j.outcome}\t{j.capture_url}" for (k, at), j in judged.items()]
+        if lines:
+            self._append(lines)
+        self.judged.update(judged)
+
     def imported(self, key: str, summary: str) -> None:
         """Record that a document's captures are imported."""
         self._append([f"doc\t{key}\t{summary}"])
