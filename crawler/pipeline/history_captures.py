@@ -24,7 +24,7 @@ from crawler.net.process import AnyFetcher
 from crawler.pipeline.engine import Engine, RunReport, SiteReport
 from crawler.pipeline.history_find import worth_fetching
 from crawler.pipeline.history_journal import Found, HistoryJournal, unstamp_any
-from crawler.pipeline.history_judge import Verdict, judge
+from crawler.pipeline.history_judge import REDIRECT, Verdict, judge
 from crawler.pipeline.history_report import CAPTURES, HistoryReport
 from crawler.pipeline.policy import wayback_policies
 from crawler.pipeline.stop import Stop
@@ -34,6 +34,12 @@ from crawler.wording import clip
 
 logger = logging.getLogger("crawler.pipeline.history")  # one logger name for the whole import
 
+# Answers of the web archive itself (no memento) that say a capture will never be the release: the index lists
+# it but the archive cannot play it back (404, 403: excluded since), or the capture redirects off the archive.
+SKIPPED_ERRORS = {
+    **dict.fromkeys((403, 404, 410), "not played back"),
+    **dict.fromkeys((301, 302, 303, 307, 308), REDIRECT),
+}
 AHEAD = 3  # captures fetched ahead of the one being judged: the lane's gate keeps them one at a time anyway
 
 
@@ -143,9 +149,10 @@ class CaptureImport:
         if read.error is not None:
             if isinstance(read.error, HostGivenUp):
                 self.given_up = self.given_up or read.error.reason
-            elif read.error.status == 404:  # the index lists it, the archive cannot play it back
-                journal.judge(row.key, row.at, "skip:not played back", read.error.url)
-                self.report.skipped["not played back"] += 1
+            elif read.error.status in SKIPPED_ERRORS:
+                reason = SKIPPED_ERRORS[read.error.status]
+                journal.judge(row.key, row.at, f"skip:{reason}", read.error.url)
+                self.report.skipped[reason] += 1
             else:
                 logger.warning("web archive: %s", read.error)
                 self.report.failed += 1
