@@ -15,8 +15,7 @@ from tests.procs import assert_nothing_left, descendants, stderr_lines
 from tests.ptyrun import run_pty
 from tests.sim_mofa import MofaSim
 from tests.simserver import Reply, Request, SimServer
-from tests.test_import_history_resume import CAPTURES, DOCS, captures, command
-from tests.test_import_history_smoke import Tiny
+from tests.test_import_history_resume import CAPTURES, DOCS, Tiny, captures, command
 
 ROOT = Path(__file__).parent.parent
 

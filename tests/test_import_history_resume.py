@@ -3,20 +3,49 @@ import would; nothing of the killed run is left running."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import sys
 from dataclasses import replace
+from email.utils import format_datetime
 from pathlib import Path
 
-from crawler.pipeline.history_journal import HistoryJournal
+from crawler.pipeline.history_journal import HistoryJournal, unstamp
 from tests.conftest import FAST_CONFIG
 from tests.procs import assert_nothing_left, kill_run, wait_for
 from tests.sim_mofa import MofaSim, make_releases, view_page
-from tests.simserver import SimServer
-from tests.test_import_history_smoke import Tiny
+from tests.simserver import Reply, Request, SimServer
 
 ROOT = Path(__file__).parent.parent
 DOCS, CAPTURES = 40, 3
+
+
+class Tiny:
+    """A small web archive: a CDX index answering every capture it holds, and their `id_` mementos."""
+
+    def __init__(self, captures: dict[str, list[tuple[str, int, str]]]) -> None:
+        self.captures = captures  # original -> [(ts, status, body)]
+        self.requests: list[str] = []
+
+    def __call__(self, request: Request) -> Reply:
+        self.requests.append(request.target)
+        if request.path == "/cdx/search/cdx":
+            rows = [["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]]
+            for url, caps in self.captures.items():
+                for ts, status, body in caps:
+                    rows.append(["k", ts, url, "text/html", str(status), hashlib.sha1(body.encode()).hexdigest(), "1"])
+            return Reply(200, json.dumps(rows), {"Content-Type": "application/json"})
+        if request.path.startswith("/web/"):
+            ts, _, original = request.target[len("/web/") :].partition("id_/")
+            for t, status, body in self.captures.get(original, []):
+                if t == ts:
+                    headers = {
+                        "Memento-Datetime": format_datetime(unstamp(ts), usegmt=True),
+                        "Link": f'<{original}>; rel="original"',
+                    }
+                    return Reply(status, body, headers)
+        return Reply(404, "")
 
 
 def captures() -> dict[str, list[tuple[str, int, str]]]:
