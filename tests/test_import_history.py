@@ -51,6 +51,9 @@ class World:
     def captures_fetched(self) -> int:
         return len([r for r in self.wayback.requests if r.startswith("/web/")])
 
+    def live_visits(self) -> int:
+        return len([r for r in self.servers[1].server.log if "view.do" in r.target])
+
     def archive(self) -> Archive:
         return Archive(self.tmp_path / "a")
 
@@ -94,12 +97,13 @@ def test_importing_twice_writes_nothing_new_and_fetches_no_capture_again(world: 
     world.capture("20190501000000", EDITED)
     world.run("import-history", "mofa", ok=None)
     before = {p: p.read_bytes() for p in (world.tmp_path / "a").rglob("*.txt")}
-    fetched = world.captures_fetched()
+    fetched, live = world.captures_fetched(), world.live_visits()
 
     again = world.run("import-history", "mofa", ok=None)
     assert again.exit_code == 0, again.stderr
     assert "0 versions added, 0 sightings, 0 events" in again.stderr
     assert world.captures_fetched() == fetched, "captures already recorded are not fetched again"
+    assert world.live_visits() == live, "a document known only from the web archive is visited live once"
     assert {p: p.read_bytes() for p in (world.tmp_path / "a").rglob("*.txt")} == before
     second = sorted((world.tmp_path / "a" / "log").glob("*.jsonl"))[-1]
     kinds = [json.loads(line).get("kind") for line in second.read_text(encoding="utf-8").splitlines()]

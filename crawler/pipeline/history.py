@@ -166,7 +166,7 @@ class HistoryImport:
         found = journal.by_document()
         for name in dict.fromkeys(rows[0].site for rows in found.values()):
             only = set(self._archive.web_archive_only(name))
-            urls = {rows[0].url: key for key, rows in found.items() if key in only and key not in journal.live}
+            urls = {rows[0].url: key for key, rows in found.items() if key in only and self._unvisited(key, journal)}
             if not urls:
                 continue
             self.report.web_archive_only += len(urls)
@@ -179,6 +179,12 @@ class HistoryImport:
             if cut:
                 return True
         return False
+
+    def _unvisited(self, key: str, journal: HistoryJournal) -> bool:
+        """Whether no live visit was ever made of a document (its observations are all the web archive's)."""
+        if key in journal.live:
+            return False
+        return all(o.kind == "captured" or o.kind.startswith("capture_") for o in self._archive.observations(key))
 
     def _visited(self, journal: HistoryJournal, keys: dict[str, str], url: str, kind: str) -> None:
         journal.visited(keys[url], kind)
