@@ -27,13 +27,13 @@ LATER = replace(EDITED, body=[*EDITED.body[:-1], "3. A third point added in 2020
 class World:
     """The web archive and the live site of one test, and the CLI run against them."""
 
-    def __init__(self, tmp_path: Path, live: list[MofaRelease]) -> None:
+    def __init__(self, tmp_path: Path, live: list[MofaRelease], config: str = FAST_CONFIG) -> None:
         self.wayback = Tiny({})
         self.site = MofaSim(live)
-        config = tmp_path / "pressroom.toml"
-        config.write_text(FAST_CONFIG, encoding="utf-8")
+        path = tmp_path / "pressroom.toml"
+        path.write_text(config, encoding="utf-8")
         self.servers = (SimServer(self.wayback), SimServer(self.site))
-        self.tmp_path, self.config = tmp_path, config
+        self.tmp_path, self.config = tmp_path, path
 
     def __enter__(self) -> World:
         wb, site = (s.__enter__() for s in self.servers)
@@ -154,3 +154,23 @@ def test_reindex_rebuilds_what_the_import_recorded(world: World) -> None:
     assert after == before
     assert world.archive().timeline(KEY) == timeline
     assert world.archive().web_archive_only("mofa.go.kr") == [KEY]
+
+
+def test_a_429_storm_pauses_every_request_to_the_web_archive_and_the_import_goes_on(tmp_path: Path) -> None:
+    config = FAST_CONFIG.replace("pause_after_429 = 0.05", "pause_after_429 = 0.3")
+    with World(tmp_path, live=[], config=config) as world:
+        for i in range(6):
+            rel = replace(REL, seq=REL.seq + i)
+            url = URL.replace(str(REL.seq), str(rel.seq))
+            world.capture("20190312094512", rel, url=url)
+            world.capture("20190501000000", replace(rel, title=rel.title + " (corrected)"), url=url)
+        world.wayback.storm_after, world.wayback.storm = 3, 2  # two 429s in a row after the third capture
+        result = world.run("import-history", "mofa", ok=None)
+        assert result.exit_code == 0, result.stderr
+        assert "12 versions added" in result.stderr
+        times = world.wayback.times
+        storms = [i for i, (_, _, status) in enumerate(times) if status == 429]
+        assert len(storms) == 2
+        for i in storms:  # after each 429, no request of either lane started during the pause
+            assert times[i + 1][0] - times[i][0] >= 0.3, times[i : i + 2]
+        assert result.stderr.count("answered 429") == 2, result.stderr

@@ -7,6 +7,7 @@ import hashlib
 import json
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from email.utils import format_datetime
 from pathlib import Path
@@ -27,9 +28,20 @@ class Tiny:
     def __init__(self, captures: dict[str, list[tuple[str, int, str]]]) -> None:
         self.captures = captures  # original -> [(ts, status, body)]
         self.requests: list[str] = []
+        self.times: list[tuple[float, str, int]] = []  # (monotonic time, target, status answered)
+        self.storm_after, self.storm = 0, 0  # after this many captures served, answer this many 429s
 
     def __call__(self, request: Request) -> Reply:
         self.requests.append(request.target)
+        reply = self._answer(request)
+        self.times.append((time.monotonic(), request.target, reply.status))
+        return reply
+
+    def _answer(self, request: Request) -> Reply:
+        served = sum(1 for _, target, status in self.times if target.startswith("/web/") and status == 200)
+        if self.storm and served >= self.storm_after and request.path != "/robots.txt":
+            self.storm -= 1
+            return Reply(429, "<html><body>Too Many Requests</body></html>")  # the archive's own: no memento
         if request.path == "/cdx/search/cdx":
             rows = [["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]]
             for url, caps in self.captures.items():
