@@ -153,3 +153,76 @@ def test_a_page_no_parser_understands_is_an_error_naming_its_template(
         parse(html, url)  # type: ignore[operator]
     assert "no article" in str(caught.value)
     assert hint in str(caught.value)
+
+
+def test_mofa_boards_are_looked_up_under_each_prefix_links_use_on_each_host() -> None:
+    site = SITES["mofa.go.kr"]
+    got = site.history_prefixes(config("mofa.go.kr", collections=("m_5676", "m_4080", "ca-toronto-ko/m_5389")))
+    assert got == [
+        # An English board: /eng/ and the RSS feeds' /www/, on www.mofa.go.kr (one key with mofa.go.kr) and
+        # overseas.mofa.go.kr.
+        "mofa.go.kr/eng/brd/m_5676/view.do",
+        "mofa.go.kr/www/brd/m_5676/view.do",
+        "overseas.mofa.go.kr/eng/brd/m_5676/view.do",
+        "overseas.mofa.go.kr/www/brd/m_5676/view.do",
+        "mofa.go.kr/www/brd/m_4080/view.do",
+        "overseas.mofa.go.kr/www/brd/m_4080/view.do",
+        # A mission's board: on the missions' host and the ministry's own.
+        "overseas.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do",
+        "www.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("canonical", "forms"),
+    [
+        (
+            "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=320957",
+            [
+                "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=320957",
+                "https://www.mofa.go.kr/www/brd/m_5676/view.do?seq=320957",  # as the RSS feed links it
+            ],
+        ),
+        (
+            "https://www.mofa.go.kr/www/brd/m_4080/view.do?seq=367001",
+            ["https://www.mofa.go.kr/www/brd/m_4080/view.do?seq=367001"],
+        ),
+        (
+            "https://overseas.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do?seq=1344542",
+            [
+                "https://overseas.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do?seq=1344542",
+                "https://www.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do?seq=1344542",
+            ],
+        ),
+    ],
+)
+def test_a_mofa_documents_url_forms_each_name_it(canonical: str, forms: list[str]) -> None:
+    site = SITES["mofa.go.kr"]
+    assert site.url_forms(canonical) == forms
+    assert len({url_key(form) for form in forms}) == len(forms)
+    assert {site.canonical_url(form) for form in forms} == {canonical}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://www.mofa.go.kr:443/www/brd/m_5676/view.do?seq=312120",  # the RSS feed's broken link
+        "http://mofa.go.kr/eng/brd/m_5676/view.do?seq=312120&srchFr=&srchTo=&srchWord=&srchTp=&multi_itm_seq=0"
+        "&itm_seq_1=0&itm_seq_2=0&company_cd=&company_nm=&page=3&titleNm=",
+        "https://overseas.mofa.go.kr/eng/brd/m_5676/view.do?seq=312120&amp;page=1",
+        "https://asean.mofa.go.kr/eng/brd/m_5676/view.do?seq=0312120",
+        "http://www.mofa.go.kr/eng/brd/m_5676/view.do;jsessionid=A1B2C3D4E5.node02?seq=312120",  # a 2013 session
+    ],
+)
+def test_every_form_a_capture_shows_is_the_one_mofa_document(url: str) -> None:
+    site = owner_of(url)
+    assert site is SITES["mofa.go.kr"]
+    assert site.canonical_url(url) == "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=312120"
+
+
+def test_a_mofa_page_no_template_reads_is_an_error_naming_the_page() -> None:
+    html = "<html><body id='sub' class='eng'><div id='contents'><p>Something else</p></div></body></html>"
+    with pytest.raises(ParseError) as caught:
+        SITES["mofa.go.kr"].parse_release(html, "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=1")
+    assert "no template of the engine matched" in str(caught.value)
+    assert "the page: body#sub.eng; #contents" in str(caught.value)

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from crawler.config import SiteConfig
-from crawler.sites import board_pages
+from crawler.sites import board_history, board_pages
 from crawler.sites.base import BackfillRequest, Listing, Site, Source
 from crawler.sites.board_urls import Board, BoardSite, canonical_url, check_collections, configured, doc_key
 from crawler.sites.definition import Backfill, Definition, Selectors, validate
@@ -115,4 +115,8 @@ def board_site(b: BoardSite) -> Site:
         description=d.description,
         check_config=lambda config: check_collections(b, config.collections),
         host_suffixes=(f".{d.name}",) if b.subdomains else (),
+        prefixes_hook=partial(board_history.prefixes, b),
+        forms_hook=partial(board_history.forms, b),
+        capture_hook=partial(board_history.classify, b),
+        hint_hook=partial(board_history.template_hint, b),
     )

@@ -27,6 +27,7 @@ from archive.document import Release
 from crawler.errors import ParseError
 from crawler.parse.dates import parse_when
 from crawler.parse.textify import text_of
+from crawler.sites import captures
 from crawler.sites.base import ListingItem, first, html_tree
 from crawler.sites.board_urls import (
     BoardSite,
@@ -121,7 +122,8 @@ def parse_release(b: BoardSite, html: str, url: str) -> Release:
         select = b.definition.select
         tried = f"{' / '.join(select.title)} in {' / '.join(select.scope)}; {OLD_2022}; {OLD_2018}"
         missing = "no title" if first(tree, select.scope) is not None else "no article"
-        raise ParseError(url, f"{missing}: no template of the engine matched (tried {tried})")
+        hint = captures.template_hint(html)
+        raise ParseError(url, f"{missing}: no template of the engine matched (tried {tried}; the page: {hint})")
     date_text = next((article.labels[k] for k in b.definition.dates.labels if k in article.labels), "")
     try:
         published = parse_when(date_text, b.calendar)
@@ -149,6 +151,18 @@ def parse_release(b: BoardSite, html: str, url: str) -> Release:
         attachments=attachments_of(article.files, b.definition.select.attachments, canonical, HOOKS[FILE_LINK]),
         modified=_modified(b, article.labels),
     )
+
+
+def template_of(b: BoardSite, tree: LexborHTMLParser) -> str | None:
+    """The name of the engine's template that finds an article's title on the page, or None."""
+    select = b.definition.select
+    if _current(b, tree) is not None:
+        return f"board: {next(s for s in select.scope if tree.css_first(s) is not None)}"
+    if _table_2022(tree) is not None:
+        return f"board: 2022 ({OLD_2022})"
+    if _title_2018(tree) is not None:
+        return f"board: 2018 ({OLD_2018})"
+    return None
 
 
 def _modified(b: BoardSite, labels: dict[str, str]) -> date | datetime | None:

@@ -24,6 +24,7 @@ from crawler.sites.definition import Definition
 from crawler.sites.generic import root
 from crawler.sites.languages import calendar
 
+JSESSION = re.compile(r";jsessionid=[^?#/]*", re.IGNORECASE)
 ARTICLE_SHAPE = "…/brd/m_N/view.do?seq=N"
 BOARD_ID = r"m_[0-9]+"
 # A mission's path: a country code, maybe a city, the language of its pages (ca-toronto-ko, us-en, cn-zh).
@@ -98,6 +99,8 @@ def canonical_url(b: BoardSite, url: str) -> str:
     cleaned = url.strip()
     while "&amp;" in cleaned:
         cleaned = cleaned.replace("&amp;", "&")
+    # Old captures keep the servlet's session in the path: view.do;jsessionid=…?seq=N is the same article.
+    cleaned = JSESSION.sub("", cleaned)
     parts, match = match_release(cleaned, b.definition.name, b.owns_host, b.article_path, ARTICLE_SHAPE, shown=url)
     seqs = parse_qs(parts.query).get("seq", [])
     if not seqs or not re.fullmatch(r"[0-9]{1,12}", seqs[0]):
