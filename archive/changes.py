@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlsplit
@@ -10,11 +11,18 @@ from xml.etree import ElementTree as ET
 
 from archive import diff
 from archive.attachment import changes as attachment_changes
-from archive.escape import visible
+from archive.escape import html_text, visible
+from archive.history import CAPTURE_EVENTS, Sighting, parse_detail
+from archive.publish.html import outside
 from archive.publish.paths import CHANGES_PATH, FEED_PATH, page_url
 from archive.recorder import SEEN_KINDS, Archive
 
-EVENT_KINDS = ("changed", "reverted", "withdrawn", "restored")
+LIVE_EVENT_KINDS = ("changed", "reverted", "withdrawn", "restored")
+# Edits and withdrawals found between two web-archive captures (archive/history.py derives them on import).
+CAPTURE_EVENT_KINDS = CAPTURE_EVENTS
+EVENT_KINDS = LIVE_EVENT_KINDS + CAPTURE_EVENT_KINDS
+EDIT_KINDS = ("changed", "reverted")  # events with a word diff (`verb`, the kind without its source)
+WEB_ARCHIVE = "web-archive"
 ATOM = "http://www.w3.org/2005/Atom"
 
 
@@ -33,13 +41,46 @@ class Change:
     added: int = 0  # words
     removed: int = 0
     files: int = 0  # attachments added, removed or changed (archive/attachment.py)
+    before: Sighting | None = None  # the sighting of the text before the event (None: none known)
+    after: Sighting | None = None  # the sighting that showed the event (a web-archive event's later capture)
+
+    @property
+    def source(self) -> str:
+        """Where the event was seen: `live` (a visit of the site) or `web-archive` (between two captures)."""
+        return WEB_ARCHIVE if self.kind in CAPTURE_EVENT_KINDS else "live"
+
+    @property
+    def verb(self) -> str:
+        """What happened, whoever saw it: changed, reverted, withdrawn or restored."""
+        return self.kind.removeprefix("capture_")
+
+    @property
+    def label(self) -> str:
+        """The event's name for people: `changed`, or `changed (web archive)`."""
+        return f"{self.verb} (web archive)" if self.source == WEB_ARCHIVE else self.kind
+
+    def between(self) -> str:
+        """For a web-archive event, when it happened: `between captures of 2019-03-12 and 2019-05-01`."""
+        if self.source != WEB_ARCHIVE or self.before is None:
+            return ""
+        after = self.after or Sighting(self.at, self.new or 0, "capture", "")  # only a detail not of ours lacks it
+        if self.before.source == after.source == "capture":
+            return f"between captures of {self.before.at[:10]} and {after.at[:10]}"
+        return f"between {_sighting_words(self.before)} and {_sighting_words(after)}"
 
     def summary(self) -> str:
         """One line for a terminal."""
-        versions = f"v{self.old}→v{self.new}" if self.kind in ("changed", "reverted") else f"v{self.new}"
-        words = f"  +{self.added}/-{self.removed} words" if self.kind in ("changed", "reverted") else ""
+        versions = f"v{self.old}→v{self.new}" if self.verb in EDIT_KINDS else f"v{self.new}"
+        words = f"  +{self.added}/-{self.removed} words" if self.verb in EDIT_KINDS else ""
         words += f", {self.files} attachment{'s' if self.files != 1 else ''}" if self.files else ""
-        return f"{self.at}  {self.kind:<9} {self.key} {versions}{words}  {self.title}"
+        when = f"  {self.between()}" if self.between() else ""
+        return f"{self.at}  {self.label:<9} {self.key} {versions}{words}{when}  {self.title}"
+
+
+def _sighting_words(sighting: Sighting) -> str:
+    """`the capture of 2019-03-12` or `the live visit of 2026-03-01`."""
+    what = "capture" if sighting.source == "capture" else "live visit"
+    return f"the {what} of {sighting.at[:10]}"
 
 
 @dataclass(frozen=True)
@@ -84,31 +125,77 @@ def changes(
     sites: tuple[str, ...] = (),
     limit: int | None = None,
 ) -> list[Change]:
-    """Every changed, reverted, withdrawn or restored document in the period, newest first (the newest
-    `limit` of them if given; only those are read and word-counted)."""
+    """Every changed, reverted, withdrawn or restored document in the period, seen live or between web-archive
+    captures, newest first by when it happened (the newest `limit` of them if given; only those are read and
+    word-counted)."""
     where, args = Period(since, until, sites).where()
-    sql = f"SELECT id, key, url, at, kind, version FROM observations WHERE {where} ORDER BY id DESC"
+    # By when the event happened on the site: an import's events of 2019 come after today's live ones.
+    sql = f"SELECT id, key, url, at, kind, version, detail FROM observations WHERE {where} ORDER BY at DESC, id DESC"
     if limit is not None:
         sql += " LIMIT ?"
         args.append(limit)
     return [_change(archive, *row) for row in archive.catalog.db.execute(sql, args).fetchall()]
 
 
-def _change(archive: Archive, obs_id: int, key: str, url: str, at: str, kind: str, version: int) -> Change:
+def events_after(archive: Archive, after: int, *, keep: Callable[[int], bool] = lambda _: True) -> list[Change]:
+    """The events observed after observation `after` whose ids `keep` accepts, in the order they were recorded
+    (only those are read and word-counted)."""
+    marks = ", ".join("?" * len(EVENT_KINDS))
+    rows = archive.catalog.db.execute(
+        "SELECT id, key, url, at, kind, version, detail FROM observations "
+        f"WHERE id > ? AND key IS NOT NULL AND kind IN ({marks}) ORDER BY id",
+        (after, *EVENT_KINDS),
+    ).fetchall()
+    return [_change(archive, *row) for row in rows if keep(row[0])]
+
+
+def _change(archive: Archive, obs_id: int, key: str, url: str, at: str, kind: str, version: int, detail: str) -> Change:
     """One event with the version shown before it and, for an edit or a revert, the words it changed."""
-    before = archive.catalog.db.execute(
-        f"SELECT version FROM observations WHERE key = ? AND id < ? AND version IS NOT NULL "
-        f"AND kind IN ({', '.join('?' * len(SEEN_KINDS))}) ORDER BY id DESC LIMIT 1",
-        (key, obs_id, *sorted(SEEN_KINDS)),
-    ).fetchone()
-    old = before[0] if before else None
+    if kind in CAPTURE_EVENT_KINDS:
+        before, after = _around(archive.timeline(key), at, version, detail)
+    else:
+        before, after = _live_before(archive, key, obs_id), None
+    old = before.version if before else None
     _, new_version = archive.version(key, version)
     added = removed = files = 0
-    if kind in ("changed", "reverted") and old is not None:
+    if kind.removeprefix("capture_") in EDIT_KINDS and old is not None:
         old_version = archive.version(key, old)[1]
         added, removed = diff.word_counts(old_version, new_version)
         files = len(attachment_changes(old_version.release.attachments, new_version.release.attachments))
-    return Change(obs_id, at, kind, key, url, new_version.release.title, old, version, added, removed, files)
+    title = new_version.release.title
+    return Change(obs_id, at, kind, key, url, title, old, version, added, removed, files, before, after)
+
+
+def _live_before(archive: Archive, key: str, obs_id: int) -> Sighting | None:
+    """The visit before a live event that saw a version: what the site showed before it."""
+    row = archive.catalog.db.execute(
+        f"SELECT at, version, url FROM observations WHERE key = ? AND id < ? AND version IS NOT NULL "
+        f"AND kind IN ({', '.join('?' * len(SEEN_KINDS))}) ORDER BY id DESC LIMIT 1",
+        (key, obs_id, *sorted(SEEN_KINDS)),
+    ).fetchone()
+    return Sighting(row[0], row[1], "live", row[2]) if row else None
+
+
+def _around(timeline: list[Sighting], at: str, version: int, detail: str) -> tuple[Sighting | None, Sighting | None]:
+    """The sightings a web-archive event lies between, as its `detail` names them (archive/history.py): the
+    one before (with its URL from the timeline) and the one after (for a withdrawal, the capture that showed
+    the page gone, which is no sighting)."""
+    said = parse_detail(detail)
+    if said is None:  # not written by archive/history.py: the timeline alone tells
+        earlier = [s for s in timeline if s.at < at]
+        return (earlier[-1] if earlier else None), next((s for s in timeline if s.at == at), None)
+    before = next(
+        (
+            s
+            for s in timeline
+            if (s.at, s.version, s.source) == (said.before_at, said.before_version, said.before_source)
+        ),
+        Sighting(said.before_at, said.before_version, said.before_source, ""),
+    )
+    after = next((s for s in timeline if (s.at, s.version, s.source) == (at, version, said.after_source)), None)
+    if after is None:
+        after = Sighting(said.after_at, version, said.after_source, said.url)
+    return before, after
 
 
 def atom_feed(archive: Archive, events: list[Change], *, now: str, base_url: str = "", self_url: str = "") -> str:
@@ -141,7 +228,7 @@ def atom_feed(archive: Archive, events: list[Change], *, now: str, base_url: str
     for event in events:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "id", f"urn:pressroom:{identity}:event:{event.id}")
-        _text(entry, "title", f"{event.kind}: {visible(event.title)}")
+        _text(entry, "title", f"{event.label}: {visible(event.title)}")
         _text(entry, "updated", event.at)
         page = page_url(base, event.key)
         _link(entry, "alternate", page or event.url, "text/html")
@@ -173,11 +260,28 @@ def _link(parent: ET.Element, rel: str, href: str, kind: str) -> None:
 
 
 def _entry_html(archive: Archive, event: Change) -> str:
-    if event.kind in ("changed", "reverted") and event.old is not None and event.new is not None:
+    lead = _web_archive_html(event)
+    if event.verb in EDIT_KINDS and event.old is not None and event.new is not None:
         old, new = archive.version(event.key, event.old)[1], archive.version(event.key, event.new)[1]
-        return diff.word_html(old, new, labels=(f"v{event.old}", f"v{event.new}"))
+        return lead + diff.word_html(old, new, labels=(f"v{event.old}", f"v{event.new}"))
+    if event.source == WEB_ARCHIVE:
+        return lead + f"<p>{html_text(event.key)}: version {event.new} is its last text seen in the web archive.</p>"
     verb = "is no longer served by the site" if event.kind == "withdrawn" else "is served again"
     return f"<p>{event.key} {verb}.</p>"
+
+
+def _web_archive_html(event: Change) -> str:
+    """For an event seen in the web archive: that it was, when, and the captures it lies between, linked."""
+    if event.source != WEB_ARCHIVE:
+        return ""
+    links = [
+        f"{what}: {outside(s.url)}"
+        for what, s in (("before", event.before), ("after", event.after))
+        if s is not None and s.source == "capture" and s.url
+    ]
+    listed = "".join(f"<li>{item}</li>" for item in links)
+    said = f"Seen in the web archive: {event.verb} {event.between()}".rstrip() + "."
+    return f"<p>{html_text(said)}</p>" + (f"<ul>{listed}</ul>" if listed else "")
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> None:

@@ -7,7 +7,9 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from archive import timelines
 from archive.document import format_captured, format_published
+from archive.history import Sighting
 from archive.recorder import Archive
 from archive.rows import DocumentRow
 
@@ -32,6 +34,12 @@ COLUMNS = (
     "tags",
     "attachments",
     "status",
+    "web_archive_only",
+    "first_seen",
+    "last_seen",
+    "sources",
+    "live_visits",
+    "captures",
     "body",
 )
 
@@ -45,16 +53,38 @@ def records(
     since: str | None = None,
     until: str | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """One record per document (its current version), or per version with `all_versions`; filtered by site,
-    language and publication day (YYYY-MM-DD bounds, inclusive)."""
+    """One record per document (its current version), or per version with `all_versions`, in the order the
+    site showed them (live or in web-archive captures); filtered by site, language and publication day
+    (YYYY-MM-DD bounds, inclusive)."""
+    only = set(archive.web_archive_only(site))
     for doc in archive.catalog.documents(site=site):
         day = doc.published[:10]
         if (language and doc.language != language) or (since and day < since) or (until and day > until):
             continue
-        wanted = archive.catalog.versions(doc.key) if all_versions else None
-        numbers = [v.number for v in wanted] if wanted else [doc.current_version]
+        timeline = archive.timeline(doc.key)
+        if all_versions:
+            stored = {v.number: v for v in archive.catalog.versions(doc.key)}
+            first = {s.number: s.first_seen for s in archive.seen_versions(doc.key)}
+            numbers = timelines.order(first, {n: v.captured for n, v in stored.items()})
+        else:
+            numbers = [doc.current_version]
         for number in numbers:
-            yield _record(archive, doc, number)
+            record = _record(archive, doc, number)
+            yield record | {"web_archive_only": doc.key in only} | _seen(number, timeline)
+
+
+def _seen(number: int, timeline: list[Sighting]) -> dict[str, Any]:
+    """When and how a version's text was seen: the first and last sighting, live visits counted, and each
+    web-archive capture (its time and URL)."""
+    own = [s for s in timeline if s.version == number]
+    captures = [{"at": s.at, "url": s.url} for s in own if s.source == timelines.CAPTURE]
+    return {
+        "first_seen": own[0].at if own else "",
+        "last_seen": own[-1].at if own else "",
+        "sources": sorted({timelines.source_name(s.source) for s in own}),
+        "live_visits": len(own) - len(captures),
+        "captures": captures,
+    }
 
 
 def _record(archive: Archive, doc: DocumentRow, number: int) -> dict[str, Any]:
@@ -95,12 +125,20 @@ def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
 
 
 def write_csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
-    """Write CSV with a header row (list fields joined with ' | '); return the count."""
+    """Write CSV with a header row (list fields joined with ' | ', a capture as its time and URL); return the
+    count."""
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     count = 0
     for row in rows:
-        flat = {k: " | ".join(v) if isinstance(v, list) else v for k, v in row.items()}
+        flat = {k: " | ".join(_cell(item) for item in v) if isinstance(v, list) else v for k, v in row.items()}
         writer.writerow(flat)
         count += 1
     return count
+
+
+def _cell(item: object) -> str:
+    """A list item as a CSV cell shows it: a capture as `2019-03-12T09:45:12Z URL`, anything else as text."""
+    if isinstance(item, dict):
+        return f"{item['at']} {item['url']}"
+    return str(item)

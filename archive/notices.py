@@ -11,6 +11,7 @@ token); a changed URL is a new endpoint. Each line moves one mark of one endpoin
     {"at": T, "endpoint": E, "mark": "start", "observation": 120}   first seen: what comes after 120 is news
     {"at": T, "endpoint": E, "mark": "edit", "observation": 131}    the event of observation 131 was sent
     {"at": T, "endpoint": E, "mark": "new", "observation": 150, "releases": 20}   a digest up to observation 150
+    {"at": T, "endpoint": E, "mark": "past", "observation": 170, "events": 12}   past edits found in the web archive
     {"at": T, "endpoint": E, "mark": "health", "site": "mid.ru", "verdict": "broken"}
 
 A kill -9 loses at most the line being written (a torn last line is ignored); the message it stood for is then
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import log
-from archive.changes import EVENT_KINDS, Change, changes
+from archive.changes import CAPTURE_EVENT_KINDS, Change, events_after
 from archive.errors import ArchiveError
 from archive.recorder import Archive
 
@@ -36,6 +37,11 @@ JOURNAL = "notified.jsonl"
 # Runs whose new releases are news. A backfill or a history import brings old releases by the hundred:
 # a digest of them would bury the news (their edits, withdrawals and restorations are still sent).
 NEWS_COMMANDS = ("crawl", "schedule", "add")
+# Runs that bring in the past: their events (edits and withdrawals found between web-archive captures, and the
+# live check's withdrawals of documents known only from the web archive) are history, not news. They are told
+# in one digest ("12 past edits found in the web archive"), never one message each, and marked apart (`past`),
+# so that a live edit sent before them never counts them as sent, nor they it.
+PAST_COMMANDS = ("import-history",)
 
 
 def endpoint_id(url: str) -> str:
@@ -50,12 +56,18 @@ class Marks:
     start: int = 0
     edit: int = 0
     new: int = 0
+    past: int = 0
     health: dict[str, str] = field(default_factory=dict)  # site -> the verdict last sent
 
     @property
     def edits_after(self) -> int:
         """Events with a greater observation id are still to send."""
         return max(self.start, self.edit)
+
+    @property
+    def past_after(self) -> int:
+        """Past events (of an import from the web archive) with a greater observation id are still to send."""
+        return max(self.start, self.past)
 
     @property
     def new_after(self) -> int:
@@ -88,7 +100,7 @@ class Journal:
     def _apply(self, line: dict[str, Any]) -> None:
         marks = self.marks.setdefault(str(line.get("endpoint")), Marks())
         kind = line.get("mark")
-        if kind in ("start", "edit", "new") and isinstance(line.get("observation"), int):
+        if kind in ("start", "edit", "new", "past") and isinstance(line.get("observation"), int):
             setattr(marks, kind, max(getattr(marks, kind), line["observation"]))
         elif kind == "health" and isinstance(line.get("site"), str):
             marks.health[line["site"]] = str(line.get("verdict"))
@@ -145,17 +157,27 @@ def latest_observation(archive: Archive) -> int:
 
 
 def pending_events(archive: Archive, after: int) -> list[Change]:
-    """The edits, reverts, withdrawals and restorations observed after observation `after`, oldest first."""
-    marks = ", ".join("?" * len(EVENT_KINDS))
-    row = archive.catalog.db.execute(
-        f"SELECT min(at) FROM observations WHERE id > ? AND key IS NOT NULL AND kind IN ({marks})",
-        (after, *EVENT_KINDS),
-    ).fetchone()
-    if row[0] is None:
-        return []
-    # `changes` reads the events of a period with their versions and word counts; the period is cut at the
-    # first pending event's time, and the events already sent within it are left out by their ids.
-    return sorted((c for c in changes(archive, since=row[0]) if c.id > after), key=lambda c: c.id)
+    """The edits, reverts, withdrawals and restorations seen live after observation `after`, oldest first
+    (those an import from the web archive recorded are `pending_past`'s)."""
+    past = _past_ids(archive, after)
+    return events_after(archive, after, keep=lambda obs: obs not in past)
+
+
+def pending_past(archive: Archive, after: int) -> list[Change]:
+    """The events imports from the web archive recorded after observation `after`, oldest first."""
+    past = _past_ids(archive, after)
+    return events_after(archive, after, keep=past.__contains__) if past else []
+
+
+def _past_ids(archive: Archive, after: int) -> set[int]:
+    """The observations after `after` that are past events: a web-archive event, or recorded by an import."""
+    commands, kinds = ", ".join("?" * len(PAST_COMMANDS)), ", ".join("?" * len(CAPTURE_EVENT_KINDS))
+    rows = archive.catalog.db.execute(
+        "SELECT o.id FROM observations o LEFT JOIN runs r ON r.id = o.run_id "
+        f"WHERE o.id > ? AND (r.command IN ({commands}) OR o.kind IN ({kinds}))",
+        (after, *PAST_COMMANDS, *CAPTURE_EVENT_KINDS),
+    ).fetchall()
+    return {int(row[0]) for row in rows}
 
 
 def pending_new(archive: Archive, after: int) -> list[NewRelease]:

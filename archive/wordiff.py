@@ -33,8 +33,13 @@ class Piece:
 
 
 def seen(version: Version) -> str:
-    """When and how this text was seen: `captured 2026-03-01T09:00:00Z (live visit)`, or its Origin."""
-    return f"captured {format_captured(version.captured)} ({version.origin or LIVE})"
+    """When and how this text was seen: `captured 2026-03-01T09:00:00Z (live visit)`, `captured
+    2019-03-12T09:45:12Z (web-archive capture https://web.archive.org/web/20190312094512id_/https://...)`
+    (an Origin that is a URL names the capture the text was read from), or its Origin as it is."""
+    origin = version.origin
+    if origin.startswith(("http://", "https://")):
+        origin = f"web-archive capture {origin}"
+    return f"captured {format_captured(version.captured)} ({origin or LIVE})"
 
 
 def metadata_changes(old: Version, new: Version) -> list[tuple[str, str, str]]:

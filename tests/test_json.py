@@ -14,8 +14,14 @@ from tests.simserver import SimServer
 
 ISO_Z = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
 KEY = "mofa.go.kr/m_5676/320033"
-HISTORY_VERSION = {"kind", "key", "version", "digest16", "current", "captured", "title", "url"}
-HISTORY_OBSERVATION = {"kind", "key", "at", "event", "version", "detail"}
+HISTORY_VERSION = {"kind", "key", "version", "digest16", "current", "captured", "title", "url"} | {
+    "first_seen",
+    "last_seen",
+    "sources",
+    "web_archive_only",
+    "sightings",
+}
+HISTORY_OBSERVATION = {"kind", "key", "at", "event", "version", "detail", "source"}
 CHANGE = {
     "at",
     "event",
@@ -27,6 +33,10 @@ CHANGE = {
     "words_added",
     "words_removed",
     "attachments_changed",
+    "source",
+    "from_at",
+    "from_capture",
+    "to_capture",
 }
 RUN = {"run", "started", "finished", "status", "command", "sites", "counts"}
 STATUS = {
@@ -40,6 +50,8 @@ STATUS = {
     "verdict",
     "reason",
     "health",
+    "web_archive_only",
+    "web_archive_only_withdrawn",
 }
 
 

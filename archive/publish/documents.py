@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archive import diff
-from archive.document import Version
+from archive import diff, timelines
+from archive.document import Version, format_captured
+from archive.history import Sighting
 from archive.publish.html import attr, esc, link, outside, page
 from archive.publish.paths import page_path, page_url
 from archive.rows import DocumentRow, ObservationRow
-
-# Observations that say which text the site showed (a re-extraction stands for the page it re-read).
-SHOWN = frozenset({"new", "unchanged", "not_modified", "changed", "reverted", "restored", "reextracted"})
 
 
 @dataclass(frozen=True)
@@ -28,6 +26,7 @@ class DocumentInput:
     versions: dict[int, Version]  # by number
     observations: list[ObservationRow]
     base_url: str = ""  # where the site will be hosted: the page names its address there
+    timeline: tuple[Sighting, ...] = ()  # every sighting of its versions, oldest first (live and captures)
 
     @property
     def current(self) -> int:
@@ -49,14 +48,25 @@ def diff_path(key: str, old: int, new: int) -> str:
 
 def steps(doc: DocumentInput) -> list[tuple[int, int]]:
     """The (old, new) version pairs to diff: each change of the shown text, in the order the site showed them
-    (an edit and its revert are two steps), else the versions in numeric order."""
+    (live or in web-archive captures; an edit and its revert are two steps), else the versions in the order
+    they were first seen."""
+    marks = [(s.at, s.version) for s in doc.timeline]
+    marks += [(o.at, o.version) for o in doc.observations if o.kind == "reextracted" and o.version is not None]
     shown: list[int] = []
-    for o in doc.observations:
-        if o.version in doc.versions and o.kind in SHOWN and (not shown or shown[-1] != o.version):
-            shown.append(o.version)
-    order = shown if set(shown) == set(doc.versions) else sorted(doc.versions)
+    for _, number in sorted(marks, key=lambda mark: mark[0]):
+        if number in doc.versions and (not shown or shown[-1] != number):
+            shown.append(number)
+    order = shown if set(shown) == set(doc.versions) else seen_order(doc)
     pairs = list(zip(order, order[1:], strict=False))
     return list(dict.fromkeys(pairs))
+
+
+def seen_order(doc: DocumentInput) -> list[int]:
+    """The version numbers in the order their text was first seen."""
+    first: dict[int, str] = {}
+    for s in doc.timeline:
+        first.setdefault(s.version, s.at)
+    return timelines.order(first, {n: format_captured(v.captured) for n, v in doc.versions.items()})
 
 
 def render(doc: DocumentInput) -> dict[str, str]:
@@ -113,30 +123,61 @@ def _document_page(doc: DocumentInput) -> str:
 
 def _versions_table(doc: DocumentInput, here: str) -> str:
     diffs = {new: old for old, new in steps(doc)}
+    spans = timelines.spans(doc.timeline)
     rows = []
-    for number in sorted(doc.versions):
+    for number in seen_order(doc):
         version = doc.versions[number]
         mark = " (current)" if number == doc.current else ""
         older = diffs.get(number)
         step = link(here, diff_path(doc.key, older, number), f"changes from v{older}") if older else ""
+        own = [span for span in spans if span.version == number]
+        first = own[0].first if own else format_captured(version.captured)
         rows.append(
             f"<tr><td>{link(here, version_path(doc.key, number), f'v{number}')}{mark}</td>"
-            f"<td>{version.captured:%Y-%m-%d %H:%M}Z</td><td>{step}</td>"
+            f"<td>{esc(first[:16].replace('T', ' '))}Z</td><td>{esc(_sources(own))}</td><td>{step}</td>"
             f"<td>{esc(version.release.title)}</td></tr>"
         )
-    head = "<tr><th>version</th><th>captured</th><th>diff</th><th>title</th></tr>"
-    return f'<h2>Versions</h2>\n<table class="versions">\n{head}\n' + "\n".join(rows) + "\n</table>"
+    head = "<tr><th>version</th><th>first seen</th><th>seen</th><th>diff</th><th>title</th></tr>"
+    return (
+        '<h2>Versions</h2>\n<p class="muted">In the order the site showed them.</p>\n<table class="versions">\n'
+        f"{head}\n" + "\n".join(rows) + "\n</table>"
+    )
+
+
+def _sources(spans: list[timelines.Span]) -> str:
+    """How a version was seen, in a few words: `live`, `web archive`, `web archive and live`."""
+    captures = sum(1 for span in spans if span.source == timelines.CAPTURE)
+    visits = sum(span.visits for span in spans if span.source != timelines.CAPTURE)
+    said = [f"web archive ({captures})"] if captures else []
+    said += [f"live ({visits})"] if visits else []
+    return " and ".join(said)
 
 
 def _timeline(doc: DocumentInput, here: str) -> str:
     if not doc.observations:
         return ""
     rows = []
-    for o in doc.observations:
+    for o in sorted(doc.observations, key=lambda o: (o.at, o.id)):
         shown = link(here, version_path(doc.key, o.version), f"v{o.version}") if o.version in doc.versions else ""
-        rows.append(f"<tr><td>{esc(o.at)}</td><td>{esc(o.kind)}</td><td>{shown}</td><td>{esc(o.detail)}</td></tr>")
+        past = o.kind == "captured" or o.kind.startswith("capture_")
+        what = esc(o.kind) + (' <span class="muted">(web archive)</span>' if past else "")
+        detail = outside(o.detail) if o.kind == "captured" else esc(o.detail)
+        rows.append(f"<tr><td>{esc(o.at)}</td><td>{what}</td><td>{shown}</td><td>{detail}</td></tr>")
     head = "<tr><th>when</th><th>observed</th><th>version</th><th>detail</th></tr>"
     return f'<h2>Timeline</h2>\n<table class="timeline">\n{head}\n' + "\n".join(rows) + "\n</table>"
+
+
+def _sightings(doc: DocumentInput, number: int) -> str:
+    """A version's sightings, for its page: each capture linked, runs of live visits in one line."""
+    items = []
+    for span in timelines.spans(doc.timeline):
+        if span.version != number:
+            continue
+        if span.source == timelines.CAPTURE:
+            items.append(f"<li>{esc(span.first)}: web-archive capture {outside(span.url)}</li>")
+        else:
+            items.append(f"<li>{esc(span.words())}</li>")
+    return '<h2>Seen</h2>\n<ul class="seen">\n' + "\n".join(items) + "\n</ul>" if items else ""
 
 
 def _version_page(doc: DocumentInput, number: int, version: Version) -> str:
@@ -144,7 +185,7 @@ def _version_page(doc: DocumentInput, number: int, version: Version) -> str:
     body = (
         f"<p>{link(here, page_path(doc.key), doc.key)}: version {number} of {len(doc.versions)}, "
         f"captured {version.captured:%Y-%m-%d %H:%M}Z</p>\n{_text(version)}\n{_attachments(version)}\n"
-        f"<h2>Metadata</h2>\n{_metadata(version)}"
+        f"<h2>Metadata</h2>\n{_metadata(version)}\n{_sightings(doc, number)}"
     )
     return page(here, f"v{number}: {version.release.title}", body, lang=version.release.language)
 

@@ -148,17 +148,18 @@ def _item(here: str, entry: Entry) -> str:
 
 
 def changes_page(events: list[Change], pages: set[str]) -> str:
-    """The changes page: every event, newest first, linked to the document and (for an edit) its diff."""
+    """The changes page: every event, newest first (live, and found between web-archive captures, marked),
+    linked to the document and (for an edit) its diff."""
     here = CHANGES_PATH
     rows = []
     for event in events:
         target = diff_path(event.key, event.old or 0, event.new or 0)
         what = link(here, target, f"v{event.old}→v{event.new}") if target in pages else f"v{event.new}"
-        words = f"+{event.added}/−{event.removed} words" if event.kind in ("changed", "reverted") else ""
+        words = f"+{event.added}/−{event.removed} words" if event.verb in ("changed", "reverted") else ""
         doc = link(here, page_path(event.key), event.title) if page_path(event.key) in pages else esc(event.title)
-        rows.append(
-            f"<tr><td>{esc(event.at)}</td><td>{esc(event.kind)}</td><td>{what}</td><td>{words}</td><td>{doc}</td></tr>"
-        )
+        # An event found between two web-archive captures is marked, and says which.
+        kind = esc(event.label) + (f'<br><span class="muted">{esc(event.between())}</span>' if event.between() else "")
+        rows.append(f"<tr><td>{esc(event.at)}</td><td>{kind}</td><td>{what}</td><td>{words}</td><td>{doc}</td></tr>")
     head = f'<link rel="alternate" type="application/atom+xml" title="Changes" href="{FEED_PATH}">\n'
     body = (
         f"<h1>Changes</h1>\n<p>{_count(len(events), 'event', 'events')}, newest first; also as an "

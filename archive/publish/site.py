@@ -32,7 +32,7 @@ from archive.rows import DocumentRow
 from archive.store import StoredVersion
 
 MANIFEST = ".pressroom-publish.json"
-FORMAT = 1  # the pages' format: a change of any template bumps it, and the next publish rewrites every page
+FORMAT = 2  # the pages' format: a change of any template bumps it, and the next publish rewrites every page
 
 
 @dataclass
@@ -173,7 +173,8 @@ def _render_document(
     archive: Archive, row: DocumentRow, stored: list[StoredVersion], writer: Writer, base_url: str
 ) -> dict[str, Any]:
     versions = {v.number: archive.store.read(v) for v in stored}
-    doc = documents.DocumentInput(row.key, row, versions, archive.observations(row.key), base_url)
+    observations, timeline = archive.observations(row.key), tuple(archive.timeline(row.key))
+    doc = documents.DocumentInput(row.key, row, versions, observations, base_url, timeline)
     files = documents.render(doc)
     for path, text in files.items():
         writer.put(path, text)

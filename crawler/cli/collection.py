@@ -123,7 +123,8 @@ class Asked:
 def changes(
     obj: Context, since: str | None, until: str | None, sites: tuple[str, ...], limit: int | None, as_json: bool
 ) -> None:
-    """List every changed, reverted, withdrawn or restored document, newest first, with words added/removed."""
+    """List every changed, reverted, withdrawn or restored document, newest first, with words added/removed;
+    edits found between web-archive captures are marked and dated by the later capture."""
     asked = Asked.check(since, until, sites, limit)
     events, total = asked.find(obj.reading())
     for event in events:
@@ -139,9 +140,14 @@ def changes(
 
 def _event_item(event: Change) -> dict[str, Any]:
     """An event as `changes --json` writes it (README, "changes --json", lists the fields)."""
+    before, after = event.before, event.after
     return {
         "at": event.at,
-        "event": event.kind,
+        "event": event.verb,
+        "source": event.source,
+        "from_at": before.at if before else None,
+        "from_capture": before.url if before and before.source == "capture" else None,
+        "to_capture": after.url if after and after.source == "capture" else None,
         "key": event.key,
         "url": event.url,
         "title": event.title,

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from archive.recorder import Archive
 from crawler.cli.base import Context, cli, friendly, json_line
 from crawler.sites import SITES
 from crawler.wording import count as count_of
@@ -68,7 +69,7 @@ def runs(obj: Context, limit: int, as_json: bool) -> None:
 @friendly
 def status(obj: Context, as_json: bool) -> None:
     """Per site: its health (healthy, degraded or broken, and why), then when a run last succeeded, how many
-    documents are archived, withdrawn, and due."""
+    documents are archived, withdrawn, due, and known only from the web archive."""
     from crawler.pipeline.health import site_health
     from crawler.pipeline.revisit import due_in
 
@@ -88,8 +89,10 @@ def status(obj: Context, as_json: bool) -> None:
         started, state = last_any.get(name, ("never", "-"))
         due, _ = due_in(archive, name, now, 0)
         health = site_health(archive, name, now)
+        only, only_withdrawn = _web_archive_only(archive, name)
         if as_json:
             item = {"site": name, "documents": total, "withdrawn": withdrawn, "due": due}
+            item |= {"web_archive_only": only, "web_archive_only_withdrawn": only_withdrawn}
             last = {"last_success": last_ok.get(name), "last_run": last_any.get(name, (None, None))[0]}
             verdict = {"verdict": health.verdict, "reason": health.reason, "health": health.figures}
             json_line({**item, **last, "last_run_status": last_any.get(name, (None, None))[1], **verdict})
@@ -99,3 +102,16 @@ def status(obj: Context, as_json: bool) -> None:
             f"    {count_of(total, 'document')} ({withdrawn} withdrawn), {due} due now; "
             f"last success {last_ok.get(name, 'never')}; last run {started} ({state})"
         )
+        if only:
+            click.echo(f"    {count_of(only, 'document')} known only from the web archive ({only_withdrawn} withdrawn)")
+
+
+def _web_archive_only(archive: Archive, site: str) -> tuple[int, int]:
+    """How many of a site's documents exist only through the web archive (never seen live), and how many of
+    those are withdrawn (the live site answers 404 or 410: the web archive holds their last text)."""
+    keys = archive.web_archive_only(site)
+    withdrawn = 0
+    for key in keys:
+        doc = archive.document(key)
+        withdrawn += bool(doc and doc.status == "withdrawn")
+    return len(keys), withdrawn

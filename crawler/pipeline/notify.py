@@ -2,7 +2,8 @@
 
 Each [[notify]] endpoint gets what it asked for and has not been told yet (archive/notices.py keeps the
 journal of what each was sent, in the archive): one message per edit, revert, withdrawal or restoration, with
-its word diff, metadata changes apart; one digest of every new release a crawl found; one message when a
+its word diff, metadata changes apart; one digest of what an import from the web archive found (past edits are
+history, not news); one digest of every new release a crawl found; one message when a
 site's health verdict changes (degraded, broken, recovered). Endpoints are served side by side, each in its
 own thread; an endpoint's first failure ends its turn for this run (an unreachable one costs one timeout, not
 one per message), and what it was not sent stays pending for the next run. Nothing here fails a run.
@@ -20,7 +21,7 @@ from archive import diff
 from archive.changes import Change
 from archive.errors import PressroomError
 from archive.escape import visible
-from archive.notices import Journal, NewRelease, pending_events, pending_new
+from archive.notices import Journal, NewRelease, pending_events, pending_new, pending_past
 from archive.recorder import Archive
 from crawler.config import Config
 from crawler.errors import ConfigError
@@ -155,6 +156,9 @@ def _messages(archive: Archive, journal: Journal, target: NotifyTarget, health: 
         out += [event_message(archive, event) for event in events[:MAX_EVENT_MESSAGES]]
         if len(events) > MAX_EVENT_MESSAGES:
             out.append(more_events_message(events[MAX_EVENT_MESSAGES:]))
+        past = pending_past(archive, marks.past_after)
+        if past:
+            out.append(past_events_message(past))
     if "new" in target.events:
         releases = pending_new(archive, marks.new_after)
         if releases:
@@ -198,6 +202,23 @@ def more_events_message(events: list[Change]) -> Message:
     return Message(
         title, "\n".join(lines) + "\n", {"mark": "edit", "observation": events[-1].id, "events": len(events)}
     )
+
+
+def past_events_message(events: list[Change]) -> Message:
+    """The events an import from the web archive found (edits of years ago, withdrawals), as one digest: they
+    are history, not news, and must not page anyone one by one."""
+    edits = sum(1 for event in events if event.verb != "withdrawn")
+    said = [count(edits, "past edit")] if edits else []
+    said += [count(len(events) - edits, "withdrawal")] if len(events) > edits else []
+    title = f"pressroom: {' and '.join(said)} found in the web archive"
+    newest = sorted(events, key=lambda event: (event.at, event.id), reverse=True)
+    lines = [visible(event.summary()) for event in newest[:DIGEST_LINES]]
+    if len(events) > DIGEST_LINES:
+        lines.append(f"… and {count(len(events) - DIGEST_LINES, 'more event')}")
+    days = sorted(event.at[:10] for event in events)
+    lines.append(f"From {days[0]} to {days[-1]}; `pressroom changes --since {days[0]}` lists them all.")
+    mark = {"mark": "past", "observation": max(event.id for event in events), "events": len(events)}
+    return Message(title, "\n".join(lines) + "\n", mark)
 
 
 def digest_message(releases: list[NewRelease]) -> Message:
