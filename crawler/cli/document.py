@@ -80,11 +80,11 @@ def _source(kind: str) -> str:
 
 def _seen_item(seen: SeenVersion | None, own: list[Sighting], only: bool) -> dict[str, Any]:
     """When and how a version's text was seen, as `history --json` gives it."""
-    sources = sorted(timelines.source_name(s) for s in seen.sources) if seen else []
+    sighted = seen if seen and seen.sources else None  # a version without a sighting: its Captured is no sighting
     return {
-        "first_seen": seen.first_seen if seen else None,
-        "last_seen": seen.last_seen if seen else None,
-        "sources": sources,
+        "first_seen": sighted.first_seen if sighted else None,
+        "last_seen": sighted.last_seen if sighted else None,
+        "sources": sorted(timelines.source_name(s) for s in sighted.sources) if sighted else [],
         "web_archive_only": only,
         "sightings": [{"at": s.at, "source": timelines.source_name(s.source), "url": s.url} for s in own],
     }
