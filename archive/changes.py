@@ -16,6 +16,7 @@ from archive.history import CAPTURE_EVENTS, Sighting, parse_detail
 from archive.publish.html import outside
 from archive.publish.paths import CHANGES_PATH, FEED_PATH, page_url
 from archive.recorder import SEEN_KINDS, Archive
+from archive.timelines import as_seen
 
 LIVE_EVENT_KINDS = ("changed", "reverted", "withdrawn", "restored")
 # Edits and withdrawals found between two web-archive captures (archive/history.py derives them on import).
@@ -262,7 +263,8 @@ def _link(parent: ET.Element, rel: str, href: str, kind: str) -> None:
 def _entry_html(archive: Archive, event: Change) -> str:
     lead = _web_archive_html(event)
     if event.verb in EDIT_KINDS and event.old is not None and event.new is not None:
-        old, new = archive.version(event.key, event.old)[1], archive.version(event.key, event.new)[1]
+        old = as_seen(archive.version(event.key, event.old)[1], event.before)
+        new = as_seen(archive.version(event.key, event.new)[1], event.after)
         return lead + diff.word_html(old, new, labels=(f"v{event.old}", f"v{event.new}"))
     if event.source == WEB_ARCHIVE:
         return lead + f"<p>{html_text(event.key)}: version {event.new} is its last text seen in the web archive.</p>"

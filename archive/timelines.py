@@ -9,9 +9,11 @@ captures are few and each has its own URL, the source a reader may want to open.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from archive.document import Version, parse_captured
 from archive.history import Sighting
 
 CAPTURE = "capture"  # Sighting.source of a web-archive capture
@@ -65,3 +67,12 @@ def order(first_seen: dict[int, str], captured: dict[int, str]) -> list[int]:
     """The version numbers of `captured` (number -> its Captured time) in the order their text was first seen
     (`first_seen`: number -> time); a version without a sighting (a re-extraction's) takes its Captured time."""
     return sorted(captured, key=lambda n: (first_seen.get(n, captured[n]), n))
+
+
+def as_seen(version: Version, sighting: Sighting | None) -> Version:
+    """The version as a diff names its side: by `sighting` when that is a web-archive capture (the capture an
+    edit is dated by, which may be another than the one the version's file was first written from), else as
+    its file says. Only the naming changes: Captured and Origin are no part of the diffed text."""
+    if sighting is None or sighting.source != CAPTURE:
+        return version
+    return dataclasses.replace(version, captured=parse_captured(sighting.at), origin=sighting.url)

@@ -138,6 +138,7 @@ def test_the_feed_marks_web_archive_events_and_links_both_captures(archive_dir: 
     content = entries[1].findtext(f"{ATOM}content") or ""
     assert "Seen in the web archive: changed between captures of 2019-03-12 and 2019-05-01." in content
     assert f'href="{CAPTURE_A}"' in content and f'href="{CAPTURE_B}"' in content
+    assert f"v1, captured 2019-05-01T12:00:00Z (web-archive capture {CAPTURE_B})" in content, "named as seen then"
     assert "between captures" in (entries[1].findtext(f"{ATOM}summary") or "")
     assert "web archive" not in (entries[0].findtext(f"{ATOM}content") or "")
 

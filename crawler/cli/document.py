@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ import click
 
 from archive import diff as difflib_
 from archive import timelines
-from archive.document import Version, format_captured, parse_captured
+from archive.document import Version, format_captured
 from archive.history import SeenVersion, Sighting
 from archive.recorder import Archive
 from archive.rows import ObservationRow
@@ -139,7 +138,7 @@ def diff(obj: Context, doc: str, old: int | None, new: int | None, fmt: str, out
     archive = obj.reading()
     key = resolve_doc(archive, doc)
     old, new, edges = _versions_to_compare(archive, key, old, new)
-    a, b = (_as_seen(archive.version(key, n)[1], edge) for n, edge in zip((old, new), edges, strict=True))
+    a, b = (timelines.as_seen(archive.version(key, n)[1], edge) for n, edge in zip((old, new), edges, strict=True))
     old_label, new_label = f"{key} v{old}", f"{key} v{new}"
     if fmt == "unified":
         text = difflib_.unified(a, b, old_label=old_label, new_label=new_label)
@@ -158,14 +157,6 @@ def diff(obj: Context, doc: str, old: int | None, new: int | None, fmt: str, out
 
 
 Edges = tuple[Sighting | None, Sighting | None]
-
-
-def _as_seen(version: Version, edge: Sighting | None) -> Version:
-    """The version as a side of the diff names it: by the web-archive capture at the change when there is one
-    (the last capture of the old text before it, the first capture of the new one), else by its own file."""
-    if edge is None or edge.source != timelines.CAPTURE:
-        return version
-    return dataclasses.replace(version, captured=parse_captured(edge.at), origin=edge.url)
 
 
 def _runs(archive: Archive, key: str, numbers: list[int]) -> list[tuple[int, Sighting, Sighting]]:
