@@ -59,6 +59,9 @@ class CaptureResult:
     new_versions: list[int]  # version numbers written (entry order)
     sightings: int  # captures recorded as sightings (new ones only: a repeat import records none)
     events: int  # historical events recorded (capture_changed / capture_reverted / capture_withdrawn)
+    # capture URL -> the version whose text it showed, for every capture given (recorded now or before): what
+    # the capture's WARC record names (Run.capture_memento)
+    versions: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from archive.warcrecord import (
     ATTACHMENT_FIELD,
     DOCUMENT_FIELD,
     EVIDENCE_FIELD,
+    MEMENTO_FIELD,
     VERSION_FIELD,
     BuiltResponse,
     Response,
@@ -41,6 +42,7 @@ from archive.warcrecord import (
     build_response,
     build_revisit,
     build_warcinfo,
+    memento_fields,
     warc_date,
 )
 
@@ -57,8 +59,10 @@ __all__ = [
     "ATTACHMENT_FIELD",
     "DOCUMENT_FIELD",
     "EVIDENCE_FIELD",
+    "MEMENTO_FIELD",
     "VERSION_FIELD",
     "BuiltResponse",
+    "Memento",
     "RawRef",
     "RawWriter",
     "Response",
@@ -78,6 +82,15 @@ class RawRef:
 
 
 Written = Callable[[RawRef], None]  # told where a record went, once it is written
+
+
+@dataclass(frozen=True)
+class Memento:
+    """What a response fetched from a web archive is: a capture of `original` taken at `at` (its
+    Memento-Datetime), so that no reader takes it for the live page."""
+
+    original: str
+    at: datetime
 
 
 @dataclass
@@ -148,12 +161,34 @@ class RawWriter:
         member, record_id = build_revisit(fetched, fields)
         self._write(site, [member], record_id, warc_date(fetched.fetched_at), written, news=False)
 
-    def evidence(self, site: str, fetched: Response, what: str, *, key: str | None = None, news: bool) -> None:
-        """Keep a response the run read that is no release (`what`: robots.txt, list page, missing, ...), with
-        the document it concerns if any; `news` opens the site's file (a page found gone) if need be."""
+    def memento(
+        self, site: str, fetched: Response, key: str, version: int, memento: Memento, written: Written, *, news: bool
+    ) -> None:
+        """Write the request and the whole response of a web archive's capture that showed version `version`
+        of `key`, marked as a capture of `memento.original` at `memento.at`; `news` opens the site's file if
+        need be (else the records wait for news, as revisits do). `written` is told where the response went."""
+        fields = {DOCUMENT_FIELD: key, VERSION_FIELD: str(version), **memento_fields(memento.original, memento.at)}
+        request, response, record_id = build_pair(fetched, fields)
+        self._write(site, [request, response], record_id, warc_date(fetched.fetched_at), written, news=news)
+
+    def evidence(
+        self,
+        site: str,
+        fetched: Response,
+        what: str,
+        *,
+        key: str | None = None,
+        news: bool,
+        memento: Memento | None = None,
+    ) -> None:
+        """Keep a response the run read that is no release (`what`: robots.txt, list page, missing, a capture
+        that is not the release ...), with the document it concerns if any (and, read from a web archive, what
+        it is a capture of); `news` opens the site's file (a page found gone) if need be."""
         fields = {EVIDENCE_FIELD: what}
         if key is not None:
             fields[DOCUMENT_FIELD] = key
+        if memento is not None:
+            fields.update(memento_fields(memento.original, memento.at))
         request, response, record_id = build_pair(fetched, fields)
         self._write(site, [request, response], record_id, warc_date(fetched.fetched_at), None, news=news)
 

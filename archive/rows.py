@@ -76,7 +76,7 @@ class CaptureRow:
 
     key: str | None  # None: a record that does not name its document (written before records did)
     url: str
-    kind: str  # response | revisit
+    kind: str  # response | revisit | attachment (a file a version lists) | memento (a web archive's capture)
     version: int | None
     warc: str  # relative to the archive root
     offset: int

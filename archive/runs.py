@@ -22,7 +22,7 @@ from typing import Any
 from archive import log
 from archive.catalog import CATALOG_NAME, Catalog
 from archive.errors import ArchiveError
-from archive.raw import BuiltResponse, RawRef, RawWriter, Response
+from archive.raw import BuiltResponse, Memento, RawRef, RawWriter, Response
 from archive.rows import CaptureRow
 
 logger = logging.getLogger(__name__)
@@ -186,11 +186,34 @@ class Run:
             raw.revisit(site, fetched, refers_to, key, version, lambda ref: index(ref, "revisit"))
         return rows[0] if rows else None
 
-    def evidence(self, site: str, fetched: Response, what: str, key: str | None = None) -> None:
-        """Keep a response the run read that is no release: `what` is `robots.txt`, `list page`, or the kind of
-        the observation a 404/410 made (`missing`, `withdrawn`, `gone`) of the document `key`. Not indexed:
-        the captures of a document are its releases'. Raises OSError (a full disk)."""
-        self._writer().evidence(site, fetched, what, key=key, news=what in NEWS_EVIDENCE)
+    def evidence(
+        self, site: str, fetched: Response, what: str, key: str | None = None, *, memento: Memento | None = None
+    ) -> None:
+        """Keep a response the run read that is no release: `what` is `robots.txt`, `list page`, the kind of
+        the observation a 404/410 made (`missing`, `withdrawn`, `gone`) of the document `key`, or, for a
+        web archive's capture (`memento`) that is not the release, why it was skipped. Not indexed: the
+        captures of a document are its releases'. Raises OSError (a full disk)."""
+        self._writer().evidence(site, fetched, what, key=key, news=what in NEWS_EVIDENCE, memento=memento)
+
+    def capture_memento(
+        self, site: str, fetched: Response, key: str, version: int, memento: Memento, *, news: bool = True
+    ) -> CaptureRow | None:
+        """Keep a web archive's capture that showed version `version` of `key` whole (its WARC record marked
+        as a capture of `memento.original` at `memento.at`), and index it as a `memento`: never the response
+        `latest_capture`, `reextract` or `check` read. With `news` False (a capture recorded before) it waits
+        for news, and is dropped if the run brings none: then None. Raises OSError (a full disk) or
+        ArchiveError (the catalog)."""
+        rows: list[CaptureRow] = []
+
+        def index(ref: RawRef) -> None:
+            row = CaptureRow(
+                key, fetched.url, "memento", version, ref.path, ref.offset, ref.length, ref.record_id, ref.date
+            )
+            self._runs.catalog.add_capture(row)
+            rows.append(row)
+
+        self._writer().memento(site, fetched, key, version, memento, index, news=news)
+        return rows[0] if rows else None
 
     def capture_attachment(self, site: str, fetched: Response, key: str, version: int) -> CaptureRow:
         """Keep an attachment's response whole, naming the document and version that list it, and index it (as

@@ -5,7 +5,8 @@ Content-Length headers are renamed so a WARC reader neither decodes the body twi
 longer has. pressroom's own WARC extension fields name the document and version a record belongs to
 (`Pressroom-Document`, `Pressroom-Version`; a file a version lists adds `Pressroom-Attachment`), or, for a
 response kept as evidence of what the run read rather than as a release (a robots.txt, a list page, the 404
-behind a missing page), what it is (`Pressroom-Evidence`).
+behind a missing page), what it is (`Pressroom-Evidence`). A response fetched from a web archive (a memento)
+names the page it is a capture of and the capture's time (`Pressroom-Memento-Of`, `Pressroom-Memento-Datetime`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import importlib.metadata
 import io
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -24,6 +25,10 @@ DOCUMENT_FIELD = "Pressroom-Document"
 VERSION_FIELD = "Pressroom-Version"
 EVIDENCE_FIELD = "Pressroom-Evidence"
 ATTACHMENT_FIELD = "Pressroom-Attachment"  # on the response of a file a version lists: the file's SHA-256
+# On a response fetched from a web archive (a memento): the URL it is a capture of, and when it was captured.
+# Its WARC-Target-URI is the capture URL actually fetched; readers never take it for the live page.
+MEMENTO_FIELD = "Pressroom-Memento-Of"
+MEMENTO_DATETIME_FIELD = "Pressroom-Memento-Datetime"
 GZIP_LEVEL = 1
 # The warcinfo record names the software; the archive package is part of the pressroom distribution.
 try:
@@ -68,6 +73,11 @@ def build_response(fetched: Response, key: str, version: int) -> BuiltResponse:
     """The request and response records of a release's response (safe in any thread)."""
     request, response, record_id = build_pair(fetched, {DOCUMENT_FIELD: key, VERSION_FIELD: str(version)})
     return BuiltResponse(request, response, record_id, warc_date(fetched.fetched_at), key, version)
+
+
+def memento_fields(original: str, captured_at: datetime) -> dict[str, str]:
+    """The fields that mark a response as a web archive's capture of `original` taken at `captured_at`."""
+    return {MEMENTO_FIELD: original, MEMENTO_DATETIME_FIELD: warc_date(captured_at.astimezone(UTC))}
 
 
 def build_pair(fetched: Response, fields: dict[str, str]) -> tuple[bytes, bytes, str]:

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.rows import CaptureRow
-from archive.warcrecord import ATTACHMENT_FIELD, DOCUMENT_FIELD, EVIDENCE_FIELD, VERSION_FIELD
+from archive.warcrecord import ATTACHMENT_FIELD, DOCUMENT_FIELD, EVIDENCE_FIELD, MEMENTO_FIELD, VERSION_FIELD
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +75,7 @@ def scan_captures(root: Path) -> Iterator[CaptureRow]:
                     yield CaptureRow(
                         key=fields.get(DOCUMENT_FIELD.lower()),
                         url=fields.get("warc-target-uri", "").strip("<>"),
-                        # An attachment's response is indexed apart: it is never the page a re-extraction reads.
-                        kind="attachment" if ATTACHMENT_FIELD.lower() in fields else fields["warc-type"],
+                        kind=_kind(fields),
                         version=int(version) if version.isdigit() else None,
                         warc=rel,
                         offset=offset,
@@ -86,6 +85,16 @@ def scan_captures(root: Path) -> Iterator[CaptureRow]:
                     )
             except (EOFError, OSError, ValueError, zlib.error) as exc:
                 logger.warning("%s: read up to a broken or cut record (%s)", rel, exc)
+
+
+def _kind(fields: dict[str, str]) -> str:
+    """How a record is indexed: an attachment's response and a web archive's capture apart, since neither is
+    the page a re-extraction reads; else its WARC type (response, revisit)."""
+    if ATTACHMENT_FIELD.lower() in fields:
+        return "attachment"
+    if MEMENTO_FIELD.lower() in fields:
+        return "memento"
+    return fields["warc-type"]
 
 
 def members(handle: BinaryIO) -> Iterator[tuple[int, int, bytes]]:

@@ -58,8 +58,10 @@ class WebArchive(Visits):
         fresh, written = self._new_sightings(key, pairs, stored, observations)
         gone_at = [(format_captured(g.at), g.url) for g in gone]
         events = derive_events(sightings(observations + fresh), observations + fresh, gone_at)
+        shown = {str(o["detail"]): int(o["version"]) for o in observations + fresh if o["kind"] == CAPTURED}
+        shown = {capture.url: shown[capture.url] for _, capture in pairs if capture.url in shown}
         if not fresh and not events:
-            return CaptureResult(key, [], 0, 0)
+            return CaptureResult(key, [], 0, 0, shown)
         url = pairs[-1][0].url if pairs else doc.url if doc else ""
         with self.catalog.transaction():
             for sv, release, digest, at in written:
@@ -70,7 +72,7 @@ class WebArchive(Visits):
                 o.setdefault("url", url)
                 self._observe(key=key, run_id=run_id, touch=False, **o)
             self._settle(key, doc, stored, observations + fresh + events)
-        return CaptureResult(key, [sv.number for sv, *_ in written], len(fresh), len(events))
+        return CaptureResult(key, [sv.number for sv, *_ in written], len(fresh), len(events), shown)
 
     def _new_sightings(
         self,
