@@ -22,7 +22,7 @@ from crawler import config as configuration
 from crawler.cli import cli
 from crawler.pipeline import notify
 from crawler.sites import BUILT_IN
-from tests.pastkit import MID, MOFA, MOFA_URL, TEXT_A, TEXT_B, TEXT_C, build, memento
+from tests.pastkit import MID, MID_URL, MOFA, MOFA_URL, TEXT_A, TEXT_B, TEXT_C, Clock, build, capture, memento, mid
 
 CAPTURE_A = memento("20190312094512", MOFA_URL)
 CAPTURE_B = memento("20190501120000", MOFA_URL)
@@ -169,29 +169,36 @@ def test_status_counts_documents_known_only_from_the_web_archive(archive_dir: Pa
     assert (items["mofa.go.kr"]["web_archive_only"], items["mofa.go.kr"]["web_archive_only_withdrawn"]) == (0, 0)
 
 
-def test_an_imports_events_are_one_digest_and_a_live_edit_its_own_message(tmp_path: Path) -> None:
-    root = build(tmp_path / "archive")
+def notified(root: Path, tmp_path: Path) -> list[tuple[str, str]]:
+    """What `notify` sends an endpoint that wants edits and was taken on before the archive's first
+    observation (everything in it is still to tell): (title, body) of each message. A second `notify`
+    sends nothing."""
     settings = tmp_path / "pressroom.toml"
     settings.write_text('[[notify]]\nurl = "json://127.0.0.1:9/hook"\nevents = ["edits"]\n', encoding="utf-8")
     config = configuration.load({name: site.defaults for name, site in BUILT_IN.items()}, settings)
-    # An endpoint taken on before the archive's first observation: everything in it is still to tell.
     start = {"at": "2026-01-01T00:00:00Z", "endpoint": endpoint_id(config.notify[0].url), "mark": "start"}
     (root / JOURNAL).write_text(json.dumps({**start, "observation": 0}) + "\n", encoding="utf-8")
     sent: list[tuple[str, str]] = []
     archive = Archive(root)
     try:
         notify.notify(archive, config, sender=lambda _, title, body: sent.append((title, body)))
-        assert [title for title, _ in sent] == [
-            f"pressroom: {MOFA} edited (+1/-0 words)",
-            "pressroom: 2 past edits and 1 withdrawal found in the web archive",
-        ]
-        digest = sent[1][1].splitlines()
-        assert len(digest) == 4 and digest[0].startswith("2019-05-01T12:00:00Z  changed (web archive) ")
-        assert digest[-1] == "From 2018-02-02 to 2019-05-01; `pressroom changes --since 2018-02-02` lists them all."
+        count = len(sent)
         notify.notify(archive, config, sender=lambda _, title, body: sent.append((title, body)))
-        assert len(sent) == 2, "each is sent once"
+        assert len(sent) == count, "each is sent once"
     finally:
         archive.close()
+    return sent
+
+
+def test_an_imports_events_are_one_digest_and_a_live_edit_its_own_message(tmp_path: Path) -> None:
+    sent = notified(build(tmp_path / "archive"), tmp_path)
+    assert [title for title, _ in sent] == [
+        f"pressroom: {MOFA} edited (+1/-0 words)",
+        "pressroom: 2 past edits and 1 withdrawal found in the web archive",
+    ]
+    digest = sent[1][1].splitlines()
+    assert len(digest) == 4 and digest[0].startswith("2019-05-01T12:00:00Z  changed (web archive) ")
+    assert digest[-1] == "From 2018-02-02 to 2019-05-01; `pressroom changes --since 2018-02-02` lists them all."
 
 
 def test_publish_lists_versions_by_sighting_and_marks_the_web_archive(archive_dir: Path, tmp_path: Path) -> None:
@@ -221,3 +228,17 @@ def test_the_readme_shows_what_these_commands_print(archive_dir: Path) -> None:
     for block in blocks:
         command, shown = block.split("\n", 1)
         assert run(archive_dir, *command.split()).stdout == shown + "\n", command
+
+
+def test_the_live_check_of_an_import_joins_its_digest(tmp_path: Path) -> None:
+    """A document known only from captures that the live site answers 404 during the import is withdrawn by a
+    live visit, but the import brought it: its withdrawal is told in the import's digest, not paged alone."""
+    root = tmp_path / "archive"
+    archive = Archive(root, clock=Clock())
+    with archive.writing(), archive.run("import-history", ["mid.ru"]) as run_:
+        pairs = [(mid("Uno."), capture("20180110080000", MID_URL)), (mid("Dos."), capture("20180202080000", MID_URL))]
+        archive.import_captures(pairs, run_id=run_.id)
+        assert archive.miss(MID, MID_URL, run_id=run_.id) == "withdrawn"
+    archive.close()
+    titles = [title for title, _ in notified(root, tmp_path)]
+    assert titles == ["pressroom: 1 past edit and 1 withdrawal found in the web archive"]
