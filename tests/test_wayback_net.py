@@ -353,3 +353,20 @@ def test_redirects_within_the_archive_are_followed_to_the_capture() -> None:
 
     page = asyncio.run(go())
     assert (page.url, page.final_url, page.text) == (CAPTURE, landed, "<p>the release</p>")
+
+
+def test_a_captured_redirect_off_the_archive_is_a_page() -> None:
+    """A capture of the site's own redirect, its Location not rewritten to the archive: the capture comes back
+    (the importer counts it as a redirect), where a live redirect off the site's hosts is refused."""
+    clock, config = Clock(), pausing_config()
+    elsewhere = "https://www.mid.ru/en/main/"
+
+    async def go(headers: dict[str, str]) -> Page:
+        handler = lambda r: reply(302, "", {"location": elsewhere, **headers})  # noqa: E731
+        async with fetcher(config, handler, clock) as wayback:
+            return await wayback.get(CAPTURE, wayback_policies(config).captures)
+
+    page = asyncio.run(go(MEMENTO))
+    assert (page.status, page.final_url, page.headers["location"]) == (302, CAPTURE, elsewhere)
+    with pytest.raises(FetchError, match="redirect to a foreign host"):
+        asyncio.run(go({}))

@@ -1,9 +1,10 @@
 """The fetcher: one run's polite, bounded HTTP GETs, as a request loop composing the parts of `crawler.net`.
 
-One `Fetcher` (one httpx client, see `client`) per run. Each GET goes through its origin's gate and the
-robots.txt rules (`politeness`), is tried again on transient failures (`retry`), follows redirects by hand
-within the site's hosts (`redirects`), reads the body under the size cap (`body`), decodes it (`charset`)
-and refuses blocks and error pages (`blocks`); what comes back is a `Page`, or a `FetchError` says why not.
+One `Fetcher` (one httpx client, see `client`) per run. Each GET goes through its origin's gate (its lane's)
+and the robots.txt rules (`politeness`), waits out its group's pause after a 429 (`pauses`), is tried again
+on transient failures (`retry`), follows redirects by hand within the site's hosts (`redirects`), reads the
+body under the size cap (`body`), decodes it (`charset`) and refuses blocks and error pages (`blocks`), but
+for a web archive's captures (`Policy.mementos`); what comes back is a `Page`, or a `FetchError` says why not.
 """
 
 from __future__ import annotations
@@ -146,9 +147,14 @@ class Fetcher:
         current = url
         for _ in range(self.config.max_redirects + 1):
             answer = await self._request(url, current, headers, policy)
-            target = redirect_target(
-                url, current, answer.status, answer.headers.get("location"), policy.hosts, policy.host_suffixes
-            )
+            try:
+                target = redirect_target(
+                    url, current, answer.status, answer.headers.get("location"), policy.hosts, policy.host_suffixes
+                )
+            except FetchError:
+                if not (policy.mementos and is_memento(answer.headers)):
+                    raise
+                target = None  # a captured redirect off the archive: the capture, for the caller to judge
             if target is None:
                 return self._page(url, current, answer, policy)
             current = target
