@@ -1,0 +1,88 @@
+"""import-history against the web-archive simulator's scenarios (tests/wayback_scenarios.py) for mofa.go.kr, mid.ru
+and archive.mid.ru: exactly the real versions, dated by their captures, the events between them, each skipped
+capture counted by reason, nothing else archived; by site and by document."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from archive.recorder import Archive
+from tests.conftest import MID_CONFIG, Pressroom
+from tests.sim_mid import MidSim, OldMidSim
+from tests.sim_mofa import MofaSim
+from tests.simserver import SimServer
+from tests.wayback_scenarios import Scenario, mid, mofa
+
+
+@pytest.fixture(params=[mofa, mid], ids=["mofa", "mid"])
+def scenario(request: pytest.FixtureRequest) -> Scenario:
+    made: Scenario = request.param()
+    return made
+
+
+@pytest.fixture
+def world(tmp_path: Path, scenario: Scenario) -> Iterator[tuple[Pressroom, SimServer]]:
+    """The CLI against the scenario's web archive, and live sites that no longer have any of its documents."""
+    config = tmp_path / "pressroom.toml"
+    config.write_text(MID_CONFIG, encoding="utf-8")
+    with (
+        SimServer(scenario.sim()) as wb,
+        SimServer(MofaSim([])) as mofa_site,
+        SimServer(MidSim([])) as mid_site,
+        SimServer(OldMidSim([])) as old_site,
+    ):
+        bases = {"wayback": wb.base_url, "mofa": mofa_site.base_url, "mid": mid_site.base_url}
+        yield Pressroom(tmp_path / "a", config, {**bases, "archive.mid.ru": old_site.base_url}), wb
+
+
+def skipped(stderr: str) -> Counter[str]:
+    """The summary's skipped captures by reason."""
+    line = next((x for x in stderr.splitlines() if x.startswith("skipped: ")), "skipped: ")
+    return Counter({m[2]: int(m[1]) for m in re.finditer(r"(\d+) ([a-z0-9 -]+?)(?:,|$)", line[len("skipped: ") :])})
+
+
+def check_archive(run: Pressroom, scenario: Scenario) -> None:
+    """Every document holds exactly its expected versions (text, Captured, Origin), sightings and events."""
+    archive = Archive(run.archive)
+    keys = {p.parent.relative_to(run.archive).as_posix() for p in run.archive.rglob("*.txt")}
+    assert keys == set(scenario.docs), "nothing but the scenario's documents is archived"
+    for key, doc in scenario.docs.items():
+        stored = archive.versions(key)
+        assert len(stored) == len(doc.versions), key
+        for number, expected in enumerate(doc.versions, 1):
+            _, version = archive.version(key, number)
+            release = version.release
+            assert (release.title, release.body) == (expected.title, expected.body), (key, number)
+            assert version.captured == expected.captured, (key, number)
+            assert "/web/" in (version.origin or "") and "id_/" in (version.origin or ""), version.origin
+        seen = [(s.at, s.version) for s in archive.timeline(key) if s.source == "capture"]
+        wanted = sorted((at, n) for n, v in enumerate(doc.versions, 1) for at in v.seen)
+        assert [(str(at), n) for at, n in seen] == [(f"{at:%Y-%m-%dT%H:%M:%SZ}", n) for at, n in wanted], key
+        events = [(o.kind, o.at) for o in archive.observations(key) if o.kind.startswith("capture_")]
+        assert events == [(e.kind, f"{e.at:%Y-%m-%dT%H:%M:%SZ}") for e in doc.events], key
+
+
+def test_import_of_the_sites_writes_exactly_the_real_versions(
+    scenario: Scenario, world: tuple[Pressroom, SimServer]
+) -> None:
+    run, _ = world
+    result = run("import-history", *scenario.sites, ok=None)
+    assert result.exit_code == 0, result.stderr
+    assert f"{scenario.versions} versions added, {scenario.sightings} sightings" in result.stderr
+    assert skipped(result.stderr) == scenario.skipped
+    check_archive(run, scenario)
+
+
+def test_import_of_each_document_by_its_url_writes_the_same(
+    scenario: Scenario, world: tuple[Pressroom, SimServer]
+) -> None:
+    run, _ = world
+    result = run("import-history", *scenario.doc_args, ok=None)
+    assert result.exit_code == 0, result.stderr
+    assert skipped(result.stderr) == scenario.skipped
+    check_archive(run, scenario)
