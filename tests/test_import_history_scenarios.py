@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from tests.conftest import MID_CONFIG, Pressroom
 from tests.sim_mid import MidSim, OldMidSim
 from tests.sim_mofa import MofaSim
 from tests.simserver import SimServer
+from tests.wayback_expected import bounds
 from tests.wayback_scenarios import Scenario, mid, mofa
 
 
@@ -86,3 +88,24 @@ def test_import_of_each_document_by_its_url_writes_the_same(
     assert result.exit_code == 0, result.stderr
     assert skipped(result.stderr) == scenario.skipped
     check_archive(run, scenario)
+
+
+def test_since_and_until_limit_the_captures_imported(scenario: Scenario, world: tuple[Pressroom, SimServer]) -> None:
+    run, wb = world
+    since, until = date(2019, 4, 1), date(2019, 9, 30)
+    result = run("import-history", *scenario.sites, "--since", f"{since}", "--until", f"{until}", ok=None)
+    assert result.exit_code == 0, result.stderr
+    expected = bounds(scenario, since, until)
+    archive = Archive(run.archive)
+    texts = {
+        key: [
+            (v.release.title, v.release.body, v.captured) for _, v in map(archive.version, [key] * n, range(1, n + 1))
+        ]
+        for key in expected
+        for n in [len(archive.versions(key))]
+    }
+    assert texts == {key: [(v.title, v.body, v.captured) for v in vs] for key, vs in expected.items()}
+    keys = {p.parent.relative_to(run.archive).as_posix() for p in run.archive.rglob("*.txt")}
+    assert keys == set(expected)
+    queries = [r.target for r in wb.server.log if r.path == "/cdx/search/cdx"]
+    assert queries and all("from=20190401" in q and "to=20190930" in q for q in queries), queries[:2]
