@@ -22,8 +22,9 @@ from crawler.sites import cdx
 from crawler.sites.base import Site
 
 REDIRECT = "redirect"
-# What a capture showing the document removed is: evidence of a withdrawal seen in the archive.
-GONE_REASONS = frozenset({"soft 404", "error page"})
+# A capture showing the document not there (a captured 404/410, "no such post", the home page at its URL) is
+# evidence of a withdrawal seen in the archive; an error page (the site failing) is not.
+GONE_REASONS = frozenset({"soft 404"})
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Verdict:
 
     @property
     def gone(self) -> bool:
-        """Whether the capture showed the document removed (the site's error page or soft 404)."""
+        """Whether the capture showed the document removed (a soft 404: a captured 404/410 or the like)."""
         return self.reason in GONE_REASONS
 
     @property
@@ -65,8 +66,8 @@ def judge(site: Site, row: Found, page: Page) -> Verdict:
     if owner is None or owner.key != row.key or abs(at - row.at) > cdx.LANDING_TOLERANCE:
         return Verdict(capture, reason=REDIRECT)
     reason = site.classify_capture(page.text, page.status)
-    if reason is None and page.status != 200:
-        reason = "error page"  # a captured 404 or 500 that the site's own rules did not name
+    if reason is None and page.status != 200:  # a captured status the site's own rules did not name
+        reason = "soft 404" if page.status in (404, 410) else "error page"
     if reason is not None:
         return Verdict(capture, reason=reason)
     try:
