@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from archive.recorder import Archive
+from crawler.sites.cdx import url_key
 from tests.conftest import MID_CONFIG, Pressroom
 from tests.sim_mid import MidSim, OldMidSim
 from tests.sim_mofa import MofaSim
@@ -83,11 +84,13 @@ def test_import_of_the_sites_writes_exactly_the_real_versions(
 def test_import_of_each_document_by_its_url_writes_the_same(
     scenario: Scenario, world: tuple[Pressroom, SimServer]
 ) -> None:
-    run, _ = world
+    run, wb = world
     result = run("import-history", *scenario.doc_args, ok=None)
     assert result.exit_code == 0, result.stderr
     assert skipped(result.stderr) == scenario.skipped
     check_archive(run, scenario)
+    asked = [r.query["url"] for r in wb.server.log if r.path == "/cdx/search/cdx" and "resumeKey" not in r.query]
+    assert len({url_key(url) for url in asked}) == len(asked), "one exact query per URL form the index tells apart"
 
 
 def test_since_and_until_limit_the_captures_imported(scenario: Scenario, world: tuple[Pressroom, SimServer]) -> None:

@@ -58,12 +58,15 @@ def doc_queries(
     site: Site, key: str, urls: Iterable[str], config: Config, since: date | None, until: date | None
 ) -> list[Query]:
     """Exact CDX queries over every URL form of one document (its canonical URL's, and any other URL it had)."""
-    forms: dict[str, None] = {}
+    forms: dict[str, str] = {}  # the index's key of a URL (scheme and `www.` ignored) -> the URL: one query each
     for url in urls:
-        forms.update(dict.fromkeys(site.url_forms(url)))
-        forms[url] = None
+        for form in (*site.url_forms(url), url):
+            forms.setdefault(cdx.url_key(form), form)
     wayback = config.wayback_url
-    return [Query(f"exact:{form}", cdx.cdx_exact_url(wayback, form, since=since, until=until), key) for form in forms]
+    return [
+        Query(f"exact:{form}", cdx.cdx_exact_url(wayback, form, since=since, until=until), key)
+        for form in forms.values()
+    ]
 
 
 def found_rows(rows: Iterable[cdx.CdxRow], query: Query) -> list[Found]:
