@@ -153,7 +153,9 @@ class HistoryImport:
                         run.error(f"web archive: the CDX query {query.id} failed: {exc} (run again to retry)")
                     break
                 next_url = answer.next_url if answer.rows else None  # an empty page naming a next one: a loop
-                journal.page(query.id, found_rows(answer.rows, query), next_url)
+                found = found_rows(answer.rows, query)
+                logger.debug("CDX %s: %d rows, %d of releases", query.id, len(answer.rows), len(found))
+                journal.page(query.id, found, next_url)
                 url = next_url
             if url and self._stop.is_set():
                 return True
