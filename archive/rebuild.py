@@ -13,7 +13,7 @@ import heapq
 import itertools
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from archive import log, migrate, search
@@ -21,6 +21,7 @@ from archive.attachments import index_version, missing_files
 from archive.catalog import Catalog
 from archive.document import Version, format_captured
 from archive.errors import CorruptVersion
+from archive.history import CAPTURE_KINDS
 from archive.recorder import Archive, ReindexReport
 from archive.rows import CaptureRow
 from archive.sightings import replay
@@ -74,9 +75,9 @@ def _replay_log(
     _start_runs(catalog, runs)
     visits: dict[str, list[dict[str, Any]]] = defaultdict(list)
     # Runs never overlap (one writer at a time) and keep their order, even if the clock stepped back;
-    # visits outside runs (library use) go in between by their time.
-    in_runs = itertools.chain.from_iterable(r.observations for r in runs)
-    for o in heapq.merge(in_runs, outside, key=lambda o: str(o.get("at", ""))):
+    # visits outside runs (library use) go in between by the time they were recorded.
+    in_runs = itertools.chain.from_iterable(_recorded(r.observations, r.started) for r in runs)
+    for _, o in heapq.merge(in_runs, _recorded(outside, ""), key=lambda pair: pair[0]):
         if o.get("key") in moves:
             o = {**o, "key": moves[o["key"]]}
         try:
@@ -96,6 +97,16 @@ def _replay_log(
         if o.get("key"):
             visits[o["key"]].append(o)
     return visits
+
+
+def _recorded(observations: Iterable[dict[str, Any]], start: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each observation with when it was recorded: its time, but for the web archive's (a capture's time is
+    years before the import that recorded it) the time of the observation before it, or `start`."""
+    when = start
+    for o in observations:
+        if o.get("kind") not in CAPTURE_KINDS:
+            when = str(o.get("at", ""))
+        yield when, o
 
 
 def _start_runs(catalog: Catalog, runs: list[log.LoggedRun]) -> None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from archive.changes import changes
 from archive.history import EventDetail, parse_detail
 from archive.recorder import Archive
 from tests.test_history_archive import KEY, URL, A, B, C, Clock, capture
@@ -149,6 +150,7 @@ def test_reindex_rebuilds_sightings_events_and_state(tmp_path: Path) -> None:
     only = replace(A, doc_id="555")
     with archive.run("crawl", ["mofa.go.kr"]) as run:
         archive.record(A, run_id=run.id)
+    archive.record(replace(A, doc_id="777"))  # outside runs (library use): replayed between the runs
     with archive.run("import-history", ["mofa.go.kr"]) as run:
         archive.import_captures(
             [(B, capture("20180301000000")), (A, capture("20190601000000")), (C, capture("20190701000000"))],
@@ -161,8 +163,8 @@ def test_reindex_rebuilds_sightings_events_and_state(tmp_path: Path) -> None:
     with archive.run("crawl", ["mofa.go.kr"]) as run:
         archive.record(A, run_id=run.id)
         archive.miss(only.key, only.url, run_id=run.id)
-    keys = (KEY, only.key)
-    before = [state(archive, key) for key in keys], archive.web_archive_only()
+    keys = (KEY, only.key, replace(A, doc_id="777").key)
+    before = [state(archive, key) for key in keys], archive.web_archive_only(), changes(archive)
     assert archive.document(only.key).status == "withdrawn"  # type: ignore[union-attr]
     assert [e[0] for e in events(archive)] == ["capture_changed", "capture_changed", "capture_withdrawn"]
     assert archive.document(KEY).current_version == 1  # type: ignore[union-attr]
@@ -170,7 +172,7 @@ def test_reindex_rebuilds_sightings_events_and_state(tmp_path: Path) -> None:
     (tmp_path / "catalog.sqlite").unlink()
     rebuilt = Archive(tmp_path, clock=Clock())
     rebuilt.reindex()
-    assert ([state(rebuilt, key) for key in keys], rebuilt.web_archive_only()) == before
+    assert ([state(rebuilt, key) for key in keys], rebuilt.web_archive_only(), changes(rebuilt)) == before
 
 
 def test_an_import_is_no_visit(tmp_path: Path) -> None:
