@@ -1,10 +1,12 @@
 """pressroom benchmarks, run by hand: `python -m bench [extract] [crawl] [politeness] [backfill] [publish] [scale]
-[check]`.
+[history] [check]`.
 
 Prints figures; asserts nothing. Each section runs in a fresh process, and the simulator in its own, so the
 crawler's CPU and memory figures are its own. trafilatura is installed only for this (`pip install -e '.[bench]'`).
-`scale` (the growth curve to a million documents, an hour or more) runs only when named; `check` only imports
-what every section needs and exits, so an installation can be checked in seconds.
+`scale` (the growth curve to a million documents, an hour or more) and `history` (an import of past versions
+from the web-archive simulator at the default rates, some 20 minutes) run only when named; `check` imports what
+every section needs and runs a quick import of past versions (its correctness figures, never its times), so an
+installation can be checked in seconds.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench import crawl, extract, publish, scale
+from bench import crawl, extract, history, publish, scale
 
 SECTIONS = ("extract", "crawl", "politeness", "backfill")  # the default run
-ON_REQUEST = ("publish", "scale", "check")  # publish: 6 minutes more (a 20,000-document archive, published 3 times)
+# publish: 6 minutes more (a 20,000-document archive, published 3 times); history: 20 minutes (the rates bound it)
+ON_REQUEST = ("publish", "scale", "history", "check")
 
 
 def machine() -> str:
@@ -62,6 +65,14 @@ def main() -> None:
     parser.add_argument("--backfill-releases", type=int, default=20000, help="backfill: releases to backfill")
     parser.add_argument("--publish-documents", type=int, default=20000, help="publish: documents in the archive")
     parser.add_argument("--sizes", default="10000,100000,1000000", help="scale: archive sizes, comma-separated")
+    parser.add_argument("--docs", type=int, default=1000, help="history: documents in the web archive")
+    parser.add_argument("--captures", type=int, default=5, help="history: captures of each document")
+    parser.add_argument(
+        "--rate-scale",
+        type=float,
+        default=1.0,
+        help="history: multiply the web archive's and the site's rates (a quick run; the figures say so)",
+    )
     parser.add_argument(
         "--prepare-only",
         action="store_true",
@@ -74,8 +85,12 @@ def main() -> None:
     unknown = [name for name in chosen if name not in SECTIONS + ON_REQUEST]
     if unknown:
         parser.error(f"unknown section {unknown[0]!r} (choose from {', '.join(SECTIONS + ON_REQUEST)})")
+    if args.docs < 1 or args.captures < 1 or args.rate_scale <= 0:
+        parser.error("--docs and --captures must be at least 1, --rate-scale above 0")
     if "check" in chosen:
         check()
+        with scratch_dir(args.scratch) as scratch:
+            history.check(scratch)
         return
     with scratch_dir(args.scratch) as scratch:
         if len(chosen) > 1:  # each section in a fresh process: one's imports and heap must not weigh on the next
@@ -84,6 +99,7 @@ def main() -> None:
             options += [f"--interval={args.interval}", f"--backfill-releases={args.backfill_releases}"]
             options += [f"--publish-documents={args.publish_documents}"]
             options += [f"--sizes={args.sizes}", f"--scratch={scratch}"]
+            options += [f"--docs={args.docs}", f"--captures={args.captures}", f"--rate-scale={args.rate_scale}"]
             for section in chosen:
                 subprocess.run([sys.executable, "-m", "bench", section, *options, "--quiet-machine"], check=True)
             return
@@ -101,6 +117,8 @@ def main() -> None:
             publish.run(args.publish_documents, scratch)
         if "scale" in chosen:
             scale.run(sizes(args.sizes), scratch, prepare_only=args.prepare_only)
+        if "history" in chosen:
+            history.bench(args.docs, args.captures, args.rate_scale, scratch)
 
 
 def sizes(text: str) -> list[int]:
