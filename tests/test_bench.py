@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import sqlite3
 import sys
 import tomllib
@@ -118,3 +119,74 @@ def test_bench_publish_runs_on_a_small_scale(tmp_path: Path) -> None:
     assert "60 rendered" in full and "search index rebuilt" in full, full
     assert "0 rendered, 0 files written" in again and "search index" not in again, again
     assert "search index rebuilt" in after and ": 2 rendered" in after, after  # one edited, one visited
+
+
+def _cdx(app: object, **query: str) -> list[list[str]]:
+    from tests.simserver import Request
+
+    reply = app(Request("GET", "/cdx/search/cdx", query, {}, "/cdx/search/cdx"))  # type: ignore[operator]
+    return json.loads(reply.data())  # type: ignore[no-any-return]
+
+
+def test_history_scenario_pages_its_index_and_serves_its_captures() -> None:
+    """The bench's web archive: a prefix query paged by resume keys lists every capture once, an exact one a
+    single URL's (any scheme or www.), and each `id_` memento is the page the mofa.go.kr parser reads, at the
+    time asked, with the headers a memento has; a capture never taken is the archive's own 404."""
+    from bench import histsim
+    from crawler.sites import SITES
+    from tests.simserver import Request
+
+    plan = histsim.Plan(25, 3)
+    app = histsim.WaybackBulk(plan)
+    rows, key = [], ""
+    for _ in range(10):
+        page = _cdx(
+            app,
+            url="mofa.go.kr/eng/brd/m_5676/",
+            matchType="prefix",
+            limit="20",
+            showResumeKey="true",
+            **({"resumeKey": key} if key else {}),
+        )
+        assert page[0] == ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]
+        if page[-2:-1] == [[]]:
+            rows, key = rows + page[1:-2], page[-1][0]
+        else:
+            rows += page[1:]
+            break
+    assert len(rows) == len({(r[1], r[2]) for r in rows}) == 25 * 3
+    one = histsim.PAGE_URL.format(seq=320003)
+    exact = _cdx(app, url=one.replace("https://www.", "http://"), fl="timestamp,original")[1:]
+    assert [r[1] for r in exact] == [one] * 3 and exact == sorted(exact)
+
+    stamp = exact[1][0]
+    reply = app(Request("GET", f"/web/{stamp}id_/{one}", {}, {}, f"/web/{stamp}id_/{one}"))
+    assert reply.status == 200 and reply.headers["Link"] == f'<{one}>; rel="original"'
+    assert reply.headers["Memento-Datetime"].endswith("GMT")
+    release = SITES["mofa.go.kr"].parse_release(reply.data().decode(), one)
+    assert release.body[-2] == histsim.wording(1, 1)
+    missing = app(Request("GET", f"/web/20010101000000id_/{one}", {}, {}, f"/web/20010101000000id_/{one}"))
+    assert missing.status == 404 and "Memento-Datetime" not in missing.headers
+    assert plan.withdrawn == 1 and plan.expected_versions() == 24 * 2 + 3
+
+
+def test_history_figures_say_how_close_to_the_rates_the_import_ran() -> None:
+    """A lane's rate is its intervals over its span (a gate spaces request starts); the summary names each
+    lane's requests, its rate against the allowed one, and the time the rates alone need."""
+    from bench import history, histsim
+
+    figures = history.Figures(histsim.Plan(20, 3), 1.0, wall=25.0, versions=41, sightings=60, events=40)
+    figures.reported = {"CDX": 2, "captures": 60, "live": 2}
+    figures.lanes = {
+        "CDX": history.Lane("CDX", 0.4, [0.0, 2.5]),
+        "captures": history.Lane("captures", 5.0, [3.0 + i * 0.25 for i in range(60)]),
+        "live": history.Lane("live", 1.0, [20.0, 21.0]),
+    }
+    assert figures.lanes["captures"].rate == pytest.approx(4.0)
+    assert figures.lanes["captures"].floor == pytest.approx(11.8)
+    text = "\n".join(history.show(figures))
+    assert "20 documents x 3 captures at the default rates" in text
+    assert "41 versions (a correct import writes 41)" in text
+    assert "captures: 60 in 15 s = 4/s of 5/s allowed (80.0%)" in text
+    assert "CDX:      2 in 2 s = 0.40/s (24/min) of 0.40/s (24/min) allowed (100.0%)" in text
+    assert "the rates alone need 15 s: 61.2% of the time" in text
