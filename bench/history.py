@@ -23,9 +23,9 @@ from pathlib import Path
 from archive.recorder import Archive
 from bench import histsim
 from bench.simproc import served
-from crawler.config import Config, SiteConfig
+from crawler.config import Config
 from crawler.pipeline.backfill import Backfill
-from crawler.sites import SITES
+from crawler.sites import SITES, generic, mofa
 
 SITE = SITES["mofa.go.kr"]
 LANES = ("CDX", "captures", "live")
@@ -81,8 +81,9 @@ def base_config(live_url: str, wayback_url: str, rate_scale: float, *, setup: bo
     """The default settings, pointed at the simulators, every rate multiplied by `rate_scale` (the setup
     crawl that fills the archive first runs unspaced: it is not what is measured)."""
     defaults = Config(sites={})
-    interval = 0.0 if setup else SITE.min_interval / rate_scale
-    cfg = SiteConfig(base_url=live_url, min_interval=interval, collections=("m_5676",), list_pages=1)
+    site = generic.defaults(mofa.DEFINITION)  # the site's own settings: its spacing (1 s) included
+    interval = 0.0 if setup else site.min_interval / rate_scale
+    cfg = replace(site, base_url=live_url, min_interval=interval, collections=(histsim.BOARD,), list_pages=1)
     return replace(
         defaults,
         sites={SITE.name: cfg},

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -162,7 +163,7 @@ def wayback_app(plan: Plan) -> Any:
 class Logged:
     """An app that notes the time and lane of every request it answers (robots.txt in its own lane)."""
 
-    def __init__(self, app: Any, lane: Any) -> None:
+    def __init__(self, app: Callable[[Request], Reply], lane: Callable[[str], str]) -> None:
         self.app, self.lane = app, lane
         self.log: list[tuple[float, str]] = []
 
