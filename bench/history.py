@@ -230,7 +230,8 @@ def show(figures: Figures) -> list[str]:
         f"  wall time {figures.wall:,.0f} s; the rates alone need {floor:,.0f} s: "
         f"{floor / figures.wall:.1%} of the time is the rates' (the rest: parsing, archiving, lane changes)",
         f"  CPU {figures.cpu:,.1f} s in the importing process + {figures.fetch_cpu:,.1f} s in the fetch process; "
-        f"peak RSS {figures.rss_mb:,.0f} MB + {figures.fetch_rss_mb:,.0f} MB (sampled every 0.25 s)",
+        f"peak RSS {figures.rss_mb:,.0f} MB + {figures.fetch_rss_mb:,.0f} MB in the fetch process (forked from the "
+        "importer: the pages they share count in both; sampled every 0.25 s)",
     ]
     return lines
 
