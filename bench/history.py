@@ -25,7 +25,7 @@ from bench import histsim
 from bench.simproc import served
 from crawler.config import Config
 from crawler.pipeline.backfill import Backfill
-from crawler.sites import SITES, generic, mofa
+from crawler.sites import SITES
 
 SITE = SITES["mofa.go.kr"]
 LANES = ("CDX", "captures", "live")
@@ -81,12 +81,12 @@ def base_config(live_url: str, wayback_url: str, rate_scale: float, *, setup: bo
     """The default settings, pointed at the simulators, every rate multiplied by `rate_scale` (the setup
     crawl that fills the archive first runs unspaced: it is not what is measured)."""
     defaults = Config(sites={})
-    site = generic.defaults(mofa.DEFINITION)  # the site's own settings: its spacing (1 s) included
+    site = SITE.defaults  # the site's own settings: its spacing (1 s) included
     interval = 0.0 if setup else site.min_interval / rate_scale
     cfg = replace(site, base_url=live_url, min_interval=interval, collections=(histsim.BOARD,), list_pages=1)
     return replace(
         defaults,
-        sites={SITE.name: cfg},
+        sites={name: other.defaults for name, other in SITES.items()} | {SITE.name: cfg},
         contact="bench@example.invalid",
         wayback_url=wayback_url,
         wayback_cdx_per_minute=defaults.wayback_cdx_per_minute * rate_scale,
