@@ -10,6 +10,8 @@ peak memory of the importing process and of its fetch process.
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
 import resource
 import tempfile
 import threading
@@ -19,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from archive.recorder import Archive
 from bench import histsim
@@ -124,7 +127,8 @@ def run(plan: histsim.Plan, rate_scale: float, scratch: Path) -> Figures:
         archive = fill_live(root, base_config(live.base_url, wayback.base_url, 1.0, setup=True))
         config = base_config(live.base_url, wayback.base_url, rate_scale)
         importer = HistoryImport(archive, config)
-        with sampling({live.pid, wayback.pid}) as peaks:
+        assert threading.active_count() == 1, "a thread would keep the import from fetching in its own process"
+        with sampling() as peaks:
             cpu0, kids0, start = time.process_time(), children_cpu(), time.monotonic()
             asyncio.run(importer.run([Target(SITE)]))
             figures.wall = time.monotonic() - start
@@ -153,33 +157,42 @@ def children_cpu() -> float:
 
 
 @contextmanager
-def sampling(servers: set[int], every: float = 0.25) -> Iterator[list[float]]:
+def sampling(every: float = 0.25) -> Iterator[list[float]]:
     """Sample the resident size of this process and of its other children (the fetch process) every
-    `every` seconds; on leaving, the list holds the two peaks in MB."""
+    `every` seconds; on leaving, the list holds the two peaks in MB.
+
+    The sampler is a process, not a thread: with a second thread running, the import would fetch in its own
+    process (forking a threaded process is unsafe), and so not be the import a user runs.
+    """
+    ctx = multiprocessing.get_context("fork")
+    done, (receive, send) = ctx.Event(), ctx.Pipe(duplex=False)
+    sampler = ctx.Process(target=_sample, args=(os.getpid(), every, done, send), daemon=True)
+    sampler.start()
     peaks = [0.0, 0.0]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(every):
-            peaks[0] = max(peaks[0], rss_mb("self"))
-            for pid in children() - servers:
-                peaks[1] = max(peaks[1], rss_mb(str(pid)))
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
     try:
         yield peaks
     finally:
         done.set()
-        thread.join()
+        peaks[:] = receive.recv() if receive.poll(30) else [0.0, 0.0]
+        sampler.join(10)
 
 
-def children() -> set[int]:
-    """This process's children."""
+def _sample(parent: int, every: float, done: Any, send: Any) -> None:
+    peaks = [0.0, 0.0]
+    others = children(parent)  # the simulators, started before the sampler: only the fetch process is new
+    while not done.wait(every):
+        peaks[0] = max(peaks[0], rss_mb(str(parent)))
+        for pid in children(parent) - others - {os.getpid()}:
+            peaks[1] = max(peaks[1], rss_mb(str(pid)))
+    send.send(peaks)
+
+
+def children(pid: int) -> set[int]:
+    """A process's children."""
     found: set[int] = set()
-    for task in Path("/proc/self/task").iterdir():
+    for task in Path(f"/proc/{pid}/task").iterdir():
         try:
-            found |= {int(pid) for pid in (task / "children").read_text().split()}
+            found |= {int(child) for child in (task / "children").read_text().split()}
         except OSError:
             continue
     return found
