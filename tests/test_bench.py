@@ -190,3 +190,30 @@ def test_history_figures_say_how_close_to_the_rates_the_import_ran() -> None:
     assert "captures: 60 in 15 s = 4/s of 5/s allowed (80.0%)" in text
     assert "CDX:      2 in 2 s = 0.40/s (24/min) of 0.40/s (24/min) allowed (100.0%)" in text
     assert "the rates alone need 15 s: 61.2% of the time" in text
+
+
+def test_bench_history_runs_on_a_small_scale(tmp_path: Path) -> None:
+    """The history section against today's importer: every capture fetched once, exactly the versions a
+    correct import writes, and the lanes' requests as the import itself counted them."""
+    from bench import history, histsim
+
+    plan = histsim.Plan(20, 3)
+    figures = history.run(plan, 100.0, tmp_path)
+    assert figures.versions == plan.expected_versions() == 41
+    assert len(figures.lanes["captures"].times) == figures.reported["captures"] == 60
+    assert len(figures.lanes["CDX"].times) == figures.reported["CDX"] >= 1
+    assert len(figures.lanes["live"].times) >= plan.withdrawn == 1
+    assert figures.skipped == {}
+    assert figures.fetch_rss_mb > 0, "the import did not fetch in its own process"
+
+
+def test_bench_check_fails_when_the_import_writes_other_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`bench check` fails, naming the figure, when the import's result is not the scenario's: here two
+    captures of each release show the same text, so fewer versions are written than it expects."""
+    from bench import history, histsim
+
+    monkeypatch.setattr(histsim, "wording", lambda i, k: f"2. Same wording for release {i + 1}.")
+    with pytest.raises(SystemExit, match=r"bench check, history: \d+ versions written, expected 41"):
+        history.check(tmp_path)
