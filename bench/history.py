@@ -166,10 +166,12 @@ def sampling(every: float = 0.25) -> Iterator[list[float]]:
     """
     ctx = multiprocessing.get_context("fork")
     done, (receive, send) = ctx.Event(), ctx.Pipe(duplex=False)
-    sampler = ctx.Process(target=_sample, args=(os.getpid(), every, done, send), daemon=True)
+    others = children(os.getpid())  # the simulators: the fetch process is the child that comes after them
+    sampler = ctx.Process(target=_sample, args=(os.getpid(), others, every, done, send), daemon=True)
     sampler.start()
     peaks = [0.0, 0.0]
     try:
+        receive.recv()  # the sampler has taken its first sample: the import may start
         yield peaks
     finally:
         done.set()
@@ -177,13 +179,19 @@ def sampling(every: float = 0.25) -> Iterator[list[float]]:
         sampler.join(10)
 
 
-def _sample(parent: int, every: float, done: Any, send: Any) -> None:
-    peaks = [0.0, 0.0]
-    others = children(parent)  # the simulators, started before the sampler: only the fetch process is new
-    while not done.wait(every):
-        peaks[0] = max(peaks[0], rss_mb(str(parent)))
+def _sample(parent: int, others: set[int], every: float, done: Any, send: Any) -> None:
+    """The sampler's loop: this process's own RSS now (the setup crawl's peak is not the import's), the fetch
+    process's high-water mark (it was started for the import: a late sample still sees its peak)."""
+    peaks, ready = [0.0, 0.0], False
+    while True:
+        peaks[0] = max(peaks[0], status_mb(str(parent), "VmRSS"))
         for pid in children(parent) - others - {os.getpid()}:
-            peaks[1] = max(peaks[1], rss_mb(str(pid)))
+            peaks[1] = max(peaks[1], status_mb(str(pid), "VmHWM"))
+        if not ready:
+            send.send(None)
+            ready = True
+        if done.wait(every):
+            break
     send.send(peaks)
 
 
@@ -198,11 +206,11 @@ def children(pid: int) -> set[int]:
     return found
 
 
-def rss_mb(pid: str) -> float:
-    """A process's resident set size now, in MB (0 when it is gone)."""
+def status_mb(pid: str, name: str) -> float:
+    """A figure of a process's /proc status (VmRSS: resident now, VmHWM: its peak), in MB; 0 once it is gone."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{name}:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
