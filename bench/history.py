@@ -32,7 +32,6 @@ from crawler.sites import SITES
 
 SITE = SITES["mofa.go.kr"]
 LANES = ("CDX", "captures", "live")
-SERVER_LANE = {"cdx": "CDX", "captures": "captures", "live": "live"}  # the simulators' names for them
 
 
 @dataclass
@@ -86,7 +85,7 @@ def base_config(live_url: str, wayback_url: str, rate_scale: float, *, setup: bo
     defaults = Config(sites={})
     site = SITE.defaults  # the site's own settings: its spacing (1 s) included
     interval = 0.0 if setup else site.min_interval / rate_scale
-    cfg = replace(site, base_url=live_url, min_interval=interval, collections=(histsim.BOARD,), list_pages=1)
+    cfg = replace(site, base_url=live_url, min_interval=interval, collections=("m_5676",), list_pages=1)
     return replace(
         defaults,
         sites={name: other.defaults for name, other in SITES.items()} | {SITE.name: cfg},
@@ -110,7 +109,7 @@ def allowed(config: Config) -> dict[str, float]:
 def fill_live(root: Path, config: Config) -> Archive:
     """The common case: the live site's releases are archived already (a backfill of the simulator)."""
     archive = Archive(root)
-    asyncio.run(Backfill(archive, config).run(SITE, date(2020, 1, 1), date(2024, 12, 31)))
+    asyncio.run(Backfill(archive, config).run(SITE, date(2018, 1, 1), date(2024, 12, 31)))
     return archive
 
 
@@ -143,8 +142,8 @@ def run(plan: histsim.Plan, rate_scale: float, scratch: Path) -> Figures:
     for when, lane in sorted(live.report + wayback.report):
         if when < start:
             continue  # the setup crawl
-        if lane in SERVER_LANE:
-            figures.lanes[SERVER_LANE[lane]].times.append(when)
+        if lane in figures.lanes:
+            figures.lanes[lane].times.append(when)
         else:
             figures.other += 1
     return figures

@@ -1,178 +1,99 @@
-"""The bench's own web-archive scenario: N mofa.go.kr releases captured K times each, every capture an edit.
+"""The bench's web archive and live site: the shared bulk scenario of mofa.go.kr releases.
 
-Each release was captured K times, years apart, each capture showing a new wording of its last paragraph;
-the live site (`MofaSim`) serves the newest wording, except for a share of releases the ministry has since
-removed (the live site answers 404: the import recovers them, and its live check finds them withdrawn).
-The simulator answers the CDX index (prefix and exact, JSON, paged with resume keys) and `id_` mementos, and
-logs the time of every request by lane, so the bench can measure the rates kept from the server's side.
+`tests.wayback_scenarios.bulk(n, k)`: n mofa.go.kr releases captured k times each, a day apart, a new text every
+other capture, served by the web-archive simulator (`tests.sim_wayback.WaybackSim`: the CDX index and `id_`
+mementos, with the time and lane of every request). The live site (`MofaSim`) serves each release's newest
+text, except a share the ministry has since removed (it answers 404: the import recovers them from the web
+archive, and its live check finds them withdrawn). The simulators run in their own processes; what crosses
+back to the bench is their request logs.
 """
 
 from __future__ import annotations
 
-import json
 import time
-import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
+from dataclasses import dataclass
 from typing import Any
 
 from tests.simserver import Reply, Request
 
-BOARD = "m_5676"
-PAGE_URL = "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq={seq}"
+GONE_EVERY = 20  # every twentieth release (5 %) is gone from the live site
+LANE_NAMES = {"cdx": "CDX", "web": "captures", "live": "live"}  # the simulators' lanes -> the bench's
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What the scenario holds, and so what a correct import of it writes."""
+    """The scenario's size, and what a correct import of it writes."""
 
     docs: int
     captures: int
 
+    def scenario(self) -> Any:
+        """The shared bulk scenario (pages render when served: building it is cheap)."""
+        from tests.wayback_scenarios import bulk
+
+        return bulk(self.docs, self.captures)
+
     @property
     def withdrawn(self) -> int:
         """Releases gone from the live site: known only through the web archive."""
-        return sum(1 for i in range(self.docs) if is_withdrawn(i))
+        return sum(1 for i in range(self.docs) if is_gone(i))
 
     @property
     def live(self) -> int:
+        """Releases the live site still serves (archived by the setup crawl)."""
         return self.docs - self.withdrawn
 
     def expected_versions(self) -> int:
-        """New versions an import writes into an archive holding the live site's releases already: every
-        capture's text but the newest one, which the live crawl archived; all of a withdrawn release's."""
-        return self.live * (self.captures - 1) + self.withdrawn * self.captures
+        """New versions an import writes into an archive that holds the live site's releases already: every
+        text the captures showed, less the newest of each live release (the setup crawl archived it)."""
+        docs = list(self.scenario().docs.values())
+        return sum(len(doc.versions) - (0 if is_gone(i) else 1) for i, doc in enumerate(docs))
 
 
-def is_withdrawn(i: int) -> bool:
-    """Every twentieth release (5 %) is gone from the live site."""
-    return i % 20 == 19
-
-
-def wording(i: int, k: int) -> str:
-    """The last paragraph of release i as capture k shows it."""
-    return f"2. They agreed to meet again (wording {k + 1} of release {i + 1})."
-
-
-def releases(plan: Plan, k: int) -> list[Any]:
-    """The releases as capture k shows them (k = plan.captures - 1: as the live site shows them now)."""
-    from tests.sim_mofa import make_releases
-
-    out = []
-    for i, rel in enumerate(make_releases(plan.docs, years=5)):
-        out.append(replace(rel, body=[*rel.body[:2], wording(i, k), rel.body[-1]]))
-    return out
-
-
-def capture_time(published: str, i: int, k: int) -> datetime:
-    """Capture k of release i: the first a month after publication, the next ones about three months apart."""
-    day = datetime.strptime(published[:10], "%Y-%m-%d").replace(tzinfo=UTC)
-    return day + timedelta(days=30 + 97 * k, hours=9, minutes=(7 * i) % 600)
+def is_gone(i: int) -> bool:
+    """Whether release i (in the scenario's order) is gone from the live site."""
+    return i % GONE_EVERY == GONE_EVERY - 1
 
 
 def live_app(plan: Plan) -> Any:
-    """The live mofa.go.kr simulator: the newest wordings, the withdrawn releases removed."""
+    """The live mofa.go.kr simulator: each release's newest text; the gone ones removed."""
     from tests.sim_mofa import MofaSim
+    from tests.sitegen.mofa import MofaRelease
 
-    sim = MofaSim(releases(plan, plan.captures - 1))
-    for i, rel in enumerate(sim.releases.values()):
-        if is_withdrawn(i):
-            sim.remove(rel.seq)
+    releases, gone = [], []
+    for i, doc in enumerate(plan.scenario().docs.values()):
+        seq, newest = int(doc.url.rsplit("=", 1)[1]), doc.versions[-1]
+        releases.append(MofaRelease(seq, newest.title, newest.published, list(newest.body)))
+        if is_gone(i):
+            gone.append(seq)
+    sim = MofaSim(releases)
+    for seq in gone:
+        sim.remove(seq)
     sim.prerender()
-    return Logged(sim, lambda path: "live")
-
-
-class WaybackBulk:
-    """The CDX index and `id_` mementos of every capture of the plan."""
-
-    def __init__(self, plan: Plan) -> None:
-        from tests.sim_mofa import view_page
-
-        self.rows: list[tuple[str, str, str]] = []  # (normalized url, timestamp, original), in CDX order
-        self.bodies: dict[tuple[str, str], bytes] = {}
-        for k in range(plan.captures):
-            for i, rel in enumerate(releases(plan, k)):
-                url, ts = PAGE_URL.format(seq=rel.seq), f"{capture_time(rel.date, i, k):%Y%m%d%H%M%S}"
-                self.rows.append((normal(url), ts, url))
-                self.bodies[(ts, url)] = view_page(rel, 100 + k).encode("utf-8")
-        self.rows.sort()
-
-    def __call__(self, request: Request) -> Reply:
-        if request.path == "/cdx/search/cdx":
-            return self._cdx(request.query)
-        if request.path.startswith("/web/"):
-            return self._memento(request.target.removeprefix("/web/"))
-        return Reply(404, "not found")
-
-    def _cdx(self, query: dict[str, str]) -> Reply:
-        asked = query.get("url", "")
-        prefix = query.get("matchType") == "prefix" or asked.endswith("*")
-        key = normal(asked.rstrip("*"))
-        since, until = query.get("from", ""), query.get("to", "") or "9"
-        found = [
-            r
-            for r in self.rows
-            if (r[0].startswith(key) if prefix else r[0] == key) and since <= r[1][: len(since)] and r[1] <= until
-        ]
-        start = int(query.get("resumeKey") or 0)
-        limit = int(query.get("limit") or 150000)
-        fields = (query.get("fl") or "urlkey,timestamp,original,mimetype,statuscode,digest,length").split(",")
-        out: list[list[str]] = [fields]
-        for norm, ts, original in found[start : start + limit]:
-            values = {"urlkey": norm, "timestamp": ts, "original": original, "mimetype": "text/html"}
-            digest = f"D{zlib.crc32(f'{ts} {original}'.encode()):08X}"
-            values |= {"statuscode": "200", "digest": digest, "length": "4000"}
-            out.append([values.get(f, "-") for f in fields])
-        if query.get("showResumeKey") == "true" and start + limit < len(found):
-            out += [[], [str(start + limit)]]
-        return Reply(200, json.dumps(out), {"Content-Type": "application/json"})
-
-    def _memento(self, rest: str) -> Reply:
-        stamp, _, original = rest.partition("/")
-        body = self.bodies.get((stamp.removesuffix("id_"), original))
-        if body is None:
-            return Reply(404, "<html><body>Hrm. The Wayback Machine has not archived that URL.</body></html>")
-        at = datetime.strptime(stamp[:14], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-        headers = {
-            "Content-Type": "text/html; charset=utf-8",
-            "Memento-Datetime": format_datetime(at, usegmt=True),
-            "Link": f'<{original}>; rel="original"',
-            "x-archive-orig-content-type": "text/html;charset=UTF-8",
-        }
-        return Reply(200, body, headers)
-
-
-def normal(url: str) -> str:
-    """The index's key for a URL, roughly: no scheme, no `www.`, host in lower case."""
-    rest = url.split("://", 1)[-1]
-    host, sep, path = rest.partition("/")
-    return host.lower().removeprefix("www.") + sep + path
+    return Logged(sim)
 
 
 def wayback_app(plan: Plan) -> Any:
-    """The web-archive simulator for the plan, logging its requests by lane."""
-
-    def lane(path: str) -> str:
-        return "cdx" if path.startswith("/cdx/") else "captures" if path.startswith("/web/") else "other"
-
-    return Logged(WaybackBulk(plan), lane)
+    """The web-archive simulator holding the plan's captures."""
+    return plan.scenario().sim()
 
 
 class Logged:
-    """An app that notes the time and lane of every request it answers (robots.txt in its own lane)."""
+    """An app that notes the time of every request it answers (robots.txt apart, as "other")."""
 
-    def __init__(self, app: Callable[[Request], Reply], lane: Callable[[str], str]) -> None:
-        self.app, self.lane = app, lane
+    def __init__(self, app: Callable[[Request], Reply]) -> None:
+        self.app = app
         self.log: list[tuple[float, str]] = []
 
     def __call__(self, request: Request) -> Reply:
-        lane = "robots" if request.path == "/robots.txt" else self.lane(request.path)
-        self.log.append((time.monotonic(), lane))
+        self.log.append((time.monotonic(), "other" if request.path == "/robots.txt" else "live"))
         return self.app(request)
 
 
 def request_log(app: Any) -> list[tuple[float, str]]:
-    """What a `Logged` app reports back when its process stops."""
-    return list(app.log)
+    """What a simulator reports back when its process stops: (time.monotonic(), lane) of every request,
+    the lane named as the bench names it ("other" for robots.txt and the like)."""
+    if isinstance(app, Logged):
+        return list(app.log)
+    return [(hit.at, LANE_NAMES.get(hit.lane, "other")) for hit in app.hits]

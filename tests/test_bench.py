@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import ast
 import importlib
-import json
 import sqlite3
 import sys
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -121,53 +121,38 @@ def test_bench_publish_runs_on_a_small_scale(tmp_path: Path) -> None:
     assert "search index rebuilt" in after and ": 2 rendered" in after, after  # one edited, one visited
 
 
-def _cdx(app: object, **query: str) -> list[list[str]]:
+def _get(app: Any, path: str, **query: str) -> Any:
     from tests.simserver import Request
 
-    reply = app(Request("GET", "/cdx/search/cdx", query, {}, "/cdx/search/cdx"))  # type: ignore[operator]
-    return json.loads(reply.data())  # type: ignore[no-any-return]
+    return app(Request("GET", path, query, {"cookie": "TMOSHCooKie=1"}, path))
 
 
-def test_history_scenario_pages_its_index_and_serves_its_captures() -> None:
-    """The bench's web archive: a prefix query paged by resume keys lists every capture once, an exact one a
-    single URL's (any scheme or www.), and each `id_` memento is the page the mofa.go.kr parser reads, at the
-    time asked, with the headers a memento has; a capture never taken is the archive's own 404."""
+def test_history_live_site_serves_the_newest_text_and_removes_a_share() -> None:
+    """The bench's live site: each release of the shared bulk scenario with the text of its newest capture,
+    every twentieth gone (404); the web archive and the live site log each request's lane by the bench's names;
+    a correct import writes every captured text but the live ones the setup crawl archived."""
     from bench import histsim
     from crawler.sites import SITES
-    from tests.simserver import Request
 
-    plan = histsim.Plan(25, 3)
-    app = histsim.WaybackBulk(plan)
-    rows, key = [], ""
-    for _ in range(10):
-        page = _cdx(
-            app,
-            url="mofa.go.kr/eng/brd/m_5676/",
-            matchType="prefix",
-            limit="20",
-            showResumeKey="true",
-            **({"resumeKey": key} if key else {}),
-        )
-        assert page[0] == ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]
-        if page[-2:-1] == [[]]:
-            rows, key = rows + page[1:-2], page[-1][0]
-        else:
-            rows += page[1:]
-            break
-    assert len(rows) == len({(r[1], r[2]) for r in rows}) == 25 * 3
-    one = histsim.PAGE_URL.format(seq=320003)
-    exact = _cdx(app, url=one.replace("https://www.", "http://"), fl="timestamp,original")[1:]
-    assert [r[1] for r in exact] == [one] * 3 and exact == sorted(exact)
+    plan = histsim.Plan(20, 3)
+    scenario = plan.scenario()
+    live = histsim.live_app(plan)
+    docs = list(scenario.docs.values())
+    newest = SITES["mofa.go.kr"].parse_release(
+        _get(live, "/eng/brd/m_5676/view.do", seq=docs[0].url[-6:]).data().decode(), docs[0].url
+    )
+    assert newest.body == docs[0].versions[-1].body and len(docs[0].versions) == 2
+    assert _get(live, "/eng/brd/m_5676/view.do", seq=docs[19].url[-6:]).status == 404
+    assert _get(live, "/eng/brd/m_5676/view.do", seq=docs[18].url[-6:]).status == 200
+    _get(live, "/robots.txt")
+    assert [lane for _, lane in histsim.request_log(live)] == ["live", "live", "live", "other"]
 
-    stamp = exact[1][0]
-    reply = app(Request("GET", f"/web/{stamp}id_/{one}", {}, {}, f"/web/{stamp}id_/{one}"))
-    assert reply.status == 200 and reply.headers["Link"] == f'<{one}>; rel="original"'
-    assert reply.headers["Memento-Datetime"].endswith("GMT")
-    release = SITES["mofa.go.kr"].parse_release(reply.data().decode(), one)
-    assert release.body[-2] == histsim.wording(1, 1)
-    missing = app(Request("GET", f"/web/20010101000000id_/{one}", {}, {}, f"/web/20010101000000id_/{one}"))
-    assert missing.status == 404 and "Memento-Datetime" not in missing.headers
-    assert plan.withdrawn == 1 and plan.expected_versions() == 24 * 2 + 3
+    wayback = histsim.wayback_app(plan)
+    _get(wayback, "/cdx/search/cdx", url="mofa.go.kr/", matchType="prefix", output="json")
+    _get(wayback, f"/web/{scenario.captures[0].timestamp}id_/{scenario.captures[0].url}")
+    _get(wayback, "/robots.txt")
+    assert [lane for _, lane in histsim.request_log(wayback)] == ["CDX", "captures", "other"]
+    assert (plan.withdrawn, plan.expected_versions()) == (1, 19 * 1 + 2)
 
 
 def test_history_figures_say_how_close_to_the_rates_the_import_ran() -> None:
@@ -175,7 +160,7 @@ def test_history_figures_say_how_close_to_the_rates_the_import_ran() -> None:
     lane's requests, its rate against the allowed one, and the time the rates alone need."""
     from bench import history, histsim
 
-    figures = history.Figures(histsim.Plan(20, 3), 1.0, wall=25.0, versions=41, sightings=60, events=40)
+    figures = history.Figures(histsim.Plan(20, 3), 1.0, wall=25.0, versions=21, sightings=60, events=20)
     figures.reported = {"CDX": 2, "captures": 60, "live": 2}
     figures.lanes = {
         "CDX": history.Lane("CDX", 0.4, [0.0, 2.5]),
@@ -186,7 +171,7 @@ def test_history_figures_say_how_close_to_the_rates_the_import_ran() -> None:
     assert figures.lanes["captures"].floor == pytest.approx(11.8)
     text = "\n".join(history.show(figures))
     assert "20 documents x 3 captures at the default rates" in text
-    assert "41 versions (a correct import writes 41)" in text
+    assert "21 versions (a correct import writes 21)" in text
     assert "captures: 60 in 15 s = 4/s of 5/s allowed (80.0%)" in text
     assert "CDX:      2 in 2 s = 0.40/s (24/min) of 0.40/s (24/min) allowed (100.0%)" in text
     assert "the rates alone need 15 s: 61.2% of the time" in text
@@ -199,7 +184,7 @@ def test_bench_history_runs_on_a_small_scale(tmp_path: Path) -> None:
 
     plan = histsim.Plan(20, 3)
     figures = history.run(plan, 100.0, tmp_path)
-    assert figures.versions == plan.expected_versions() == 41
+    assert figures.versions == plan.expected_versions() == 21
     assert len(figures.lanes["captures"].times) == figures.reported["captures"] == 60
     assert len(figures.lanes["CDX"].times) == figures.reported["CDX"] >= 1
     assert len(figures.lanes["live"].times) >= plan.withdrawn == 1
@@ -210,10 +195,17 @@ def test_bench_history_runs_on_a_small_scale(tmp_path: Path) -> None:
 def test_bench_check_fails_when_the_import_writes_other_versions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`bench check` fails, naming the figure, when the import's result is not the scenario's: here two
-    captures of each release show the same text, so fewer versions are written than it expects."""
+    """`bench check` fails, naming the figure, when the import's result is not what it expects: here the live
+    site still serves the release the check expects gone, so the import writes one version fewer."""
     from bench import history, histsim
 
-    monkeypatch.setattr(histsim, "wording", lambda i, k: f"2. Same wording for release {i + 1}.")
-    with pytest.raises(SystemExit, match=r"bench check, history: \d+ versions written, expected 41"):
+    serve_all = histsim.live_app
+
+    def nothing_gone(plan: histsim.Plan) -> Any:
+        app = serve_all(plan)
+        app.app.removed.clear()  # the live site serves the release the check expects gone
+        return app
+
+    monkeypatch.setattr(histsim, "live_app", nothing_gone)
+    with pytest.raises(SystemExit, match=r"bench check, history: \d+ versions written, expected 21; "):
         history.check(tmp_path)
