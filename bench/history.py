@@ -70,6 +70,7 @@ class Figures:
     sightings: int = 0
     events: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    failed: int = 0  # captures that could not be fetched
     reported: dict[str, int] = field(default_factory=dict)  # requests per lane as the import counted them
     lanes: dict[str, Lane] = field(default_factory=dict)
     other: int = 0  # robots.txt and anything else the servers answered
@@ -138,6 +139,7 @@ def run(plan: histsim.Plan, rate_scale: float, scratch: Path) -> Figures:
     figures.versions, figures.sightings, figures.events = report.versions, report.sightings, report.events
     figures.skipped = dict(report.skipped) | ({"unparsable": report.unparsable.total()} if report.unparsable else {})
     figures.reported = {lane: report.requests[lane] for lane in LANES}
+    figures.failed = report.failed
     figures.lanes = {name: Lane(name, rate) for name, rate in allowed(config).items()}
     for when, lane in sorted(live.report + wayback.report):
         if when < start:
@@ -228,6 +230,7 @@ def show(figures: Figures) -> list[str]:
     plan, scale = figures.plan, figures.rate_scale
     rates = "the default rates" if scale == 1 else f"the default rates x {scale:g} (a quick run: not the real ones)"
     skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(figures.skipped.items())) or "none"
+    skipped += f"; {figures.failed:,} could not be fetched" if figures.failed else ""
     lines = [
         f"history: import-history of {plan.docs:,} documents x {plan.captures} captures at {rates}; "
         f"{plan.live:,} archived live first, {plan.withdrawn:,} gone from the live site",
@@ -285,8 +288,10 @@ def check(scratch: Path) -> None:
         kept = figures.lanes[lane]
         if kept.rate > kept.allowed * 1.1:
             problems.append(f"{lane} kept {kept.rate:.1f}/s, above the {kept.allowed:.1f}/s allowed")
-    if figures.skipped:
-        problems.append(f"captures skipped: {figures.skipped} (every capture of the scenario is the release)")
+    if figures.skipped or figures.failed:
+        problems.append(
+            f"captures skipped {figures.skipped}, {figures.failed} failed (each capture of the scenario is the release)"
+        )
     if problems:
         raise SystemExit("bench check, history: " + "; ".join(problems))
     print(
