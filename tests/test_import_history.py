@@ -174,3 +174,29 @@ def test_a_429_storm_pauses_every_request_to_the_web_archive_and_the_import_goes
         for i in storms:  # after each 429, no request of either lane started during the pause
             assert times[i + 1][0] - times[i][0] >= 0.3, times[i : i + 2]
         assert result.stderr.count("answered 429") == 2, result.stderr
+
+
+def test_the_captures_read_are_in_the_runs_warc_files_as_mementos(world: World) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    world.capture("20190312094512", REL)
+    world.capture("20190501000000", EDITED)
+    world.capture("20190601000000", REL)
+    world.wayback.captures[URL][-1] = ("20190601000000", 200, "")  # an empty capture: skipped, kept as evidence
+    world.run("import-history", "mofa", ok=None)
+    archive = world.archive()
+    marked = {}
+    for path in (world.tmp_path / "a" / "raw").rglob("*.warc.gz"):
+        with path.open("rb") as handle:
+            for record in ArchiveIterator(handle):
+                if record.rec_type == "response" and record.rec_headers.get_header("Pressroom-Memento-Of"):
+                    uri = record.rec_headers.get_header("WARC-Target-URI")
+                    marked[uri] = record.rec_headers.get_header("Pressroom-Memento-Of")
+    mementos = {f"{world.base}/web/{ts}id_/{URL}" for ts in ("20190312094512", "20190501000000", "20190601000000")}
+    assert set(marked) == mementos, marked
+    assert set(marked.values()) == {URL}
+    indexed = archive.catalog.db.execute("SELECT url, version FROM captures WHERE kind = 'memento'").fetchall()
+    assert sorted(indexed) == sorted(
+        [(f"{world.base}/web/20190312094512id_/{URL}", 1), (f"{world.base}/web/20190501000000id_/{URL}", 2)]
+    )
+    assert archive.latest_capture(KEY) is None, "no memento is taken for the live page"

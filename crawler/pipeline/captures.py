@@ -4,7 +4,7 @@ the evidence a run keeps beside its releases (robots.txt, list pages, the 404/41
 from __future__ import annotations
 
 from archive.errors import ArchiveError
-from archive.raw import Response
+from archive.raw import Memento, Response
 from archive.runs import Run
 from crawler.errors import FetchError, NotFound
 from crawler.net.fetcher import Page
@@ -53,15 +53,26 @@ class Evidence:
         if isinstance(error, NotFound) and kind in GONE_KINDS and isinstance(error.response, Page):
             self._keep(error.response, kind, key)
 
-    def memento(self, page: Page, key: str) -> None:
-        """A web-archive capture read for document `key` (kept as what it is, never as the live page)."""
-        self._keep(page, MEMENTO, key)
+    def skipped_memento(self, page: Page, key: str, memento: Memento, why: str) -> None:
+        """A web-archive capture read for document `key` that is not the release (`why`: the reason), kept
+        marked as the capture it is, never as the live page."""
+        self._keep(page, f"{MEMENTO}: {why}", key, memento)
 
-    def _keep(self, page: Page, what: str, key: str | None = None) -> None:
+    def memento(self, page: Page, key: str, version: int, memento: Memento) -> None:
+        """A web-archive capture that showed version `version` of `key`, kept whole and indexed as a memento."""
         if self._recording is None:
             return
         try:
-            self._recording.evidence(self._site, to_response(page), what, key)
+            self._recording.capture_memento(self._site, to_response(page), key, version, memento)
+        except (OSError, ArchiveError) as exc:
+            if self._report is not None:
+                self._report.problem("captures_lost", f"{page.url}: the raw capture was not kept: {exc}")
+
+    def _keep(self, page: Page, what: str, key: str | None = None, memento: Memento | None = None) -> None:
+        if self._recording is None:
+            return
+        try:
+            self._recording.evidence(self._site, to_response(page), what, key, memento=memento)
         except (OSError, ArchiveError) as exc:
             if self._report is not None:
                 self._report.problem("captures_lost", f"{page.url}: the raw capture of the {what} was not kept: {exc}")

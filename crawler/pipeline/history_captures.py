@@ -16,6 +16,7 @@ from datetime import datetime
 
 from archive.errors import ArchiveError
 from archive.history import Capture
+from archive.raw import Memento
 from archive.recorder import Archive
 from crawler.config import Config
 from crawler.errors import FetcherGone, FetchError, HostGivenUp, Interrupted
@@ -57,7 +58,7 @@ class _Doc:
     """One document's import in progress: its verdicts so far."""
 
     rows: list[Found]
-    pairs: list[Verdict] = field(default_factory=list)
+    pairs: list[tuple[Verdict, Page]] = field(default_factory=list)  # the captures that showed the release
     gone: list[Capture] = field(default_factory=list)
     failed: int = 0  # captures that could not be fetched: the document is imported again by a rerun
     pending: int = 0  # captures still to judge
@@ -160,11 +161,14 @@ class CaptureImport:
             return
         assert read.page is not None
         self.report.captures += 1
-        self._engine.evidence(SITES[row.site], site_report(run, row.site)).memento(read.page, row.key)
         verdict = judge(SITES[row.site], row, read.page)
         if verdict.release is not None:
-            doc.pairs.append(verdict)
+            doc.pairs.append((verdict, read.page))  # kept in the WARC files once its version is known
             return
+        memento = Memento(verdict.original, verdict.capture.at)
+        evidence = self._engine.evidence(SITES[row.site], site_report(run, row.site))
+        why = f"unparsable ({verdict.hint})" if verdict.hint else verdict.reason
+        evidence.skipped_memento(read.page, row.key, memento, why)
         if verdict.hint:
             self.report.unparsable[verdict.hint] += 1
         else:
@@ -176,7 +180,7 @@ class CaptureImport:
 
     def _finish(self, key: str, doc: _Doc, journal: HistoryJournal, run: RunReport) -> None:
         """Hand a document's captures to the archive in one step; journal it unless a capture is still to fetch."""
-        pairs = [(v.release, v.capture) for v in doc.pairs if v.release is not None]
+        pairs = [(v.release, v.capture) for v, _ in doc.pairs if v.release is not None]
         if not doc.rows:
             summary = "nothing new"  # every capture listed was recorded by an earlier import
         elif pairs or doc.gone:
@@ -185,6 +189,7 @@ class CaptureImport:
             except ArchiveError as exc:
                 run.error(f"{key}: the captures could not be imported: {exc}")
                 return
+            self._keep_mementos(key, doc, result.versions, run)
             self.report.versions += len(result.new_versions)
             self.report.sightings += result.sightings
             self.report.events += result.events
@@ -197,6 +202,20 @@ class CaptureImport:
         self.report.documents += 1 if doc.rows else 0
         if doc.failed == 0:
             journal.imported(key, summary)
+
+    def _keep_mementos(self, key: str, doc: _Doc, versions: dict[str, int], run: RunReport) -> None:
+        """Keep the captures that showed the release in the run's WARC files, each with its version."""
+        for verdict, page in doc.pairs:
+            version = versions.get(verdict.capture.url)
+            if version is not None:
+                site = SITES[page_site(doc)]
+                evidence = self._engine.evidence(site, site_report(run, site.name))
+                evidence.memento(page, key, version, Memento(verdict.original, verdict.capture.at))
+
+
+def page_site(doc: _Doc) -> str:
+    """The site a document's captures were found for."""
+    return doc.rows[0].site
 
 
 def site_report(run: RunReport, name: str) -> SiteReport:

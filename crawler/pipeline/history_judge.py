@@ -32,6 +32,7 @@ class Verdict:
     """A capture judged: the release it shows, or why it shows none."""
 
     capture: Capture  # where and when the archive served it from
+    original: str = ""  # the URL the capture is of (the Link header's rel="original")
     release: Release | None = None
     reason: str = ""  # the skip reason when there is no release
     hint: str = ""  # the template hint of an unparsable capture
@@ -64,16 +65,17 @@ def judge(site: Site, row: Found, page: Page) -> Verdict:
     capture = Capture(at=at, url=page.final_url)
     owner = owner_of(original) if original else None
     if owner is None or owner.key != row.key or abs(at - row.at) > cdx.LANDING_TOLERANCE:
-        return Verdict(capture, reason=REDIRECT)
+        return Verdict(capture, original or row.original, reason=REDIRECT)
     reason = site.classify_capture(page.text, page.status)
     if reason is None and page.status != 200:  # a captured status the site's own rules did not name
         reason = "soft 404" if page.status in (404, 410) else "error page"
     if reason is not None:
-        return Verdict(capture, reason=reason)
+        return Verdict(capture, original, reason=reason)
     try:
         release = site.parse_release(page.text, row.url)
     except ParseError:
-        return Verdict(capture, reason="unparsable", hint=site.template_hint(page.text) or "unknown template")
+        hint = site.template_hint(page.text) or "unknown template"
+        return Verdict(capture, original, reason="unparsable", hint=hint)
     if release.key != row.key:  # the page of another document, served at this one's URL
-        return Verdict(capture, reason=REDIRECT)
-    return Verdict(capture, release=release)
+        return Verdict(capture, original, reason=REDIRECT)
+    return Verdict(capture, original, release=release)
