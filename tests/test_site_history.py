@@ -226,3 +226,29 @@ def test_a_mofa_page_no_template_reads_is_an_error_naming_the_page() -> None:
         SITES["mofa.go.kr"].parse_release(html, "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=1")
     assert "no template of the engine matched" in str(caught.value)
     assert "the page: body#sub.eng; #contents" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("site", "page", "hint"),
+    [
+        ("mofa.go.kr", "seed004_se_2021", "board: current skin (div.board_detail)"),
+        ("mofa.go.kr", "seed003_old_template_2018", "board: 2018-2019 table (div.board_view)"),
+        ("mofa.go.kr", "old_2022_detail_body", "board: 2022 (td.detail_body)"),
+        ("mofa.go.kr", "old_2015_read_wrap", "board: 2013-2017 (div.read_wrap)"),
+        ("mid.ru", "news_en", "mid.ru current (div.photo-content)"),
+        ("mid.ru", "page_body_legacy_en", "mid.ru 2021 (div.page-body)"),
+        ("archive.mid.ru", "midru_liferay_2019_en", "Liferay (div.asset-full-content)"),
+    ],
+)
+def test_each_template_a_capture_may_show_is_named(site: str, page: str, hint: str) -> None:
+    assert SITES[site].template_hint((FIXTURES / site / f"{page}.html").read_text(encoding="utf-8")) == hint
+
+
+def test_a_2013_to_2017_mofa_page_reads_with_its_date_attachment_and_text() -> None:
+    page = FIXTURES / "mofa.go.kr" / "old_2015_read_wrap.html"
+    captured = "http://www.mofa.go.kr/eng/brd/m_5676/view.do;jsessionid=0A1B2C3D.node1?seq=314952"
+    release = SITES["mofa.go.kr"].parse_release(page.read_text(encoding="utf-8"), captured)
+    assert Version(release, datetime(2026, 1, 1, tzinfo=UTC)).render() == page.with_suffix(".txt").read_text(
+        encoding="utf-8"
+    )
+    assert [a.name for a in release.attachments] == ["Joint Press Statement.pdf"]

@@ -27,12 +27,13 @@ from crawler.sites.generic import defaults, windows
 
 __all__ = ["Board", "BoardSite", "board", "board_site"]
 
-# The engine's templates, current first, then the 2018-2019 one; a site of the engine may override any.
+# The engine's templates, current first, then the 2018-2019 one, then the 2013-2017 one (div.read_wrap:
+# unverified, reconstructed: no capture of it was at hand); a site of the engine may override any.
 SELECT = Selectors(
-    scope=("div.board_detail", "div.board_view", "div.view_wrap"),
-    title=("div.bo_head > h2", "div.bo_head h2", "th.subject", "div.view_tit", "table thead th"),
-    body=("div.bo_con > div.se-contents", "div.bo_con", "td.content", "div.view_con"),
-    attachments=("div.bo_file li span, div.file li span",),
+    scope=("div.board_detail", "div.board_view", "div.view_wrap", "div.read_wrap"),
+    title=("div.bo_head > h2", "div.bo_head h2", "th.subject", "div.view_tit", "table thead th", "h4.read_tit"),
+    body=("div.bo_con > div.se-contents", "div.bo_con", "td.content", "div.view_con", "div.read_con"),
+    attachments=("div.bo_file li span, div.file li span", "div.read_file li a"),
     date=("dl dt", "ul li"),  # labelled metadata: the value labelled as the date (Dates.labels) is the date
     list_scope=("div.board_list, table",),
     list_items=("div.board_list table tbody tr", "table.board_list tbody tr", "table tbody tr"),

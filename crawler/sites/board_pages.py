@@ -2,8 +2,9 @@
 
 View templates, tried in order (the first whose title is found reads the page):
 - the definition's selectors: the current skin (div.board_detail > div.bo_head with its h2 and a dl of
-  labelled dates, div.bo_con, often a SmartEditor div.se-contents) and the 2018-2019 table (th.subject,
-  "• Date : …" items, td.content);
+  labelled dates, div.bo_con, often a SmartEditor div.se-contents), the 2018-2019 table (th.subject,
+  "• Date : …" items, td.content) and the 2013-2017 page (div.read_wrap: h4.read_tit, "Date : …" items,
+  div.read_file, div.read_con; unverified, reconstructed);
 - 2022: a table whose body cell is td.detail_body;
 - 2018: no article markup at all: the title only in <title>, before "View|", the date in the first <em>,
   prev/next links in td.bro_link.
@@ -53,6 +54,12 @@ FILE_LINK = "board:attachment_url"  # javascript:f_down('./down.do?…'), resolv
 # The 2018 view: "<title>Release title View|Press Releases|…</title>".
 TITLE_BEFORE_VIEW = re.compile(r"^(.*?)\s*View\s*\|", re.DOTALL)
 OLD_2022 = "td.detail_body"
+# The engine's own templates by the container of their article, for template hints.
+TEMPLATES = {
+    "div.board_detail": "current skin",
+    "div.board_view": "2018-2019 table",
+    "div.read_wrap": "2013-2017",
+}
 OLD_2018 = "<title> before View|, first <em>"
 
 
@@ -157,7 +164,8 @@ def template_of(b: BoardSite, tree: LexborHTMLParser) -> str | None:
     """The name of the engine's template that finds an article's title on the page, or None."""
     select = b.definition.select
     if _current(b, tree) is not None:
-        return f"board: {next(s for s in select.scope if tree.css_first(s) is not None)}"
+        scope = next(s for s in select.scope if tree.css_first(s) is not None)
+        return f"board: {TEMPLATES[scope]} ({scope})" if scope in TEMPLATES else f"board: {scope}"
     if _table_2022(tree) is not None:
         return f"board: 2022 ({OLD_2022})"
     if _title_2018(tree) is not None:
