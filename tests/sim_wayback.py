@@ -8,7 +8,8 @@ that answers split by resume keys. Playback (`/web/<ts>id_/<url>`) answers the e
 status, `Memento-Datetime`, `Link: <original>; rel="original"` and the captured headers as `x-archive-orig-*`;
 a timestamp without a playable capture redirects to the nearest one (however far), a redirect capture to its
 target; an unknown URL gets the archive's own 404, without `Memento-Datetime`. `storm()` answers 429 without
-Retry-After to either lane; `hits` logs every request with its lane and monotonic time, so rates can be checked.
+Retry-After to either lane; `hits` logs every request with its lane and monotonic time, so rates can be checked
+(`busiest`) and pauses seen (`quiet_after_429`).
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class Hit:
     lane: str  # "cdx" | "web" | "other"
     target: str
     status: int
+    memento: bool = False  # the answer carried Memento-Datetime (a capture, whatever its status)
 
 
 class WaybackSim:
@@ -148,11 +150,20 @@ class WaybackSim:
             most = max(most, end - start + 1)
         return most
 
+    def quiet_after_429(self) -> list[float]:
+        """For each 429 the archive itself answered, the seconds until the next request of any lane arrived
+        (what a pause of every lane looks like from the archive's side); the last 429's runs to now."""
+        with self._lock:
+            hits = [hit for hit in self.hits if hit.lane != "other"]
+        own = [i for i, hit in enumerate(hits) if hit.status == 429 and not hit.memento]
+        return [(hits[i + 1].at if i + 1 < len(hits) else time.monotonic()) - hits[i].at for i in own]
+
     def __call__(self, request: Request) -> Reply:
         lane = "cdx" if request.path == "/cdx/search/cdx" else "web" if request.path.startswith("/web/") else "other"
         reply = self._answer(lane, request)
         with self._lock:
-            self.hits.append(Hit(time.monotonic(), lane, request.target, reply.status))
+            memento = "Memento-Datetime" in reply.headers
+            self.hits.append(Hit(time.monotonic(), lane, request.target, reply.status, memento))
         return reply
 
     def _answer(self, lane: str, request: Request) -> Reply:

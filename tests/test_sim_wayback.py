@@ -201,6 +201,16 @@ def test_a_storm_of_429s_by_count_on_one_lane(sim: WaybackSim, served: tuple[htt
     assert all("retry-after" not in a.headers and "memento-datetime" not in a.headers for a in statuses[:2])
     assert client.get(memento_url(base, "20190101000000", A)).status_code == 200
     assert [hit.status for hit in sim.lane_hits("cdx")] == [429, 429, 200]
+    quiet = sim.quiet_after_429()
+    assert len(quiet) == 2 and all(gap >= 0 for gap in quiet)
+    assert quiet[0] == sim.lane_hits("cdx")[1].at - sim.lane_hits("cdx")[0].at
+
+
+def test_a_captured_429_is_no_refusal_of_the_archive(sim: WaybackSim, served: tuple[httpx.Client, str]) -> None:
+    client, base = served
+    sim.add(SimCapture(A, "20190701000000", "limit", status=429))
+    assert client.get(memento_url(base, "20190701000000", A)).status_code == 429
+    assert sim.quiet_after_429() == [] and sim.hits[-1].memento
 
 
 def test_a_storm_for_some_seconds_on_both_lanes(sim: WaybackSim, served: tuple[httpx.Client, str]) -> None:
