@@ -65,6 +65,9 @@ class Scenario:
     docs: dict[str, ExpectedDoc]
     skipped: Counter[str]
     page_cap: int = 150_000  # the simulator's CDX page cap: small ones split every answer by resume keys
+    # What the live site serves today, per key (a MofaRelease, MidArticle or OldArticle for its simulator);
+    # a key not here is gone from the live site (404).
+    live: dict[str, object] = field(default_factory=dict)
 
     def load(self, sim: WaybackSim) -> WaybackSim:
         """Put the captures into `sim` and set its page cap."""
@@ -106,6 +109,7 @@ class Builder:
         self.skipped: Counter[str] = Counter()
         self.last: dict[str, tuple[int, datetime]] = {}  # key -> (version index, time) of the latest sighting
         self.hits = itertools.count(1000)  # a page counter, so that a scenario's captures are the same each time
+        self.live: dict[str, object] = {}
 
     def doc(self, key: str, url: str) -> None:
         self.docs[key] = ExpectedDoc(url, [])
@@ -143,7 +147,7 @@ class Builder:
             doc.events.append(ExpectedEvent("capture_withdrawn", stamp_time(capture.timestamp), self.last[key][1]))
 
     def scenario(self, name: str, sites: list[str], page_cap: int = 150_000) -> Scenario:
-        return Scenario(name, sites, self.captures, self.docs, self.skipped, page_cap)
+        return Scenario(name, sites, self.captures, self.docs, self.skipped, page_cap, self.live)
 
 
 def bounds(scenario: Scenario, since: date | None, until: date | None) -> dict[str, list[ExpectedVersion]]:

@@ -118,6 +118,8 @@ def mofa() -> Scenario:
     b.good("mofa.go.kr/m_5676/320006", _mofa_capture(b, d_url, "20190403000000", d), d.title, d.date, d.body)
     b.gone("mofa.go.kr/m_5676/320006", SimCapture(d_url, "20200201000000", MOFA_SOFT_404))
     b.gone("mofa.go.kr/m_5676/320006", SimCapture(d_url, "20200301000000", MOFA_SOFT_404 + "\n"))
+    b.live.update({"mofa.go.kr/m_5676/320000": v1, "mofa.go.kr/m_5676/319880": replace(old, template="se")})
+    b.live["mofa.go.kr/m_5676/320003"] = c
     return b.scenario("mofa", ["mofa.go.kr"], page_cap=2)
 
 
@@ -183,6 +185,7 @@ def mid() -> Scenario:
         gone.body,
     )
     b.gone(key, SimCapture(f"https://www.mid.ru{gone.path}", "20200201000000", LIFERAY_404))
+    b.live.update({"mid.ru/id/1900101/en": cur2, "archive.mid.ru/id/4500001/en": old2})
     return b.scenario("mid", ["mid.ru", "archive.mid.ru"], page_cap=2)
 
 
