@@ -154,6 +154,11 @@ class Catalog:
         rows = self.db.execute(f"SELECT {_cols(ObservationRow)} FROM observations WHERE key = ? ORDER BY id", (key,))
         return [ObservationRow(*r) for r in rows]
 
+    def forget_observations(self, ids: list[int]) -> None:
+        """Drop observations from the index (events that later sightings replaced; the log keeps them, and
+        `reindex` drops them again by the same rule)."""
+        self.db.executemany("DELETE FROM observations WHERE id = ?", [(i,) for i in ids])
+
     def seen_live(self, key: str) -> bool:
         """Whether a live visit ever found the document's page (a document may be known from captures only)."""
         marks = ", ".join("?" * len(SEEN_KINDS))

@@ -155,7 +155,7 @@ def _change(archive: Archive, obs_id: int, key: str, url: str, at: str, kind: st
     if kind in CAPTURE_EVENT_KINDS:
         before, after = _around(archive.timeline(key), at, version, detail)
     else:
-        before, after = _live_before(archive, key, obs_id), None
+        before, after = _live_before(archive, key, obs_id, at, kind, version), None
     old = before.version if before else None
     _, new_version = archive.version(key, version)
     added = removed = files = 0
@@ -167,8 +167,16 @@ def _change(archive: Archive, obs_id: int, key: str, url: str, at: str, kind: st
     return Change(obs_id, at, kind, key, url, title, old, version, added, removed, files, before, after)
 
 
-def _live_before(archive: Archive, key: str, obs_id: int) -> Sighting | None:
-    """The visit before a live event that saw a version: what the site showed before it."""
+def _live_before(archive: Archive, key: str, obs_id: int, at: str, kind: str, version: int) -> Sighting | None:
+    """What the site showed before a live event. For an edit or a revert: the latest sighting before it, live
+    or in the web archive, of another version (an import may have found a capture newer than the last live
+    visit, which the visit was compared with); otherwise, and failing that, the last live visit that saw a
+    version."""
+    if kind in EDIT_KINDS:
+        earlier = [s for s in archive.timeline(key) if s.at < at or (s.at == at and s.source != "live")]
+        other = next((s for s in reversed(earlier) if s.version != version), None)
+        if other is not None:
+            return other
     row = archive.catalog.db.execute(
         f"SELECT at, version, url FROM observations WHERE key = ? AND id < ? AND version IS NOT NULL "
         f"AND kind IN ({', '.join('?' * len(SEEN_KINDS))}) ORDER BY id DESC LIMIT 1",

@@ -24,7 +24,7 @@ from archive.errors import CorruptVersion
 from archive.history import CAPTURE_KINDS
 from archive.recorder import Archive, ReindexReport
 from archive.rows import CaptureRow
-from archive.sightings import replay
+from archive.sightings import replay, stale_events
 from archive.store import StoredVersion
 from archive.visits import document_row
 
@@ -77,9 +77,17 @@ def _replay_log(
     # Runs never overlap (one writer at a time) and keep their order, even if the clock stepped back;
     # visits outside runs (library use) go in between by the time they were recorded.
     in_runs = itertools.chain.from_iterable(_recorded(r.observations, r.started) for r in runs)
+    # An import that failed part-way (a full disk, a kill) logged lines its catalog transaction then rolled
+    # back, and its rerun logged them again: the web archive's observations count once.
+    captured: set[tuple[Any, ...]] = set()
     for _, o in heapq.merge(in_runs, _recorded(outside, ""), key=lambda pair: pair[0]):
         if o.get("key") in moves:
             o = {**o, "key": moves[o["key"]]}
+        if o.get("kind") in CAPTURE_KINDS:
+            same = (o.get("key"), o["kind"], o.get("at"), o.get("version"), o.get("detail", ""))
+            if same in captured:
+                continue
+            captured.add(same)
         try:
             catalog.observe(
                 key=o.get("key"),
@@ -96,6 +104,10 @@ def _replay_log(
             continue
         if o.get("key"):
             visits[o["key"]].append(o)
+    for key, seen in visits.items():
+        if any(o["kind"] in CAPTURE_KINDS for o in seen):
+            rows = [{**dataclasses.asdict(r)} for r in catalog.observations(key)]
+            catalog.forget_observations([o["id"] for o in stale_events(rows)])
     return visits
 
 

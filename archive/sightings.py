@@ -24,6 +24,7 @@ from archive.history import (
     EventDetail,
     Sighting,
     format_detail,
+    parse_detail,
 )
 from archive.rows import SEEN_KINDS
 
@@ -84,6 +85,28 @@ def derive_events(
     if withdrawal is not None:
         events.append(withdrawal)
     return [e for e in events if (e["kind"], e["at"], e["version"], e["detail"]) not in recorded]
+
+
+def stale_events(observations: Iterable[Observation]) -> list[Observation]:
+    """The recorded edits and reverts between captures that the timeline no longer shows: a capture imported
+    later fell between their two sightings, so the event derived from it, dated more closely, replaces them
+    (an import over a narrower period, or of another URL form, followed by one that fills the gap)."""
+    listed = list(observations)
+    timeline = sightings(listed)
+    pairs = {
+        ((a.at, a.version, a.source), (b.at, b.version, b.source)) for a, b in zip(timeline, timeline[1:], strict=False)
+    }
+    stale = []
+    for o in listed:
+        if o["kind"] not in (CAPTURE_CHANGED, CAPTURE_REVERTED):
+            continue
+        said = parse_detail(str(o.get("detail", "")))
+        if said is None:
+            continue
+        before = (said.before_at, said.before_version, said.before_source)
+        if (before, (str(o["at"]), o.get("version"), said.after_source)) not in pairs:
+            stale.append(o)
+    return stale
 
 
 def _seen_live(timeline: Sequence[Sighting], i: int) -> bool:

@@ -28,7 +28,7 @@ from archive.history import (
     Sighting,
 )
 from archive.rows import SEEN_KINDS, DocumentRow, ObservationRow
-from archive.sightings import Observation, derive_events, replay, sightings
+from archive.sightings import Observation, derive_events, replay, sightings, stale_events
 from archive.store import StoredVersion
 from archive.visits import Visits, document_row
 
@@ -71,6 +71,8 @@ class WebArchive(Visits):
             for o in [*fresh, *sorted(events, key=lambda e: str(e["at"]))]:
                 o.setdefault("url", url)
                 self._observe(key=key, run_id=run_id, touch=False, **o)
+            replaced = stale_events(observations + fresh + events)  # by the events these captures date closer
+            self.catalog.forget_observations([o["id"] for o in replaced if "id" in o])
             self._settle(key, doc, stored, observations + fresh + events)
         return CaptureResult(key, [sv.number for sv, *_ in written], len(fresh), len(events), shown)
 
@@ -170,4 +172,4 @@ def _as_captured(release: Release) -> Release:
 
 def _as_dict(o: ObservationRow) -> Observation:
     """An observation as the log holds it."""
-    return {"kind": o.kind, "at": o.at, "version": o.version, "url": o.url, "detail": o.detail}
+    return {"id": o.id, "kind": o.kind, "at": o.at, "version": o.version, "url": o.url, "detail": o.detail}
