@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 from archive import diff
 from archive.attachment import changes as attachment_changes
 from archive.escape import html_text, visible
-from archive.history import CAPTURE_EVENTS, Sighting, parse_detail
+from archive.history import CAPTURE_EVENTS, WEB_ARCHIVE, Sighting, parse_detail, source_words
 from archive.publish.html import outside
 from archive.publish.paths import CHANGES_PATH, FEED_PATH, page_url
 from archive.recorder import SEEN_KINDS, Archive
@@ -23,7 +23,6 @@ LIVE_EVENT_KINDS = ("changed", "reverted", "withdrawn", "restored")
 CAPTURE_EVENT_KINDS = CAPTURE_EVENTS
 EVENT_KINDS = LIVE_EVENT_KINDS + CAPTURE_EVENT_KINDS
 EDIT_KINDS = ("changed", "reverted")  # events with a word diff (`verb`, the kind without its source)
-WEB_ARCHIVE = "web-archive"
 ATOM = "http://www.w3.org/2005/Atom"
 
 
@@ -80,8 +79,7 @@ class Change:
 
 def _sighting_words(sighting: Sighting) -> str:
     """`the capture of 2019-03-12` or `the live visit of 2026-03-01`."""
-    what = "capture" if sighting.source == "capture" else "live visit"
-    return f"the {what} of {sighting.at[:10]}"
+    return f"the {source_words(sighting.source)} of {sighting.at[:10]}"
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,14 @@ ATTACHMENT_NOT_FETCHED = "seen in a web-archive capture"
 
 LIVE, CAPTURE = "live", "capture"
 _SOURCE_WORDS = {LIVE: "live visit", CAPTURE: "capture"}
+WEB_ARCHIVE = "web-archive"  # how the reading commands' JSON names the source of a capture (LIVE: "live")
+
+
+def source_words(source: str) -> str:
+    """What a sighting's source is called in text: `capture` or `live visit`."""
+    return _SOURCE_WORDS.get(source, _SOURCE_WORDS[LIVE])
+
+
 _TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"
 _DETAIL = re.compile(
     rf"^(?P<verb>changed|reverted|withdrawn) between the (?P<src_a>capture|live visit) of (?P<at_a>{_TIME}) "

@@ -14,10 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from archive.document import Version, parse_captured
+from archive.history import CAPTURE as CAPTURE  # re-exported: the readers name sources through this module
+from archive.history import WEB_ARCHIVE as WEB_ARCHIVE
 from archive.history import Sighting
-
-CAPTURE = "capture"  # Sighting.source of a web-archive capture
-WEB_ARCHIVE = "web-archive"  # how the reading commands' JSON names that source
 
 
 @dataclass(frozen=True)
