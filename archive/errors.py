@@ -14,6 +14,7 @@ Messages are one line and name the path, key or URL concerned.
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 
 
@@ -39,3 +40,19 @@ class CorruptVersion(ArchiveError):
 
 class UnknownDocument(ArchiveError):
     """No document matches the given key or URL."""
+
+
+SQLITE_FULL = 13  # sqlite3's result code for "database or disk is full"
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether an error comes from a full disk (or a spent quota), through the errors it was raised from: no
+    later write can succeed until space is freed, so a long run had better stop than go on fetching."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if isinstance(seen, sqlite3.Error) and getattr(seen, "sqlite_errorcode", None) == SQLITE_FULL:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -81,11 +81,14 @@ class HistoryImport:
         with self._engine.run("import-history", names) as run:
             async with self._engine.open_fetcher(list(SITES.values())) as fetcher:
                 cut = await self._discover(fetcher, queries, journal, run)
+                halted = ""  # the archive can take no more (a full disk): no live visit either
                 if not cut and not self._given_up:
                     reading = CaptureImport(self._archive, self._config, self._engine, self.report, self._progress)
                     cut = await reading.run(fetcher, journal, run, self._stop)
-                    self._given_up = reading.given_up
-                if not cut:
+                    self._given_up, halted = reading.given_up, reading.halted
+                if halted:
+                    run.error(halted)
+                elif not cut:
                     cut = await self._visit_live(fetcher, journal, run)
                 run.requests = fetcher.requests
             if cut:

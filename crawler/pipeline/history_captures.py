@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, disk_full
 from archive.history import Capture
 from archive.raw import Memento
 from archive.recorder import Archive
@@ -78,6 +78,7 @@ class CaptureImport:
         self._progress = progress
         self.stop = Stop()
         self.given_up = ""  # the web archive's reason, once the run gave it up
+        self.halted = ""  # why the archive cannot take any more (a full disk): nothing more is fetched
 
     def _plan(self, journal: HistoryJournal, run: RunReport) -> tuple[dict[str, _Doc], list[Found]]:
         """The documents still to import, and their captures still to fetch (neither judged by an earlier run
@@ -110,7 +111,7 @@ class CaptureImport:
         reads = iter(todo)
         try:
             while True:
-                while len(ahead) <= AHEAD and not self.stop.is_set() and not self.given_up:
+                while len(ahead) <= AHEAD and not self.stop.is_set() and not self.given_up and not self.halted:
                     row = next(reads, None)
                     if row is None:
                         break
@@ -187,6 +188,12 @@ class CaptureImport:
             try:
                 result = self._archive.import_captures(pairs, run_id=run.run_id, gone=doc.gone, key=key)
             except ArchiveError as exc:
+                if disk_full(exc):  # every later document would fail alike: fetch nothing more for it
+                    self.halted = self.halted or (
+                        f"{exc}: stopped fetching captures; free some space and run the same command again to "
+                        "continue where it stopped"
+                    )
+                    return
                 run.error(f"{key}: the captures could not be imported: {exc}")
                 return
             self._keep_mementos(key, doc, result.versions, run)
