@@ -60,9 +60,9 @@ def test_what_counts_as_a_layout_change(site: SiteReport, line: str | None) -> N
     assert site.layout_change() == line
 
 
-def ran(archive: Archive, site: SiteReport, *, status: str = "ok") -> int:
-    """A run of the site that found what `site` says, recorded as a crawl records it."""
-    with archive.run("crawl", [site.site]) as run:
+def ran(archive: Archive, site: SiteReport, *, status: str = "ok", command: str = "crawl") -> int:
+    """A run of the site that found what `site` says, recorded as a crawl (or `command`) records it."""
+    with archive.run(command, [site.site]) as run:
         run.status = status
         run.site_figures = {site.site: site.figures()}
     return run.id
@@ -100,6 +100,24 @@ def test_a_page_that_did_not_parse_or_a_blocked_one_degrades(tmp_path: Path) -> 
     assert (health.figures["pages_unparsed"], health.figures["blocked"], health.figures["failed"]) == (1, 1, 0)
     ran(archive, clean())
     assert site_health(archive, SITE, NOW).verdict == "healthy", "the verdict follows the last run"
+
+
+def test_imports_and_reextractions_do_not_count_toward_the_verdict(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    # An import-history or reextract run lists no page of the live site: its part looks like an empty, clean run.
+    ran(archive, SiteReport(SITE), command="import-history")
+    health = site_health(archive, SITE, NOW)
+    assert (health.verdict, health.reason) == ("unknown", "no finished crawl, backfill or add run yet")
+    broken = SiteReport(SITE, list_pages=1, list_items=10, unparsed=Counter({"no title (div.bo_head h2)": 5}))
+    first = ran(archive, broken, status="partial", command="schedule")
+    for command in ["import-history", "reextract"] * 6:  # more than the window the figures are read in
+        ran(archive, SiteReport(SITE), command=command)
+    health = site_health(archive, SITE, NOW)
+    assert health.verdict == "broken" and health.reason.startswith(f"run {first}: 5 of 5 pages"), health
+    assert (health.figures["runs"], health.figures["last_run"]) == (1, first)
+    ran(archive, clean(8, 1), command="backfill")
+    ran(archive, SiteReport(SITE), command="import-history")
+    assert site_health(archive, SITE, NOW).reason == f"run {first + 13}: 8 items listed, 1 new"
 
 
 def test_list_pages_without_items_degrade_then_break(tmp_path: Path) -> None:

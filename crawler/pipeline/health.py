@@ -8,7 +8,9 @@ The rules (README "Health" says the same):
   allows (see `silence`);
 - healthy: none of these; unknown: no finished run of the site yet.
 The verdict follows the last run (a site comes back to healthy with its first clean run); the figures add up
-the recent runs, for scripts that want the trend.
+the recent runs, for scripts that want the trend. Only the runs that fetch the site's list and release pages
+count (JUDGED_COMMANDS): an import-history run reads the web archive, a reextract run reads stored captures,
+and neither says whether the site's pages can still be listed and parsed today.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from crawler.wording import count
 
 HEALTHY, DEGRADED, BROKEN, UNKNOWN = "healthy", "degraded", "broken", "unknown"
 RECENT_RUNS = 5  # the figures add up this many of the site's latest runs
+# The runs that read the live site's list and release pages; `schedule` records its crawls under its own name.
+JUDGED_COMMANDS = frozenset({"crawl", "schedule", "backfill", "add"})
 BARREN_RUNS = 3  # list pages without items this many runs in a row: no longer an empty day, a broken list
 # Silence: nothing published for longer than SILENCE_FACTOR times the site's usual gap between publication
 # days (the median over its RHYTHM_DOCS newest documents), and never less than SILENCE_MIN_DAYS: a daily site
@@ -48,14 +52,26 @@ class Health:
 
 def site_health(archive: Archive, site: str, now: datetime) -> Health:
     """The health of `site` now, from the archive's record of its recent runs and documents."""
-    runs = [r for r in archive.site_runs(site, RECENT_RUNS * 2) if r.run.finished][:RECENT_RUNS]
+    runs = judged_runs(archive, site)
     figures = _figures(runs)
     quiet = silence(archive.site_dates(site, RHYTHM_DOCS), now.date())
     figures.update(quiet)
     if not runs:
-        return Health(site, UNKNOWN, "no finished run yet", figures)
+        return Health(site, UNKNOWN, "no finished crawl, backfill or add run yet", figures)
     verdict, reason = _judge(runs, quiet)
     return Health(site, verdict, reason, figures)
+
+
+def judged_runs(archive: Archive, site: str) -> list[SiteRunRow]:
+    """The site's RECENT_RUNS latest finished runs of JUDGED_COMMANDS, newest first. Read in growing windows:
+    a series of imports or re-extractions must not hide the crawls before them."""
+    limit = RECENT_RUNS * 2
+    while True:
+        rows = archive.site_runs(site, limit)
+        runs = [r for r in rows if r.run.finished and r.run.command in JUDGED_COMMANDS]
+        if len(runs) >= RECENT_RUNS or len(rows) < limit:
+            return runs[:RECENT_RUNS]
+        limit *= 4
 
 
 def _judge(runs: list[SiteRunRow], quiet: dict[str, Any]) -> tuple[str, str]:
