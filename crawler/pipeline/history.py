@@ -118,7 +118,8 @@ class HistoryImport:
 
     def _open_journal(self, path: Path, queries: list[str]) -> HistoryJournal:
         journal = HistoryJournal.open(path)
-        if journal.complete(queries) and (journal.docs or journal.rows):
+        # complete, even with nothing found: a journal without rows is no import to resume, ask the CDX again
+        if path.exists() and journal.complete(queries):
             finished = path.with_name(f"{path.stem}.{self._archive.clock():%Y%m%dT%H%M%S}.complete")
             path.rename(finished)
             logger.info("the last import with these arguments completed (%s); starting a new one", finished.name)
