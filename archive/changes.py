@@ -43,6 +43,12 @@ class Change:
     files: int = 0  # attachments added, removed or changed (archive/attachment.py)
     before: Sighting | None = None  # the sighting of the text before the event (None: none known)
     after: Sighting | None = None  # the sighting that showed the event (a web-archive event's later capture)
+    recorded: str = ""  # when pressroom recorded it: its run's end ("" or `at` for a live event: seen as it happened)
+
+    @property
+    def noted(self) -> str:
+        """When pressroom learnt of the event: a live one as it happened, a web-archive one when imported."""
+        return self.recorded or self.at
 
     @property
     def source(self) -> str:
@@ -123,13 +129,18 @@ def changes(
     until: str | None = None,
     sites: tuple[str, ...] = (),
     limit: int | None = None,
+    by_noted: bool = False,
 ) -> list[Change]:
     """Every changed, reverted, withdrawn or restored document in the period, seen live or between web-archive
     captures, newest first by when it happened (the newest `limit` of them if given; only those are read and
-    word-counted)."""
+    word-counted). `by_noted`: newest first by when pressroom recorded the event instead (the feed's order)."""
     where, args = Period(since, until, sites).where()
     # By when the event happened on the site: an import's events of 2019 come after today's live ones.
-    sql = f"SELECT id, key, url, at, kind, version, detail FROM observations WHERE {where} ORDER BY at DESC, id DESC"
+    sql = f"{_SELECT} WHERE {where} ORDER BY o.at DESC, o.id DESC"
+    if by_noted:
+        capture_marks = ", ".join(f"'{kind}'" for kind in CAPTURE_EVENT_KINDS)  # our own constants, no input
+        noted = f"CASE WHEN o.kind IN ({capture_marks}) THEN coalesce(r.finished, r.started, o.at) ELSE o.at END"
+        sql = f"{_SELECT} WHERE {where} ORDER BY {noted} DESC, o.id DESC"
     if limit is not None:
         sql += " LIMIT ?"
         args.append(limit)
@@ -141,14 +152,22 @@ def events_after(archive: Archive, after: int, *, keep: Callable[[int], bool] = 
     (only those are read and word-counted)."""
     marks = ", ".join("?" * len(EVENT_KINDS))
     rows = archive.catalog.db.execute(
-        "SELECT id, key, url, at, kind, version, detail FROM observations "
-        f"WHERE id > ? AND key IS NOT NULL AND kind IN ({marks}) ORDER BY id",
+        f"{_SELECT} WHERE o.id > ? AND o.key IS NOT NULL AND kind IN ({marks}) ORDER BY o.id",
         (after, *EVENT_KINDS),
     ).fetchall()
     return [_change(archive, *row) for row in rows if keep(row[0])]
 
 
-def _change(archive: Archive, obs_id: int, key: str, url: str, at: str, kind: str, version: int, detail: str) -> Change:
+# An event with when its run ended (a killed run: when it began), which is when pressroom recorded it.
+_SELECT = (
+    "SELECT o.id, o.key, o.url, o.at, o.kind, o.version, o.detail, coalesce(r.finished, r.started, o.at) "
+    "FROM observations AS o LEFT JOIN runs AS r ON r.id = o.run_id"
+)
+
+
+def _change(
+    archive: Archive, obs_id: int, key: str, url: str, at: str, kind: str, version: int, detail: str, recorded: str
+) -> Change:
     """One event with the version shown before it and, for an edit or a revert, the words it changed."""
     if kind in CAPTURE_EVENT_KINDS:
         before, after = _around(archive.timeline(key), at, version, detail)
@@ -162,7 +181,8 @@ def _change(archive: Archive, obs_id: int, key: str, url: str, at: str, kind: st
         added, removed = diff.word_counts(old_version, new_version)
         files = len(attachment_changes(old_version.release.attachments, new_version.release.attachments))
     title = new_version.release.title
-    return Change(obs_id, at, kind, key, url, title, old, version, added, removed, files, before, after)
+    noted = recorded if kind in CAPTURE_EVENT_KINDS else ""
+    return Change(obs_id, at, kind, key, url, title, old, version, added, removed, files, before, after, noted)
 
 
 def _live_before(archive: Archive, key: str, obs_id: int, at: str, kind: str, version: int) -> Sighting | None:
@@ -214,14 +234,19 @@ def atom_feed(archive: Archive, events: list[Change], *, now: str, base_url: str
     and the feed the sites its entries come from. Site text shows its control and bidi characters as
     visible escapes: a feed reader must not let a title's U+202E reorder the entries around it (and XML 1.0
     cannot carry most control characters).
+
+    Entries are ordered, and dated (`updated`), by when pressroom recorded their event: an edit of 2019 that
+    an import found today is news today, and a reader that sorts by date shows it on top; its `published` is
+    when it happened (the capture that showed it), which its title says too.
     """
+    events = sorted(events, key=lambda event: (event.noted, event.id), reverse=True)
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     base = base_url.rstrip("/")
     identity = archive_identity(archive)
     _text(feed, "id", f"urn:pressroom:{identity}:changes")
     _text(feed, "title", "pressroom: changes to archived press releases")
-    _text(feed, "updated", events[0].at if events else now)
+    _text(feed, "updated", events[0].noted if events else now)
     if self_url or base:
         _link(feed, "self", self_url or f"{base}/{FEED_PATH}", "application/atom+xml")
     if base:
@@ -235,8 +260,11 @@ def atom_feed(archive: Archive, events: list[Change], *, now: str, base_url: str
     for event in events:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "id", f"urn:pressroom:{identity}:event:{event.id}")
-        _text(entry, "title", f"{event.label}: {visible(event.title)}")
-        _text(entry, "updated", event.at)
+        when = f" {event.between()}" if event.between() else ""
+        _text(entry, "title", f"{event.label}{when}: {visible(event.title)}")
+        _text(entry, "updated", event.noted)
+        if event.recorded:
+            _text(entry, "published", event.at)
         page = page_url(base, event.key)
         _link(entry, "alternate", page or event.url, "text/html")
         if page:

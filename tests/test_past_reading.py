@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -22,7 +23,21 @@ from crawler import config as configuration
 from crawler.cli import cli
 from crawler.pipeline import notify
 from crawler.sites import BUILT_IN
-from tests.pastkit import MID, MID_URL, MOFA, MOFA_URL, TEXT_A, TEXT_B, TEXT_C, Clock, build, capture, memento, mid
+from tests.pastkit import (
+    MID,
+    MID_URL,
+    MOFA,
+    MOFA_URL,
+    TEXT_A,
+    TEXT_B,
+    TEXT_C,
+    Clock,
+    build,
+    capture,
+    memento,
+    mid,
+    mofa,
+)
 
 CAPTURE_A = memento("20190312094512", MOFA_URL)
 CAPTURE_B = memento("20190501120000", MOFA_URL)
@@ -134,13 +149,41 @@ def test_the_feed_marks_web_archive_events_and_links_both_captures(archive_dir: 
     feed = ET.fromstring(run(archive_dir, "feed").stdout)
     entries = feed.findall(f"{ATOM}entry")
     titles = [entry.findtext(f"{ATOM}title") for entry in entries]
-    assert titles[:2] == ["changed: Statement on trade", "changed (web archive): Statement on trade"]
+    past = "changed (web archive) between captures of 2019-03-12 and 2019-05-01: Statement on trade"
+    assert titles[0] == "changed: Statement on trade" and past in titles
+    entries[1] = entries[titles.index(past)]
     content = entries[1].findtext(f"{ATOM}content") or ""
     assert "Seen in the web archive: changed between captures of 2019-03-12 and 2019-05-01." in content
     assert f'href="{CAPTURE_A}"' in content and f'href="{CAPTURE_B}"' in content
     assert f"v1, captured 2019-05-01T12:00:00Z (web-archive capture {CAPTURE_B})" in content, "named as seen then"
     assert "between captures" in (entries[1].findtext(f"{ATOM}summary") or "")
     assert "web archive" not in (entries[0].findtext(f"{ATOM}content") or "")
+
+
+def test_the_feed_dates_web_archive_events_by_their_import_and_shows_them_first(tmp_path: Path) -> None:
+    # The live edit is recorded on 2026-03-05; the import that finds the 2019 edit runs after it, on 03-10.
+    clock = Clock()
+    archive = Archive(tmp_path, clock=clock)
+    with archive.writing():
+        with archive.run("crawl", ["mofa.go.kr"]) as crawl:
+            archive.record(mofa(TEXT_B), run_id=crawl.id)
+        clock.at = datetime(2026, 3, 5, 12, tzinfo=UTC)
+        with archive.run("crawl", ["mofa.go.kr"]) as crawl:
+            archive.record(mofa(TEXT_C), run_id=crawl.id)
+        clock.at = datetime(2026, 3, 10, 8, tzinfo=UTC)
+        with archive.run("import-history", ["mofa.go.kr"]) as imported:
+            pairs = [(mofa(TEXT_A), capture("20190312094512", MOFA_URL))]
+            pairs.append((mofa(TEXT_B), capture("20190501120000", MOFA_URL)))
+            archive.import_captures(pairs, run_id=imported.id)
+    archive.close()
+    feed = ET.fromstring(run(tmp_path, "feed").stdout)
+    entries = feed.findall(f"{ATOM}entry")
+    dates = [(e.findtext(f"{ATOM}updated"), e.findtext(f"{ATOM}published")) for e in entries]
+    assert dates == [("2026-03-10T08:00:00Z", "2019-05-01T12:00:00Z"), ("2026-03-05T12:00:00Z", None)]
+    assert feed.findtext(f"{ATOM}updated") == "2026-03-10T08:00:00Z", "the feed is as new as its newest entry"
+    assert (entries[0].findtext(f"{ATOM}title") or "").startswith("changed (web archive) between captures of")
+    one = ET.fromstring(run(tmp_path, "feed", "--limit", "1").stdout).findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}updated") for e in one] == ["2026-03-10T08:00:00Z"], "--limit keeps the newest news"
 
 
 def test_export_orders_versions_by_sighting_and_says_what_exists_only_in_the_web_archive(archive_dir: Path) -> None:

@@ -106,11 +106,14 @@ class Asked:
             words = f" since {self.since}" if self.since else f" up to {self.until}" if self.until else ""
         return words + (f" on {' or '.join(self.sites)}" if self.sites else "")
 
-    def find(self, archive: Archive) -> tuple[list[Change], int]:
-        """The events asked for, newest first, and how many there are in the period (beyond the limit too)."""
+    def find(self, archive: Archive, *, by_noted: bool = False) -> tuple[list[Change], int]:
+        """The events asked for, newest first (`by_noted`: by when pressroom recorded them), and how many
+        there are in the period (beyond the limit too)."""
         from archive.changes import Period, changes, count
 
-        events = changes(archive, since=self.since, until=self.until, sites=self.sites, limit=self.limit)
+        events = changes(
+            archive, since=self.since, until=self.until, sites=self.sites, limit=self.limit, by_noted=by_noted
+        )
         total = count(archive, Period(self.since, self.until, self.sites)) if self.limit == len(events) else len(events)
         return events, total
 
@@ -189,7 +192,7 @@ def feed(
     asked = Asked.check(since, until, sites, limit)
     base = obj.config.publish.base_url if base_url is None else _url(base_url, "--base-url")
     archive = obj.reading()
-    events, _ = asked.find(archive)
+    events, _ = asked.find(archive, by_noted=True)  # an import's finds of 2019 are today's news
     text = atom_feed(archive, events, now=archive.now(), base_url=base, self_url=_url(self_url, "--self-url"))
     if output is None:
         click.echo(text, nl=False)
