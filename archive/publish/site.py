@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive.changes import atom_feed, changes
+from archive.atomfeed import atom_feed
+from archive.changes import changes
 from archive.errors import ArchiveError
 from archive.publish import documents, indexes, offline
 from archive.publish import search as searching

@@ -187,7 +187,7 @@ def feed(
     output: Path | None,
 ) -> None:
     """Write an Atom feed of the changes (one entry per event, the word diff inside), for feed readers."""
-    from archive.changes import atom_feed
+    from archive.atomfeed import atom_feed
 
     asked = Asked.check(since, until, sites, limit)
     base = obj.config.publish.base_url if base_url is None else _url(base_url, "--base-url")
