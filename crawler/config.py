@@ -26,6 +26,7 @@ the table and the key.
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from collections.abc import Callable
@@ -38,6 +39,8 @@ from crawler.configchecks import check_base_url, check_site, check_wayback_url
 from crawler.configvalues import override as _override
 from crawler.errors import ConfigError
 from crawler.notifyconfig import NOTIFY_TIMEOUT_S, NotifyTarget, notify_targets
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_ARCHIVE = Path("press-archive")
 DEFAULT_CONFIG = Path("pressroom.toml")
@@ -60,11 +63,10 @@ WAYBACK_PAUSE_S = 60.0  # every web-archive request waits this long after a 429 
 WAYBACK_MAX_PAUSES = 3  # 429s in a row, each after a pause: the web archive is given up for the run
 
 TABLES = ("pressroom", "sites", "wayback", "publish", "notify")
-# Settings that moved to another table: a file that still has them gets told where they went.
-MOVED = {
-    "wayback_url": "url under [wayback]",
-    "wayback_interval": "cdx_per_minute under [wayback] (CDX queries a minute)",
-}
+# Settings of [pressroom] that moved to [wayback]: a file that still has them loads (a scheduled job must not
+# break on an upgrade), with one warning line each saying where they went.
+MOVED_URL = "wayback_url"  # read as [wayback] url, unless that is set too
+MOVED_INTERVAL = "wayback_interval"  # seconds between CDX queries: ignored, the rate is now a minute's count
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class WaybackConfig:
     captures_per_second: float = WAYBACK_CAPTURES_PER_SECOND
     pause_after_429: float = WAYBACK_PAUSE_S
     max_pauses: int = WAYBACK_MAX_PAUSES
+    obey_robots: bool = True  # web.archive.org's own robots.txt (false: ignored, with a warning)
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ class Config:
     wayback_captures_per_second: float = WAYBACK_CAPTURES_PER_SECOND
     wayback_pause_after_429: float = WAYBACK_PAUSE_S
     wayback_max_pauses: int = WAYBACK_MAX_PAUSES
+    wayback_obey_robots: bool = True
     notify: tuple[NotifyTarget, ...] = ()  # [[notify]] tables, in the file's order
     notify_timeout: float = NOTIFY_TIMEOUT_S
     # Sites defined in the settings file (crawler.sites.definition.Definition values): typed loosely because
@@ -186,9 +190,31 @@ def load(
         publish = PublishConfig(base_url=check_base_url(publish.base_url, f"config {path} [publish]: base_url"))
     notify = notify_targets(data.get("notify", []), f"config {path}")
     config = Config(sites, definitions=tuple(defined), publish=publish, notify=notify, source=str(path or ""))
-    config = _wayback(config, _table(data, "wayback", f"config {path}"), f"config {path} [wayback]")
-    pressroom = _table(data, "pressroom", f"config {path}")
-    return _override(config, pressroom, f"config {path} [pressroom]", hidden=NOT_PRESSROOM, moved=MOVED)
+    pressroom = dict(_table(data, "pressroom", f"config {path}"))
+    wayback = _moved(pressroom, dict(_table(data, "wayback", f"config {path}")), f"config {path} [pressroom]")
+    config = _wayback(config, wayback, f"config {path} [wayback]")
+    return _override(config, pressroom, f"config {path} [pressroom]", hidden=NOT_PRESSROOM)
+
+
+def _moved(pressroom: dict[str, Any], wayback: dict[str, Any], where: str) -> dict[str, Any]:
+    """The [wayback] table with what an older file still sets under [pressroom] (taken out of `pressroom`):
+    `wayback_url` as its `url` (unless it sets one), `wayback_interval` ignored; one warning line each."""
+    if MOVED_URL in pressroom:
+        url = pressroom.pop(MOVED_URL)
+        if "url" in wayback:
+            logger.warning("warning: %s: wayback_url is now url under [wayback], which is set: ignored", where)
+        else:
+            logger.warning("warning: %s: wayback_url is now url under [wayback]: read as that; move it there", where)
+            wayback["url"] = url
+    if MOVED_INTERVAL in pressroom:
+        pressroom.pop(MOVED_INTERVAL)
+        logger.warning(
+            "warning: %s: wayback_interval is ignored: the CDX index's rate is now cdx_per_minute under "
+            "[wayback] (CDX queries a minute, default %g); remove it",
+            where,
+            WAYBACK_CDX_PER_MINUTE,
+        )
+    return wayback
 
 
 def _wayback(config: Config, table: dict[str, Any], where: str) -> Config:
@@ -201,6 +227,7 @@ def _wayback(config: Config, table: dict[str, Any], where: str) -> Config:
         wayback_captures_per_second=wayback.captures_per_second,
         wayback_pause_after_429=wayback.pause_after_429,
         wayback_max_pauses=wayback.max_pauses,
+        wayback_obey_robots=wayback.obey_robots,
     )
 
 

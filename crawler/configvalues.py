@@ -33,17 +33,13 @@ def override(
     where: str,
     *,
     hidden: frozenset[str] = frozenset(),
-    moved: dict[str, str] | None = None,
 ) -> T:
     """`obj` with the settings of `table`, each checked against the type of its default; a ConfigError naming
-    `where` and the key for an unknown one, one of `hidden` (fields no table sets), one that `moved` elsewhere
-    (key -> where it went), or a value of the wrong type or out of range."""
-    moved = moved or {}
+    `where` and the key for an unknown one, one of `hidden` (fields no table sets), or a value of the wrong
+    type or out of range."""
     known = {f.name for f in fields(obj)}  # type: ignore[arg-type]
     changes: dict[str, Any] = {}
     for key, value in table.items():
-        if key in moved:
-            raise ConfigError(f"{where}: {key} is now {moved[key]}")
         if key not in known or key in hidden:
             raise ConfigError(f"{where}: unknown setting {key!r}")
         changes[key] = checked(key, value, getattr(obj, key), where)

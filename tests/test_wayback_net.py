@@ -97,8 +97,7 @@ BAD = {
     "fractional pauses": ("[wayback]\nmax_pauses = 1.5\n", "[wayback]: max_pauses = 1.5 must be a whole number"),
     "unknown key": ("[wayback]\ncdx_per_second = 1\n", "[wayback]: unknown setting 'cdx_per_second'"),
     "not a URL": ('[wayback]\nurl = "web.archive.org"\n', "[wayback]: url 'web.archive.org' must start with http://"),
-    "moved url": ("[pressroom]\nwayback_url = 'https://a.org'\n", "[pressroom]: wayback_url is now url under"),
-    "moved interval": ("[pressroom]\nwayback_interval = 1\n", "wayback_interval is now cdx_per_minute under [wayback]"),
+    "robots not a bool": ('[wayback]\nobey_robots = "no"\n', "[wayback]: obey_robots must be true or false"),
     "field name": ("[pressroom]\nwayback_max_pauses = 1\n", "[pressroom]: unknown setting 'wayback_max_pauses'"),
 }
 
@@ -113,6 +112,28 @@ def test_a_bad_wayback_setting_is_one_line_naming_file_and_key(tmp_path: Path, n
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert result.stderr.startswith(f"Error: config {path}"), result.stderr
     assert message in result.stderr
+
+
+def test_an_older_file_s_wayback_settings_under_pressroom_load_with_one_warning_each(tmp_path: Path) -> None:
+    """`wayback_url` and `wayback_interval` under [pressroom] (before [wayback]): a scheduled job goes on
+    after an upgrade; the URL is read as [wayback] url, the interval (a rate of another unit) is ignored."""
+    path = tmp_path / "pressroom.toml"
+    path.write_text(
+        '[pressroom]\ncontact = "a@example.org"\nwayback_url = "http://127.0.0.1:8080/"\nwayback_interval = 3\n',
+        encoding="utf-8",
+    )
+    result = Pressroom(tmp_path / "archive", path, {})("sites")
+    assert result.exit_code == 0 and "Traceback" not in result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert warnings == [
+        f"warning: config {path} [pressroom]: wayback_url is now url under [wayback]: read as that; move it there",
+        f"warning: config {path} [pressroom]: wayback_interval is ignored: the CDX index's rate is now "
+        "cdx_per_minute under [wayback] (CDX queries a minute, default 24); remove it",
+    ]
+    config = configuration.load(DEFAULTS, path)
+    assert config.wayback_url == "http://127.0.0.1:8080" and config.wayback_cdx_per_minute == 24
+    path.write_text('[pressroom]\nwayback_url = "http://old.example"\n[wayback]\nurl = "http://new.example"\n')
+    assert configuration.load(DEFAULTS, path).wayback_url == "http://new.example"  # the new place wins
 
 
 # the policies -------------------------------------------------------------------------------------------
@@ -370,3 +391,49 @@ def test_a_captured_redirect_off_the_archive_is_a_page() -> None:
     assert (page.status, page.final_url, page.headers["location"]) == (302, CAPTURE, elsewhere)
     with pytest.raises(FetchError, match="redirect to a foreign host"):
         asyncio.run(go({}))
+
+
+# the web archive's own robots.txt -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("obey", [True, False])
+def test_the_web_archive_s_robots_txt_is_obeyed_unless_the_setting_says_not(tmp_path: Path, obey: bool) -> None:
+    """A web archive whose robots.txt forbids its CDX index: refused with one line per query naming the
+    setting that overrides it; with `obey_robots = false` the import goes on, warned of once."""
+    from tests.conftest import FAST_CONFIG
+    from tests.sim_mofa import MofaSim
+    from tests.simserver import Reply, Request, SimServer
+    from tests.test_import_history_resume import DOCS, Tiny, captures
+
+    tiny = Tiny(captures())
+
+    def forbidding(request: Request) -> Reply:
+        if request.path == "/robots.txt":
+            return Reply(200, "User-agent: *\nDisallow: /cdx/\nDisallow: /web/\n", {"Content-Type": "text/plain"})
+        return tiny(request)
+
+    path = tmp_path / "pressroom.toml"
+    setting = f"[wayback]\nobey_robots = {str(obey).lower()}\n"
+    path.write_text(FAST_CONFIG.replace("[wayback]\n", setting), encoding="utf-8")
+    with SimServer(forbidding) as wb, SimServer(MofaSim([])) as site:
+        run = Pressroom(tmp_path / "a", path, {"wayback": wb.base_url, "mofa": site.base_url})
+        result = run("import-history", "mofa", ok=not obey)
+        asked = [r.path for r in wb.log]
+    lines = result.stderr.splitlines()
+    robots = f"{wb.base_url}/robots.txt"
+    host = wb.base_url.removeprefix("http://")
+    if obey:
+        refused = [line for line in lines if "disallowed by robots.txt" in line]
+        assert refused and all(
+            line.endswith(
+                f"disallowed by robots.txt ({robots}); [wayback] obey_robots = false overrides it (run again to retry)"
+            )
+            for line in refused
+        ), lines
+        assert asked == ["/robots.txt"], "nothing the robots.txt forbids was asked"
+        assert not [line for line in lines if "will not be obeyed" in line]
+    else:
+        warned = [line for line in lines if "will not be obeyed" in line]
+        assert warned == [f"warning: [wayback] obey_robots = false: robots.txt of {host} will not be obeyed this run"]
+        assert "/robots.txt" not in asked and asked.count("/cdx/search/cdx") >= 1
+        assert len([p for p in (tmp_path / "a").rglob("*.txt") if p.parent.name.isdigit()]) >= DOCS

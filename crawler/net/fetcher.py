@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -41,6 +42,8 @@ from crawler.net.retry import (
 
 __all__ = ["Fetcher", "Page", "Policy", "Transport"]
 
+logger = logging.getLogger(__name__)
+
 
 class Fetcher:
     """Polite, bounded HTTP GETs for one run."""
@@ -63,6 +66,7 @@ class Fetcher:
         self.politeness = Politeness(config.user_agent, sleep=sleep, monotonic=monotonic)
         self.requests = 0
         self._robots_pages: dict[str, Page] = {}  # origin -> its robots.txt response, until a request takes it
+        self._robots_off: set[str] = set()  # origins whose robots.txt a setting turned off, warned of once
         self.client = make_client(config, transport, ca_bundles)
 
     async def __aenter__(self) -> Fetcher:
@@ -93,6 +97,13 @@ class Fetcher:
         try:
             if policy.obey_robots:
                 await self.politeness.check_robots(url, policy, self._robots_text)
+            elif policy.robots_setting and origin_key(url) not in self._robots_off:
+                self._robots_off.add(origin_key(url))
+                logger.warning(
+                    "warning: %s = false: robots.txt of %s will not be obeyed this run",
+                    policy.robots_setting,
+                    host_label(url),
+                )
             page = await self._with_retries(url, headers, policy, gate)
         except FetchError as exc:
             exc.evidence = (*exc.evidence, *self._robots_read(url))

@@ -16,6 +16,9 @@ class Policy:
     hosts: frozenset[str]  # redirects may only lead to these hosts
     min_interval: float  # seconds between request starts on one host
     obey_robots: bool = True
+    # The setting that turns robots.txt off for these requests ("[wayback] obey_robots"): a refusal names it,
+    # and a run that goes without robots.txt warns of it once per origin.
+    robots_setting: str = ""
     legacy_charsets: tuple[str, ...] = ()  # what the site used before UTF-8, tried before detection
     challenge_markers: tuple[str, ...] = ()  # text only the site's anti-bot challenge pages hold
     host_suffixes: tuple[str, ...] = ()  # and to hosts whose names end so (".mofa.go.kr": its missions' cities)

@@ -151,7 +151,8 @@ class Politeness:
                 if gate_origin == origin:
                     gate.interval = max(gate.interval, rules.crawl_delay)
         if not rules.allowed(url, self.user_agent):
-            raise Disallowed(url, f"disallowed by robots.txt ({rules.source})")
+            override = f"; {policy.robots_setting} = false overrides it" if policy.robots_setting else ""
+            raise Disallowed(url, f"disallowed by robots.txt ({rules.source}){override}")
 
     async def _load(self, origin: str, policy: Policy, fetch: RobotsFetch) -> RobotsRules:
         url = origin + "/robots.txt"

@@ -35,6 +35,7 @@ def ca_bundles(sites: list[Site], config: Config) -> dict[str, str]:
 
 
 WAYBACK_GROUP = "web-archive"  # the pause group of every request to the Wayback Machine (see Policy)
+WAYBACK_ROBOTS = "[wayback] obey_robots"  # the setting that obeys (or not) the web archive's own robots.txt
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ def wayback_policies(config: Config, site: Site | None = None) -> WaybackPolicie
         lane="cdx",
         pause_group=WAYBACK_GROUP,
         pause_on_429=config.wayback_pause_after_429,
+        obey_robots=config.wayback_obey_robots,
+        robots_setting=WAYBACK_ROBOTS,
     )
     captures = replace(
         base,
