@@ -13,7 +13,7 @@ import heapq
 import itertools
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from archive import log, migrate, search
@@ -77,17 +77,12 @@ def _replay_log(
     # Runs never overlap (one writer at a time) and keep their order, even if the clock stepped back;
     # visits outside runs (library use) go in between by the time they were recorded.
     in_runs = itertools.chain.from_iterable(_recorded(r.observations, r.started) for r in runs)
-    # An import that failed part-way (a full disk, a kill) logged lines its catalog transaction then rolled
-    # back, and its rerun logged them again: the web archive's observations count once.
-    captured: set[tuple[Any, ...]] = set()
+    once = _once_from_the_web_archive()
     for _, o in heapq.merge(in_runs, _recorded(outside, ""), key=lambda pair: pair[0]):
         if o.get("key") in moves:
             o = {**o, "key": moves[o["key"]]}
-        if o.get("kind") in CAPTURE_KINDS:
-            same = (o.get("key"), o["kind"], o.get("at"), o.get("version"), o.get("detail", ""))
-            if same in captured:
-                continue
-            captured.add(same)
+        if not once(o):
+            continue
         try:
             catalog.observe(
                 key=o.get("key"),
@@ -104,11 +99,33 @@ def _replay_log(
             continue
         if o.get("key"):
             visits[o["key"]].append(o)
+    _forget_replaced_events(catalog, visits)
+    return visits
+
+
+def _once_from_the_web_archive() -> Callable[[dict[str, Any]], bool]:
+    """A filter that passes each observation of the web archive once: an import that failed part-way (a full
+    disk, a kill) logged lines its catalog transaction then rolled back, and its rerun logged them again."""
+    seen: set[tuple[Any, ...]] = set()
+
+    def first(o: dict[str, Any]) -> bool:
+        if o.get("kind") not in CAPTURE_KINDS:
+            return True
+        same = (o.get("key"), o["kind"], o.get("at"), o.get("version"), o.get("detail", ""))
+        if same in seen:
+            return False
+        seen.add(same)
+        return True
+
+    return first
+
+
+def _forget_replaced_events(catalog: Catalog, visits: dict[str, list[dict[str, Any]]]) -> None:
+    """Drop the edits between captures that a capture imported later replaced (as `import_captures` does)."""
     for key, seen in visits.items():
         if any(o["kind"] in CAPTURE_KINDS for o in seen):
-            rows = [{**dataclasses.asdict(r)} for r in catalog.observations(key)]
+            rows = [dataclasses.asdict(r) for r in catalog.observations(key)]
             catalog.forget_observations([o["id"] for o in stale_events(rows)])
-    return visits
 
 
 def _recorded(observations: Iterable[dict[str, Any]], start: str) -> Iterator[tuple[str, dict[str, Any]]]:

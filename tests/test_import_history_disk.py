@@ -78,7 +78,7 @@ def test_an_import_that_fills_the_disk(tmp_path: Path, small_disk: Path) -> None
         one_liners = (
             r"(captured|withdrawn|failed|captures lost) \S+ .*|\S+: the captures could not be imported: .*"
             r"|cannot .*: .*|web archive: .*|requests: .*|live check of .*|run 2: .*|import: \d+/\d+ done.*"
-            r"|the last import with these arguments completed .*"
+            r"|the last import with these arguments completed .*|the archive's disk is full \(.*\): stopped .*"
         )
         assert [line for line in full.stderr.splitlines() if not re.fullmatch(one_liners, line)] == []
         assert "No space left on device" in full.stderr or "database or disk is full" in full.stderr

@@ -190,8 +190,8 @@ class CaptureImport:
             except ArchiveError as exc:
                 if disk_full(exc):  # every later document would fail alike: fetch nothing more for it
                     self.halted = self.halted or (
-                        f"{exc}: stopped fetching captures; free some space and run the same command again to "
-                        "continue where it stopped"
+                        f"the archive's disk is full ({exc}): stopped fetching captures; free some space and run "
+                        "the same command again to continue where it stopped"
                     )
                     return
                 run.error(f"{key}: the captures could not be imported: {exc}")
