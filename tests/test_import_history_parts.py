@@ -32,6 +32,8 @@ def test_journal_replays_pages_captures_documents_and_live_visits(tmp_path: Path
     journal.judge(KEY, unstamp("20190501000000"), "gone:soft 404", "http://wb/web/20190501000000id_/x")
     journal.imported(KEY, "1 versions")
     journal.visited(KEY, "withdrawn")
+    assert not HistoryJournal.open(path).complete(["prefix:mofa.go.kr/www/brd/m_5676/"]), "live visits not ended"
+    journal.all_visited()
 
     again = HistoryJournal.open(path)
     assert [r.at for r in again.by_document()[KEY]] == [

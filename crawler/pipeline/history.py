@@ -90,6 +90,8 @@ class HistoryImport:
                     run.error(halted)
                 elif not cut:
                     cut = await self._visit_live(fetcher, journal, run)
+                    if not cut and not self._given_up:
+                        journal.all_visited()  # the import is complete: the next run starts a new one
                 run.requests = fetcher.requests
             if cut:
                 run.stopped_by = self._stop.reason

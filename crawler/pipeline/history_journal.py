@@ -10,6 +10,7 @@ One append-only file under <archive>/.import-history/, one line a record, fsynce
                                         showed the document removed) or `unparsable:<template hint>`
     doc <TAB> key <TAB> summary         the document's captures are imported
     live <TAB> key <TAB> kind           the document, known only from the web archive, was visited live
+    visits <TAB> done                   every such live visit is made: the import is complete
 
 Rows after the last `query` line belong to a page that did not complete and are dropped on resume (the page
 is read again); a torn last line is ignored. So after a kill -9, no completed CDX page, no capture judged
@@ -85,6 +86,7 @@ class HistoryJournal:
     judged: dict[tuple[str, datetime], Judged] = field(default_factory=dict)  # (key, capture time) -> outcome
     docs: dict[str, str] = field(default_factory=dict)  # key -> summary of its import
     live: dict[str, str] = field(default_factory=dict)  # key -> kind of its live visit
+    visits_done: bool = False  # the live visits ended (not cut by a stop): the last phase of an import
 
     @classmethod
     def open(cls, path: Path) -> HistoryJournal:
@@ -112,6 +114,8 @@ class HistoryJournal:
                 self.docs[rest[0]] = rest[1]
             elif kind == "live" and len(rest) == 2:
                 self.live[rest[0]] = rest[1]
+            elif kind == "visits" and rest == ["done"]:
+                self.visits_done = True
         except ValueError:  # a line this version cannot read: what it recorded is done again
             logger.debug("journal %s: unreadable line %r", self.path, "\t".join(fields)[:200])
 
@@ -163,6 +167,11 @@ class HistoryJournal:
         self._append([f"live\t{key}\t{kind}"])
         self.live[key] = kind
 
+    def all_visited(self) -> None:
+        """Record that the live visits ended: the import is complete."""
+        self._append(["visits\tdone"])
+        self.visits_done = True
+
     def by_document(self) -> dict[str, list[Found]]:
         """The rows found, per document (in the order documents were first found), each list by time."""
         grouped: dict[str, list[Found]] = {}
@@ -175,8 +184,11 @@ class HistoryJournal:
         return all(self.next_url.get(q) == "" for q in queries)
 
     def complete(self, queries: list[str]) -> bool:
-        """Whether every query was read and every document found was imported."""
-        return self.discovered(queries) and all(key in self.docs for key in self.by_document())
+        """Whether every query was read, every document found imported and the live visits made (a run
+        stopped in them resumes them, not the CDX queries)."""
+        if not (self.visits_done and self.discovered(queries)):
+            return False
+        return all(key in self.docs for key in self.by_document())
 
 
 def journal_path(root: Path, targets: list[str], since: str, until: str) -> Path:
