@@ -3,17 +3,20 @@ asked again from the start, a stopped one resumes where it stopped)."""
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import subprocess
 import threading
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
+from crawler.sites.cdx import url_key
 from tests.conftest import FAST_CONFIG
 from tests.procs import assert_nothing_left, descendants
 from tests.sim_mofa import MofaSim
 from tests.simserver import Reply, Request, SimServer
-from tests.test_import_history import KEY, REL, World
+from tests.test_import_history import EDITED, KEY, REL, URL, World
 from tests.test_import_history_resume import DOCS, ROOT, Tiny, captures, command
 
 
@@ -68,3 +71,35 @@ def test_a_stop_during_the_live_visits_resumes_them_without_reading_the_cdx_agai
     assert tiny.requests[before:] == [], "neither the CDX nor a capture is read again"
     assert re.search(r"live check of mofa.go.kr: [1-9]\d* withdrawn", again.stderr), again.stderr
     assert len({r.target for r in web.server.log if "view.do" in r.target}) == DOCS, "each document visited live"
+
+
+def test_captures_a_failed_cdx_query_finds_on_the_rerun_are_imported(tmp_path: Path) -> None:
+    overseas = URL.replace("https://www.", "https://overseas.")
+    failing = [True]
+    with World(tmp_path, live=[]) as world:
+        world.capture("20190101000000", REL)
+        world.capture("20190601000000", EDITED, url=overseas)
+        tiny = world.wayback
+        answer = tiny._answer
+
+        def failing_overseas(request: Request) -> Reply:
+            if request.path == "/cdx/search/cdx":
+                asked = parse_qs(urlsplit(request.target).query)["url"][0]
+                if failing[0] and asked.startswith("overseas"):
+                    return Reply(404, "no such index")  # a failure not retried, as a 504 after every try
+                rows = json.loads(answer(request).body)
+                mine = [r for r in rows[1:] if url_key(r[2]).startswith(url_key(asked.rstrip("*")))]
+                return Reply(200, json.dumps([rows[0], *mine]), {"Content-Type": "application/json"})
+            return answer(request)
+
+        tiny._answer = failing_overseas  # type: ignore[method-assign]
+        first = world.run("import-history", "mofa", ok=None)
+        assert first.exit_code == 1 and "(run again to retry)" in first.stderr, first.stderr
+        assert [p.name[:3] for p in (world.tmp_path / "a" / KEY).glob("*.txt")] == ["001"]
+
+        failing[0] = False
+        again = world.run("import-history", "mofa", ok=None)
+    assert again.exit_code == 0, again.stderr
+    assert "resuming the import" in again.stderr
+    assert "1 event between captures" in again.stderr or "1 events between captures" in again.stderr, again.stderr
+    assert sorted(p.name[:3] for p in (world.tmp_path / "a" / KEY).glob("*.txt")) == ["001", "002"]

@@ -8,7 +8,7 @@ One append-only file under <archive>/.import-history/, one line a record, fsynce
     capture <TAB> key <TAB> time <TAB> outcome <TAB> capture-url
                                         a capture fetched and judged: `skip:<reason>`, `gone:<reason>` (it
                                         showed the document removed) or `unparsable:<template hint>`
-    doc <TAB> key <TAB> summary         the document's captures are imported
+    doc <TAB> key <TAB> summary         the document's captures are imported (until a later page lists another)
     live <TAB> key <TAB> kind           the document, known only from the web archive, was visited live
     visits <TAB> done                   every such live visit is made: the import is complete
 
@@ -121,7 +121,11 @@ class HistoryJournal:
 
     def _keep_rows(self, rows: list[Found]) -> None:
         for row in rows:
-            self.rows.setdefault((row.key, row.at, row.original), row)
+            if (row.key, row.at, row.original) in self.rows:
+                continue
+            self.rows[(row.key, row.at, row.original)] = row
+            # a capture found after its document was imported (a failed query read again): import it too
+            self.docs.pop(row.key, None)
 
     def _append(self, lines: list[str]) -> None:
         try:
