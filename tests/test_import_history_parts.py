@@ -77,15 +77,15 @@ def test_the_journal_is_named_by_the_arguments(tmp_path: Path) -> None:
             [("20190101000000", "A"), ("20190201000000", "B"), ("20190301000000", "A")],
             ["20190101000000", "20190201000000", "20190301000000"],
         ),
-        # at most one a day, the first
+        # each text of a day: the first may be a challenge hiding the release, a later one a same-day correction
         (
             [("20190101080000", "A"), ("20190101120000", "B"), ("20190102090000", "C")],
-            ["20190101080000", "20190102090000"],
+            ["20190101080000", "20190101120000", "20190102090000"],
         ),
-        # a text seen later the same day as another still counts the next day
+        # a text seen later the same day as another, and again the next day: fetched once
         (
             [("20190101080000", "A"), ("20190101120000", "B"), ("20190102090000", "B")],
-            ["20190101080000", "20190102090000"],
+            ["20190101080000", "20190101120000"],
         ),
         # unordered rows (several URL forms' queries) are taken by time
         ([("20200101000000", "B"), ("20190101000000", "A")], ["20190101000000", "20200101000000"]),

@@ -83,12 +83,13 @@ def found_rows(rows: Iterable[cdx.CdxRow], query: Query) -> list[Found]:
 
 
 def worth_fetching(rows: list[Found]) -> list[Found]:
-    """A document's captures to fetch: by time, an adjacent repeat of the same digest dropped (the index's
-    `collapse=digest` merges only within one URL form), and at most one a day (the first), as EDGI's imports
-    keep, so a page captured every hour costs one request a day."""
+    """A document's captures to fetch: by time, each but an adjacent repeat of the same digest (one text: the
+    index's `collapse=digest` merges only within one URL form). Several a day are kept when their digests
+    differ: the first of a day may be a challenge or error page hiding the release captured hours later, and
+    a same-day correction is an edit; which capture is the release is known only once it is judged."""
     chosen: list[Found] = []
     for row in sorted(rows, key=lambda r: (r.at, r.original)):
-        if chosen and ((row.digest and row.digest == chosen[-1].digest) or row.at.date() == chosen[-1].at.date()):
+        if chosen and row.digest and row.digest == chosen[-1].digest:
             continue
         chosen.append(row)
     return chosen
