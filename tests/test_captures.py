@@ -22,6 +22,7 @@ DEFINED = make_site(
         challenge_markers=("mfa-wall-v2",),
     )
 )
+URL = "https://www.mfa.example/press/1.html"
 RELEASE = (
     "<html><head><title>Minister meets envoy - Ministry</title></head><body><h1>Minister meets envoy</h1>"
     "<time>2019-03-12</time><div class='text'><p>The minister met the envoy.</p></div></body></html>"
@@ -66,17 +67,17 @@ def page(title: str, body: str = "<p>Sorry.</p>") -> str:
 def test_the_default_rules_name_what_a_capture_is_when_it_is_not_the_release(
     html: str, status: int, reason: str | None
 ) -> None:
-    assert DEFINED.classify_capture(html, status) == reason
+    assert DEFINED.classify_capture(html, status, URL) == reason
 
 
 def test_a_release_whose_own_words_look_like_an_error_page_is_a_release() -> None:
     long_text = "<p>" + "The talks went on. " * 120 + "</p>"
     for heading in ("Error of judgement in the 1950 treaty", "404 days of talks", "Too many requests for visas"):
         html = page("Ministry", f"<h1>{heading}</h1><time>2019-03-12</time><div class='text'>{long_text}</div>")
-        assert DEFINED.classify_capture(html, 200) is None, heading
+        assert DEFINED.classify_capture(html, 200, URL) is None, heading
     # The same words in a big page's noscript are no challenge either (a release page is larger than a wall).
     big = page("Ministry", "<noscript>Please enable JavaScript</noscript>" + "<p>Text.</p>" * 3000)
-    assert DEFINED.classify_capture(big, 200) is None
+    assert DEFINED.classify_capture(big, 200, URL) is None
 
 
 def test_reasons_are_the_five_the_import_counts() -> None:
@@ -91,8 +92,8 @@ def test_a_site_hook_is_asked_first_and_the_defaults_still_apply_after_it() -> N
         return "soft 404" if "home-page" in html else None
 
     site = dataclasses.replace(DEFINED, capture_hook=hook)
-    assert site.classify_capture("<html><body class='home-page'><p>Welcome</p></body></html>", 200) == "soft 404"
-    assert site.classify_capture("", 200) == "empty"
+    assert site.classify_capture("<html><body class='home-page'><p>Welcome</p></body></html>", 200, URL) == "soft 404"
+    assert site.classify_capture("", 200, URL) == "empty"
     assert calls == [200, 200]
 
 

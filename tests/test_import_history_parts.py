@@ -163,6 +163,18 @@ def test_a_capture_no_parser_understands_is_unparsable_with_its_template_hint() 
     assert verdict.outcome == f"unparsable:{verdict.hint}"
 
 
+@pytest.mark.parametrize("title", ["404 days of the blockade: statement", "Error of judgment", "On the rate limit"])
+def test_a_release_titled_like_an_error_page_is_judged_the_release_not_gone(title: str) -> None:
+    from crawler.pipeline.history_judge import judge
+    from crawler.sites import SITES
+
+    verdict = judge(
+        SITES["mofa.go.kr"], row("20190312094512", "A"), capture_page("20190312094512", release_html(title=title))
+    )
+    assert verdict.reason == "" and not verdict.gone
+    assert verdict.release is not None and verdict.release.title == title
+
+
 def test_journal_carries_what_a_completed_import_judged(tmp_path: Path) -> None:
     old = HistoryJournal.open(tmp_path / "old.journal")
     old.judge(KEY, unstamp("20190501000000"), "skip:challenge", "http://wb/x")

@@ -44,7 +44,7 @@ def _reference_import(
                         landed[problem] += 1
                         skipped[REDIRECT] += 1
                         continue
-                    reason = site.classify_capture(answer.text, answer.status_code)
+                    reason = site.classify_capture(answer.text, answer.status_code, doc.url)
                     if reason:
                         skipped[reason] += 1
                         continue

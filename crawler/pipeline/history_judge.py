@@ -66,7 +66,7 @@ def judge(site: Site, row: Found, page: Page) -> Verdict:
     owner = owner_of(original) if original else None
     if owner is None or owner.key != row.key or abs(at - row.at) > cdx.LANDING_TOLERANCE:
         return Verdict(capture, original or row.original, reason=REDIRECT)
-    reason = site.classify_capture(page.text, page.status)
+    reason = site.classify_capture(page.text, page.status, row.url)
     if reason is None and page.status != 200:  # a captured status the site's own rules did not name
         reason = "soft 404" if page.status in (404, 410) else "error page"
     if reason is not None:

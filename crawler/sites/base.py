@@ -6,12 +6,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from urllib.parse import urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archive.document import Release
 from crawler.config import SiteConfig
+from crawler.errors import ParseError
 from crawler.sites import captures
 
 
@@ -119,11 +121,20 @@ class Site:
         hosts = [own, *(h for h in distinct_hosts(self.hosts) if surt_host(h) != surt_host(own))]
         return [urlunsplit((parts.scheme, h, parts.path, parts.query, "")) for h in hosts]
 
-    def classify_capture(self, html: str, status: int) -> str | None:
-        """Why a web-archive capture (its body, the status captured) is not a release -- one of
-        `crawler.sites.captures.REASONS` -- or None for a page to parse."""
+    def classify_capture(self, html: str, status: int, url: str) -> str | None:
+        """Why a web-archive capture of `url` (its body, the status captured) is not a release -- one of
+        `crawler.sites.captures.REASONS` -- or None for a page to parse. Words in the page's title count
+        only when the site's parser reads no release of `url` from it (a release may be titled anything)."""
         reason = self.capture_hook(html, status) if self.capture_hook is not None else None
-        return reason or captures.classify(html, status, self.challenge_markers)
+        return reason or captures.classify(html, status, self.challenge_markers, partial(self.reads, html, url))
+
+    def reads(self, html: str, url: str) -> bool:
+        """Whether the site's parser reads a release of `url` from `html`."""
+        try:
+            self.parse_release(html, url)
+        except (ParseError, ValueError):
+            return False
+        return True
 
     def template_hint(self, html: str) -> str:
         """A short name of the page's template, for counting captures no parser understood."""

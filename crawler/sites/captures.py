@@ -15,6 +15,7 @@ its own pages through `Site.capture_hook` and `Site.hint_hook`. Pure functions o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -60,10 +61,14 @@ CONTAINERS = ("main[id]", "#contents", "#content", "#container", "#wrap", "#wrap
 HINT_PART_CHARS = 40
 
 
-def classify(html: str, status: int, markers: tuple[str, ...] = ()) -> str | None:
+def classify(
+    html: str, status: int, markers: tuple[str, ...] = (), is_release: Callable[[], bool] = lambda: False
+) -> str | None:
     """The reason a capture (its body and the status it was captured with) is not a release, or None.
 
-    `markers` are the site's own challenge markers, counted anywhere on the page.
+    `markers` are the site's own challenge markers, counted anywhere on the page. `is_release` says whether
+    the site's parser reads a release from the page: the words of a <title> or heading ("Error of judgment",
+    "404 days of the blockade") name an error or rate-limit page only on a page that is no release.
     """
     if status == 429:
         return RATE_LIMIT
@@ -74,15 +79,25 @@ def classify(html: str, status: int, markers: tuple[str, ...] = ()) -> str | Non
     ):
         return CHALLENGE
     tree = LexborHTMLParser(html)
-    headline = headlines(tree)
-    if any(RATE_WORDS.search(line) for line in headline):
+    said = headline_reason(headlines(tree))
+    if said is not None and is_release():  # asked only then: most pages' headlines say nothing
+        said = None
+    if said == RATE_LIMIT:
         return RATE_LIMIT
-    if status in (404, 410) or any(NOT_FOUND_WORDS.search(line) for line in headline):
+    if status in (404, 410) or said == SOFT_404:
         return SOFT_404
-    if status >= 400 or any(ERROR_WORDS.search(line) for line in headline):
+    if status >= 400 or said == ERROR_PAGE:
         return ERROR_PAGE
     if not visible_text(tree):
         return EMPTY
+    return None
+
+
+def headline_reason(lines: list[str]) -> str | None:
+    """What a page's headlines say it is: a rate-limit page, a soft 404 or an error page (in that order), or None."""
+    for reason, words in ((RATE_LIMIT, RATE_WORDS), (SOFT_404, NOT_FOUND_WORDS), (ERROR_PAGE, ERROR_WORDS)):
+        if any(words.search(line) for line in lines):
+            return reason
     return None
 
 
