@@ -120,3 +120,25 @@ def test_a_429_to_a_backfill_s_cdx_query_pauses_and_the_backfill_goes_on(tmp_pat
     assert f"{host} answered 429: pausing all web-archive requests for 0.2 s" in result.stderr
     assert "5 new" in result.stderr
     assert wayback.requests[0].target == wayback.requests[1].target  # the query the 429 answered, sent again
+
+
+def test_a_web_archive_given_up_in_a_backfill_is_one_failed_line_and_one_failed(tmp_path: Path) -> None:
+    """mid.ru's two languages are two sources, both discovered through the CDX index: when the web archive is
+    given up (429s after every pause), the summary counts as many failures as it prints lines of them."""
+    articles = [a for _, a in current_articles()]
+
+    def always_429(request: Request) -> Reply:
+        if request.path.startswith("/cdx/"):
+            return Reply(429, "<html><body>Too Many Requests</body></html>", {"Content-Type": "text/html"})
+        return Reply(404, "no robots.txt")
+
+    config = tmp_path / "mid.toml"
+    config.write_text(MID_CONFIG.replace("pause_after_429 = 0.05", "pause_after_429 = 0.05\nmax_pauses = 1"))
+    with SimServer(MidSim(articles)) as site, SimServer(always_429) as cdx:
+        run = Pressroom(tmp_path / "a", config, {"mid": site.base_url, "wayback": cdx.base_url})
+        result = run("backfill", "mid.ru", "--since", "2021-01-01", "--until", "2024-12-31", ok=False)
+    lines = result.stderr.splitlines()
+    failed = [line for line in lines if line.startswith("failed ")]
+    assert len(failed) == 1 and "no more web-archive requests this run" in failed[0], lines
+    summary = [line for line in lines if line.startswith("mid.ru: ")]
+    assert summary == ["mid.ru: 1 failed"], lines

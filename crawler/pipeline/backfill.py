@@ -197,6 +197,8 @@ class Backfill:
                         evidence.robots(exc)
                     Books(self._archive, report, run_id).record(None, url, "failed", str(exc))
                     report.problem("failed", f"{exc} (the backfill can be resumed)", host_down=host_down(exc))
+                    if host_down(exc):  # given up for the run: the other sources go there too, so wait for a resume
+                        return False
                     break
                 report.listing(len(items))
                 fresh = [i.url for i in items if i.url not in journal.found]
