@@ -13,6 +13,7 @@ import pytest
 from crawler.net.page import Page
 from crawler.pipeline.history_find import worth_fetching
 from crawler.pipeline.history_journal import Found, HistoryJournal, journal_path, stamp, unstamp, unstamp_any
+from crawler.pipeline.history_judged import JudgedCaptures
 
 KEY = "mofa.go.kr/m_5676/100"
 DAY2 = "20190102090000"
@@ -181,3 +182,21 @@ def test_journal_carries_what_a_completed_import_judged(tmp_path: Path) -> None:
     new = HistoryJournal.open(tmp_path / "new.journal")
     new.carry(old.judged)
     assert HistoryJournal.open(tmp_path / "new.journal").judged == old.judged
+
+
+def test_the_archives_judged_captures_survive_a_reopen_and_ignore_a_torn_line(tmp_path: Path) -> None:
+    record = JudgedCaptures.open(tmp_path)
+    at = unstamp(DAY2)
+    record.record(at, URL, KEY, "skip:challenge", "http://wb/web/20190102090000id_/x")
+    record.record(at, URL, KEY, "skip:challenge", "http://wb/web/20190102090000id_/x")  # once only
+    with record.path.open("a", encoding="utf-8") as out:
+        out.write(f"20190103000000\t{URL}\t{KEY}\tskip:em")  # a kill -9 in the middle of a line
+    again = JudgedCaptures.open(tmp_path)
+    judged = again.get(at, URL)
+    assert judged is not None and judged.outcome == "skip:challenge"
+    assert again.get(unstamp("20190103000000"), URL) is None
+    assert record.path.read_text(encoding="utf-8").count("skip:challenge") == 1
+    later = unstamp("20190104000000")
+    again.record(later, URL, KEY, "gone:soft 404", "http://wb/web/20190104000000id_/x")  # after the torn line
+    judged = JudgedCaptures.open(tmp_path).get(later, URL)
+    assert judged is not None and judged.outcome == "gone:soft 404"

@@ -112,3 +112,25 @@ def test_since_and_until_limit_the_captures_imported(scenario: Scenario, world: 
     assert keys == set(expected)
     queries = [r.target for r in wb.server.log if r.path == "/cdx/search/cdx"]
     assert queries and all("from=20190401" in q and "to=20190930" in q for q in queries), queries[:2]
+
+
+def test_a_capture_judged_no_release_is_never_fetched_again_by_any_later_import(
+    scenario: Scenario, world: tuple[Pressroom, SimServer]
+) -> None:
+    """Judgements are the archive's, per capture: a DOC after its SITE, or another date range, fetches none of
+    the captures the first import skipped (nor the ones it recorded), and says how many it left alone."""
+    run, wb = world
+    first = run("import-history", *scenario.sites, ok=None)
+    assert first.exit_code == 0, first.stderr
+    judged = sum(skipped(first.stderr).values())
+    assert judged > 0
+    for args in (scenario.doc_args, [*scenario.sites, "--since", "2019-01-01", "--until", "2021-12-31"]):
+        before = len(wb.server.log)
+        again = run("import-history", *args, ok=None)
+        assert again.exit_code == 0, again.stderr
+        fetched = [r.target for r in wb.server.log[before:] if r.path.startswith("/web/")]
+        assert fetched == [], (args, fetched)
+        assert "skipped:" not in again.stderr, again.stderr
+        said = re.search(r"(\d+) captures? judged earlier not fetched again", again.stderr)
+        assert said is not None and 0 < int(said[1]) <= judged, again.stderr
+    check_archive(run, scenario)

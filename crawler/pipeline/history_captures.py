@@ -24,8 +24,9 @@ from crawler.net.page import Page
 from crawler.net.process import AnyFetcher
 from crawler.pipeline.engine import Engine, RunReport, SiteReport
 from crawler.pipeline.history_find import worth_fetching
-from crawler.pipeline.history_journal import Found, HistoryJournal, unstamp_any
+from crawler.pipeline.history_journal import Found, HistoryJournal, Judged, unstamp_any
 from crawler.pipeline.history_judge import REDIRECT, Verdict, judge
+from crawler.pipeline.history_judged import JudgedCaptures
 from crawler.pipeline.history_report import CAPTURES, HistoryReport
 from crawler.pipeline.policy import wayback_policies
 from crawler.pipeline.stop import Stop
@@ -79,6 +80,7 @@ class CaptureImport:
         self.stop = Stop()
         self.given_up = ""  # the web archive's reason, once the run gave it up
         self.halted = ""  # why the archive cannot take any more (a full disk): nothing more is fetched
+        self._judged = JudgedCaptures.open(archive.root)  # what any earlier import found to be no release
 
     def _plan(self, journal: HistoryJournal, run: RunReport) -> tuple[dict[str, _Doc], list[Found]]:
         """The documents still to import, and their captures still to fetch (neither judged by an earlier run
@@ -90,13 +92,14 @@ class CaptureImport:
             seen = self._seen_at(key)
             doc = docs[key] = _Doc([row for row in worth_fetching(rows) if row.at not in seen])
             for row in doc.rows:  # what an earlier run judged: the captures that showed it gone still count
-                judged = journal.judged.get((key, row.at))
+                judged = self._judgement(journal, row)
                 if judged is not None and judged.outcome.startswith("gone:"):
                     doc.gone.append(Capture(at=row.at, url=judged.capture_url))
         self.report.resumed = len(journal.docs)
-        todo = [row for key, doc in docs.items() for row in doc.rows if (key, row.at) not in journal.judged]
+        todo = [row for doc in docs.values() for row in doc.rows if self._judgement(journal, row) is None]
         total = sum(len(doc.rows) for doc in docs.values())
         self._progress.add(total, done=total - len(todo))
+        self.report.judged_before = total - len(todo)
         for key, doc in docs.items():
             doc.pending = sum(1 for row in todo if row.key == key)
             if doc.pending == 0:
@@ -132,6 +135,15 @@ class CaptureImport:
                 task.cancel()
             await asyncio.gather(*ahead, return_exceptions=True)
 
+    def _judgement(self, journal: HistoryJournal, row: Found) -> Judged | None:
+        """How this import or any earlier one judged a capture that is no release (None: not judged yet)."""
+        return journal.judged.get((row.key, row.at)) or self._judged.get(row.at, row.original)
+
+    def _judge(self, journal: HistoryJournal, row: Found, outcome: str, capture_url: str) -> None:
+        """Record a capture judged no release in the import's journal and in the archive's record."""
+        journal.judge(row.key, row.at, outcome, capture_url)
+        self._judged.record(row.at, row.original, row.key, outcome, capture_url)
+
     def _seen_at(self, key: str) -> set[datetime]:
         """When the document's captures already recorded were taken (an import again fetches only new ones)."""
         return {unstamp_any(s.at) for s in self._archive.timeline(key) if s.source == "capture"}
@@ -153,7 +165,7 @@ class CaptureImport:
                 self.given_up = self.given_up or read.error.reason
             elif read.error.status in SKIPPED_ERRORS:
                 reason = SKIPPED_ERRORS[read.error.status]
-                journal.judge(row.key, row.at, f"skip:{reason}", read.error.url)
+                self._judge(journal, row, f"skip:{reason}", read.error.url)
                 self.report.skipped[reason] += 1
             else:
                 logger.warning("web archive: %s", read.error)
@@ -177,7 +189,7 @@ class CaptureImport:
         logger.debug("capture %s of %s skipped: %s", verdict.capture.url, row.key, verdict.outcome)
         if verdict.gone:
             doc.gone.append(verdict.capture)
-        journal.judge(row.key, row.at, verdict.outcome, verdict.capture.url)
+        self._judge(journal, row, verdict.outcome, verdict.capture.url)
 
     def _finish(self, key: str, doc: _Doc, journal: HistoryJournal, run: RunReport) -> None:
         """Hand a document's captures to the archive in one step; journal it unless a capture is still to fetch."""

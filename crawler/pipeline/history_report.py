@@ -27,6 +27,7 @@ class HistoryReport:
     events: int = 0  # edits, reverts and withdrawals found between captures
     skipped: Counter[str] = field(default_factory=Counter)  # captures that are not the release, by reason
     unparsable: Counter[str] = field(default_factory=Counter)  # captures no parser understood, by template hint
+    judged_before: int = 0  # captures an earlier import judged no release: not fetched again
     failed: int = 0  # captures that could not be fetched (a rerun tries them again)
     requests: Counter[str] = field(default_factory=Counter)  # by lane
     web_archive_only: int = 0  # documents known only from the web archive, visited live
@@ -50,6 +51,8 @@ class HistoryReport:
                 f"{n} {hint}" for hint, n in sorted(self.unparsable.items(), key=lambda kv: (-kv[1], kv[0]))
             )
             lines.append(f"unparsable captures by template: {hints}")
+        if self.judged_before:
+            lines.append(f"{count(self.judged_before, 'capture')} judged earlier not fetched again")
         lines.append("requests: " + ", ".join(f"{self.requests[lane]} {lane}" for lane in (CDX, CAPTURES, LIVE)))
         return lines
 
