@@ -11,18 +11,21 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FAST_CONFIG, Pressroom
-from tests.procs import assert_nothing_left, descendants, stderr_lines
+from tests.procs import assert_nothing_left, descendants, stderr_lines, wait_line
 from tests.ptyrun import run_pty
 from tests.sim_mofa import MofaSim
 from tests.simserver import Reply, Request, SimServer
 from tests.test_import_history_resume import CAPTURES, DOCS, Tiny, captures, command
+from tests.test_import_history_scenarios import request_figures
 
 ROOT = Path(__file__).parent.parent
 
 
-def config(tmp_path: Path) -> Path:
+def config(tmp_path: Path, rate: int = 200) -> Path:
     path = tmp_path / "pressroom.toml"
-    path.write_text(FAST_CONFIG.replace("captures_per_second = 10000", "captures_per_second = 200"), encoding="utf-8")
+    path.write_text(
+        FAST_CONFIG.replace("captures_per_second = 10000", f"captures_per_second = {rate}"), encoding="utf-8"
+    )
     return path
 
 
@@ -57,20 +60,23 @@ def test_sigint_stops_an_import_which_says_so_and_resumes(tmp_path: Path) -> Non
         return tiny(request)
 
     with SimServer(app) as wb, SimServer(MofaSim([])) as site:
-        argv = [*command(tmp_path / "a", config(tmp_path), wb.base_url, site.base_url), "import-history", "mofa"]
+        # slow enough that the captures fetched ahead still wait for their turn when the signal comes
+        argv = [*command(tmp_path / "a", config(tmp_path, 10), wb.base_url, site.base_url), "import-history", "mofa"]
         proc = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True, cwd=ROOT)
         lines, reader = stderr_lines(proc.stderr)
         try:
             assert reached.wait(60), "the import never reached its 20th capture"
             children = descendants(proc.pid)
             proc.send_signal(signal.SIGINT)
+            seen: list[str] = []
+            wait_line(lines, "SIGINT: finishing", 1, seen)  # the look-ahead behind the held capture stays unsent
             release.set()
             proc.wait(60)
             reader.join(60)
         finally:
             release.set()
             proc.kill()
-        stderr = "".join(lines.get() for _ in range(lines.qsize()))
+        stderr = "".join(seen + [lines.get() for _ in range(lines.qsize())])
         assert proc.returncode == 130, stderr
         assert_nothing_left(children)
         assert "Traceback" not in stderr
@@ -80,7 +86,13 @@ def test_sigint_stops_an_import_which_says_so_and_resumes(tmp_path: Path) -> Non
             rf": [1-9]\d* of the {DOCS} documents found are imported; run the same command again", notes[0]
         )
         assert "live check" not in stderr, "a stopped import visits nothing live"
+        figures = request_figures(stderr)  # only requests sent: the look-ahead a stop dropped is in none
+        assert figures["CDX"] == len([r for r in wb.log if r.path == "/cdx/search/cdx"]), stderr
+        assert figures["captures"] + figures["redirect"] == len([r for r in wb.log if r.path.startswith("/web/")])
+        assert figures["robots.txt"] == len([r for r in wb.log if r.path == "/robots.txt"])
+        assert (figures["live"], figures["total"]) == (len(site.log), len(wb.log) + len(site.log)), stderr
 
+        config(tmp_path)
         resumed = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert resumed.returncode == 0, resumed.stderr
     assert "resuming the import" in resumed.stderr

@@ -134,3 +134,39 @@ def test_a_capture_judged_no_release_is_never_fetched_again_by_any_later_import(
         said = re.search(r"(\d+) captures? judged earlier not fetched again", again.stderr)
         assert said is not None and 0 < int(said[1]) <= judged, again.stderr
     check_archive(run, scenario)
+
+
+def request_figures(stderr: str) -> dict[str, int]:
+    """The summary's `requests:` line by lane (a lane it leaves out is 0), and the run's total."""
+    line = next(x for x in stderr.splitlines() if x.startswith("requests: "))
+    found = {m[2]: int(m[1]) for m in re.finditer(r"\+?(\d+) (CDX|captures|redirects?|robots\.txt|live)", line)}
+    total = re.search(r"^run \d+: (\d+) requests", stderr, re.MULTILINE)
+    assert total is not None, stderr
+    names = ("CDX", "captures", "redirect", "robots.txt", "live")
+    figures = {name: found.get(name, 0) + (found.get("redirects", 0) if name == "redirect" else 0) for name in names}
+    return {**figures, "total": int(total[1])}
+
+
+def test_the_request_figures_are_the_requests_each_server_received(scenario: Scenario, tmp_path: Path) -> None:
+    """Each lane's figure is what the web archive (CDX, /web/ with its redirect hops, robots.txt) and the live
+    sites logged, and together they are the run's request count."""
+    config = tmp_path / "pressroom.toml"
+    config.write_text(MID_CONFIG, encoding="utf-8")
+    with (
+        SimServer(scenario.sim()) as wb,
+        SimServer(MofaSim([])) as mofa_site,
+        SimServer(MidSim([])) as mid_site,
+        SimServer(OldMidSim([])) as old_site,
+    ):
+        bases = {"wayback": wb.base_url, "mofa": mofa_site.base_url, "mid": mid_site.base_url}
+        run = Pressroom(tmp_path / "a", config, {**bases, "archive.mid.ru": old_site.base_url})
+        result = run("import-history", *scenario.sites, ok=None)
+        live = len(mofa_site.log) + len(mid_site.log) + len(old_site.log)
+    assert result.exit_code == 0, result.stderr
+    figures = request_figures(result.stderr)
+    web = [r for r in wb.log if r.path.startswith("/web/")]
+    assert figures["CDX"] == len([r for r in wb.log if r.path == "/cdx/search/cdx"])
+    assert figures["captures"] + figures["redirect"] == len(web), result.stderr
+    assert figures["robots.txt"] == len([r for r in wb.log if r.path == "/robots.txt"]) == 1
+    assert figures["live"] == live > 0
+    assert figures["total"] == len(wb.log) + live == sum(v for k, v in figures.items() if k != "total")

@@ -127,12 +127,12 @@ async def _serve(conn: Connection, config: Config, ca_bundles: dict[str, str], o
             try:
                 page = await fetcher.get(url, policy, etag=etag, last_modified=modified)
             except FetchError as exc:
-                out.put(("error", number, fetcher.requests, exc))
+                out.put(("error", number, _counts(fetcher), exc))
             except Exception as exc:  # a bug must reach the parent as a failed URL, not hang it
                 logger.exception("fetching %s", url)
-                out.put(("error", number, fetcher.requests, FetchError(url, f"internal error: {exc!r}")))
+                out.put(("error", number, _counts(fetcher), FetchError(url, f"internal error: {exc!r}")))
             else:
-                out.put(("ok", number, fetcher.requests, page))
+                out.put(("ok", number, _counts(fetcher), page))
 
         def readable() -> None:
             try:
@@ -156,4 +156,9 @@ async def _serve(conn: Connection, config: Config, ca_bundles: dict[str, str], o
         for task in list(tasks):
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        out.put(("bye", 0, fetcher.requests))
+        out.put(("bye", 0, _counts(fetcher)))
+
+
+def _counts(fetcher: Fetcher) -> tuple[int, dict[tuple[str, str], int]]:
+    """The requests sent so far, in all and by (lane, kind): the parent's figures of the run."""
+    return fetcher.requests, dict(fetcher.sent)

@@ -13,9 +13,11 @@ import asyncio
 import dataclasses
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import partial
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -65,6 +67,7 @@ class Fetcher:
         self.sleep = sleep
         self.politeness = Politeness(config.user_agent, sleep=sleep, monotonic=monotonic)
         self.requests = 0
+        self.sent: Counter[tuple[str, str]] = Counter()  # (policy lane, request kind) -> requests sent
         self._robots_pages: dict[str, Page] = {}  # origin -> its robots.txt response, until a request takes it
         self._robots_off: set[str] = set()  # origins whose robots.txt a setting turned off, warned of once
         self.client = make_client(config, transport, ca_bundles)
@@ -196,6 +199,7 @@ class Fetcher:
 
     async def _get_once(self, url: str, current: str, headers: httpx.Headers, policy: Policy, gate: HostGate) -> Answer:
         self.requests += 1
+        self.sent[(policy.lane, request_kind(url, current))] += 1
         try:
             return await get_once(
                 self.client, current, headers, self.config, policy.max_bytes, mementos=policy.mementos
@@ -243,6 +247,17 @@ class Fetcher:
         body = undeclared_gzip(answer.body, policy.max_bytes or self.config.max_bytes, url)
         text, encoding = decode_html(body, answer.headers.get("content-type", ""), policy.legacy_charsets)
         return Page(url, final, answer.status, answer.headers, body, text, encoding, now, answer.sent)
+
+
+ROBOTS, REDIRECT, REQUEST = "robots.txt", "redirect", "request"
+
+
+def request_kind(url: str, current: str) -> str:
+    """What a GET of `current` on the way to `url` is, as the figures of a run name it: the origin's
+    robots.txt, a redirect hop, or the request itself (its retries and the GETs after a 429 pause too)."""
+    if urlsplit(current).path == "/robots.txt" and current == url:
+        return ROBOTS
+    return REDIRECT if current != url else REQUEST
 
 
 def _is_html(headers: httpx.Headers) -> bool:

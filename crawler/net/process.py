@@ -17,6 +17,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+from collections import Counter
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
@@ -58,6 +59,7 @@ class FetchProcess:
         self._stop = stop
         self.ca_bundles = ca_bundles or {}
         self.requests = 0
+        self.sent: Counter[tuple[str, str]] = Counter()  # as `Fetcher.sent`, as the child last told it
         self._ids = itertools.count(1)
         self._pending: dict[int, asyncio.Future[Any]] = {}
         self._urls: dict[int, str] = {}  # what each pending request asked for, to name it in a failure
@@ -172,8 +174,9 @@ class FetchProcess:
             _, name, level, text = message
             logging.getLogger(name).log(level, "%s", text)
             return
-        number, requests = message[1], message[2]
-        self.requests = max(self.requests, requests)
+        number, (requests, sent) = message[1], message[2]
+        if requests >= self.requests:  # the child's latest figures (replies come in order)
+            self.requests, self.sent = requests, Counter(sent)
         future = self._pending.pop(number, None)
         self._urls.pop(number, None)
         if future is None or future.done():

@@ -25,7 +25,7 @@ from crawler.pipeline.engine import Engine, RunReport
 from crawler.pipeline.history_captures import CaptureImport, site_report
 from crawler.pipeline.history_find import Query, doc_queries, found_rows, site_queries
 from crawler.pipeline.history_journal import HistoryJournal, journal_path
-from crawler.pipeline.history_report import CDX, LIVE, HistoryReport
+from crawler.pipeline.history_report import HistoryReport
 from crawler.pipeline.policy import wayback_policies
 from crawler.pipeline.stop import Stop
 from crawler.progress import LogProgress, Progress
@@ -92,7 +92,8 @@ class HistoryImport:
                     cut = await self._visit_live(fetcher, journal, run)
                     if not cut and not self._given_up:
                         journal.all_visited()  # the import is complete: the next run starts a new one
-                run.requests = fetcher.requests
+            run.requests = fetcher.requests  # once the fetcher is closed: the requests in flight are in
+            self.report.count_requests(fetcher.sent)
             if cut:
                 run.stopped_by = self._stop.reason
             if self._given_up:
@@ -142,7 +143,6 @@ class HistoryImport:
             url: str | None = journal.next_url.get(query.id, query.first_url)
             while url and not self._stop.is_set():
                 try:
-                    self.report.requests[CDX] += 1
                     page = await fetcher.get(url, self._cdx)
                     evidence.listing(page)
                     answer = cdx.parse_cdx_rows(page.text, url)
@@ -179,11 +179,9 @@ class HistoryImport:
                 continue
             self.report.web_archive_only += len(urls)
             self._progress.add(len(urls))
-            before = fetcher.requests
             report = site_report(run, name)
             done = functools.partial(self._visited, journal, urls)
             cut = await self._engine.visit_many(fetcher, SITES[name], list(urls), report, run.run_id, done=done)
-            self.report.requests[LIVE] += fetcher.requests - before
             if cut:
                 return True
         return False

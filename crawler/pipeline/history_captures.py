@@ -27,7 +27,7 @@ from crawler.pipeline.history_find import worth_fetching
 from crawler.pipeline.history_journal import Found, HistoryJournal, Judged, unstamp_any
 from crawler.pipeline.history_judge import REDIRECT, Verdict, judge
 from crawler.pipeline.history_judged import JudgedCaptures
-from crawler.pipeline.history_report import CAPTURES, HistoryReport
+from crawler.pipeline.history_report import HistoryReport
 from crawler.pipeline.policy import wayback_policies
 from crawler.pipeline.stop import Stop
 from crawler.progress import Progress
@@ -152,7 +152,6 @@ class CaptureImport:
         url = cdx.memento_url(self._config.wayback_url, row.at, row.original)
         policy = wayback_policies(self._config, SITES[row.site]).captures
         try:
-            self.report.requests[CAPTURES] += 1
             return _Read(row, page=await fetcher.get(url, policy))
         except FetchError as exc:
             return _Read(row, error=exc)
