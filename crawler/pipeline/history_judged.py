@@ -4,7 +4,8 @@ A capture that is a challenge, a rate-limit page, an error page, a soft 404, emp
 back or unparsable stays so: the web archive never changes what it stored at a timestamp. So the judgement
 is kept per capture (its 14-digit time and the URL captured), archive-wide, in one append-only file under
 <archive>/.import-history/, and no later import fetches that capture again, whatever its arguments (another
-date range, a document after its site, archive.mid.ru after mid.ru). One line a capture, tab-separated:
+date range, a document after its site, one site after another holding the same URLs). One line a capture,
+tab-separated:
 
     time <TAB> original-url <TAB> key <TAB> outcome <TAB> capture-url
 
