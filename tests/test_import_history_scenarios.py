@@ -14,6 +14,7 @@ import pytest
 
 from archive.recorder import Archive
 from crawler.sites.cdx import url_key
+from crawler.wording import clip
 from tests.conftest import MID_CONFIG, Pressroom
 from tests.sim_mid import MidSim, OldMidSim
 from tests.sim_mofa import MofaSim
@@ -79,6 +80,14 @@ def test_import_of_the_sites_writes_exactly_the_real_versions(
     assert f"{scenario.versions} versions added, {scenario.sightings} sightings" in result.stderr
     assert skipped(result.stderr) == scenario.skipped
     check_archive(run, scenario)
+    archive = Archive(run.archive)
+    logged = re.findall(r"^captured (\S+) v(\d+)  (.*)$", result.stderr, re.MULTILINE)
+    assert len(logged) == scenario.versions, result.stderr
+    for key, number, title in logged:  # each version by its own title, also where the edit is the title
+        assert title == clip(archive.version(key, int(number))[1].release.title, 60), (key, number, title)
+    # every document visited live is counted, a document the archive saw withdrawn and still 404 (gone) too
+    checked = re.findall(r"^live check of \S+: (.*)$", result.stderr, re.MULTILINE)
+    assert sum(int(n) for line in checked for n in re.findall(r"(\d+) [a-z]", line)) == len(scenario.docs), checked
 
 
 def test_import_of_each_document_by_its_url_writes_the_same(

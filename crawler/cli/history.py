@@ -16,7 +16,7 @@ from crawler.cli.run import exit_status, stop_on_signals
 from crawler.cli.stopping import run_stoppable
 from crawler.cli.term import progress_display
 from crawler.pipeline.history_find import owner_of
-from crawler.pipeline.report import RunReport
+from crawler.pipeline.report import SUMMARY_ORDER, RunReport, SiteReport
 from crawler.sites import SITES, resolve
 from crawler.wording import count
 
@@ -105,11 +105,22 @@ def _known() -> str:
     return "known sites: " + ", ".join(SITES)
 
 
+def _live_summary(site: SiteReport) -> str:
+    """A site's live visits, every outcome counted: a document already withdrawn that is still 404 live is
+    `gone` (a crawl leaves it out as no news; an import names each document it visited)."""
+    gone = site.counts["gone"]
+    if not gone:
+        return site.summary()
+    if any(site.counts[kind] for kind in SUMMARY_ORDER):
+        return f"{site.summary()}, {gone} gone"
+    return f"{site.site}: {gone} gone"
+
+
 def _print_live(report: RunReport) -> None:
     """The live visits' lines, the run's notes and its last line (as crawl and backfill end)."""
     for site in report.sites:
         if site.counts:
-            click.echo(f"live check of {site.summary()}", err=True)
+            click.echo(f"live check of {_live_summary(site)}", err=True)
     for line in report.layout_changes:
         click.echo(line, err=True)
     for note in report.notes:

@@ -211,9 +211,9 @@ class CaptureImport:
             self.report.versions += len(result.new_versions)
             self.report.sightings += result.sightings
             self.report.events += result.events
-            for number in result.new_versions:
-                title = next((r.title for r, _ in pairs), "")
-                logger.info("captured %s v%d  %s", key, number, clip(title, 60))
+            titles = {result.versions.get(capture.url): release.title for release, capture in pairs}
+            for number in result.new_versions:  # each version by its own title (an edit may be the title)
+                logger.info("captured %s v%d  %s", key, number, clip(titles.get(number, ""), 60))
             summary = f"{len(result.new_versions)} versions, {result.sightings} sightings, {result.events} events"
         else:
             summary = "no release among its captures"
