@@ -108,7 +108,8 @@ def test_sigint_stops_an_import_which_says_so_and_resumes(tmp_path: Path) -> Non
         (["nosuch"], "Invalid value for SITE|DOC: unknown site 'nosuch'; known sites: mofa.go.kr (mofa)"),
         (["https://example.org/x"], "Invalid value for SITE|DOC: https://example.org/x is no release URL of any site"),
         (["mofa/m_5676/1"], "no document mofa.go.kr/m_5676/1 in the archive at "),
-        (["--since", "2019-13-01", "mofa"], "Invalid value for '--since': '2019-13-01' does not match the format"),
+        (["--since", "2019-13-01", "mofa"], "Error: --since 2019-13-01: not a date (YYYY-MM-DD)"),
+        (["--until", "last week", "mofa"], "Error: --until last week: not a date (YYYY-MM-DD)"),
         (["--since", "2020-01-01", "--until", "2019-01-01", "mofa"], "--since 2020-01-01 is after --until 2019-01-01"),
         ([], "Missing argument 'SITE|DOC...'"),
     ],
@@ -119,3 +120,12 @@ def test_bad_arguments_are_one_line_each(pressroom: Pressroom, args: list[str], 
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
     assert len(errors) == 1 and message in errors[0], result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [["--since", "2019-13-01"], ["--since", "2020-01-01", "--until", "2019-01-01"]])
+def test_a_bad_date_is_one_line(pressroom: Pressroom, args: list[str]) -> None:
+    result = pressroom("import-history", "mofa", *args, ok=False)
+    assert result.exit_code == 2
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [
+        next(line for line in result.stderr.splitlines() if line.startswith("Error: --"))
+    ], result.stderr

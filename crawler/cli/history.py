@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import click
@@ -24,31 +24,26 @@ if TYPE_CHECKING:
     from crawler.pipeline.history import Target
 
 
-DAY = click.DateTime(["%Y-%m-%d"])
 HINT = "SITE|DOC"
 
 
 @cli.command("import-history")
 @click.argument("targets", nargs=-1, required=True, metavar="SITE|DOC...")
-@click.option(
-    "--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only captures taken on or after this day."
-)
-@click.option(
-    "--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only captures taken on or before this day."
-)
+@click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only captures taken on or after this day.")
+@click.option("--until", default=None, metavar="YYYY-MM-DD", help="Only captures taken on or before this day.")
 @click.option("--wait-lock", type=float, default=0.0, metavar="SECONDS", help="Wait for another run to finish.")
 @click.pass_obj
 @friendly
 def import_history(
-    obj: Context, targets: tuple[str, ...], since: datetime | None, until: datetime | None, wait_lock: float
+    obj: Context, targets: tuple[str, ...], since: str | None, until: str | None, wait_lock: float
 ) -> None:
     """Import the web archive's past captures of each SITE, or of each DOC (a key or any form of its URL), as
     dated versions; resumable: run it again after an interruption and it continues where it stopped."""
     from crawler.pipeline.history import HistoryImport  # its modules load only for the command that needs them
 
-    first, last = (since.date() if since else None), (until.date() if until else None)
+    first, last = _day("--since", since), _day("--until", until)
     if first and last and first > last:
-        raise click.BadParameter(f"--since {first} is after --until {last}", param_hint="--since")
+        raise OneLine(f"--since {first} is after --until {last}")
     check_writable(obj.root)
     archive = obj.archive()
     chosen = [_target(archive, value) for value in targets]
@@ -59,6 +54,22 @@ def import_history(
         click.echo(line, err=True)
     _print_live(report)
     sys.exit(exit_status(report))
+
+
+class OneLine(click.ClickException):
+    """A bad argument, said in one line (no usage block: the line names what is wrong), exit status 2."""
+
+    exit_code = 2
+
+
+def _day(option: str, value: str | None) -> date | None:
+    """A YYYY-MM-DD option's day; one line naming the option and the value when it is no real day."""
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise OneLine(f"{option} {value}: not a date (YYYY-MM-DD)") from None
 
 
 def _target(archive: Archive, value: str) -> Target:
