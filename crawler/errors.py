@@ -43,7 +43,7 @@ class FetchError(PressroomError):
     """A URL could not be fetched.
 
     `evidence`: responses read on the way that the run's raw captures keep (the origin's robots.txt, the
-    first time it was read); `response`: for a NotFound, the 404/410 response itself. Both are
+    first time it was read); `response`: the refused response itself (a NotFound's 404/410, a 403 ...). Both are
     `crawler.net.page.Page` values, typed loosely here: the site modules import this module and must
     not reach the network layer, even for a type.
     """

@@ -234,6 +234,9 @@ class Fetcher:
         except NotFound as exc:  # kept as the evidence of a missing or withdrawn page
             exc.response = Page(url, final, answer.status, answer.headers, answer.body, "", "", now, answer.sent)
             raise
+        except FetchError as exc:  # what the refusal says (the web archive's 403 names an exclusion, or not)
+            exc.response = self._text_page(url, final, answer, policy, now)
+            raise
         if policy.binary and not _is_html(answer.headers):
             return Page(url, final, answer.status, answer.headers, answer.body, "", "", now, answer.sent)
         page = self._text_page(url, final, answer, policy, now)

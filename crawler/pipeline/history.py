@@ -152,8 +152,9 @@ class HistoryImport:
                 except (FetchError, ParseError) as exc:
                     if isinstance(exc, Interrupted | FetcherGone) and self._stop.is_set():
                         return True
-                    if isinstance(exc, FetchError) and exc.status == 403:  # access control: excluded, not failed
-                        logger.warning("web archive: %s is excluded from the archive (%s)", query.id, exc.reason)
+                    excluded = _exclusion(exc)
+                    if excluded:  # the archive's access control: nothing to import, not a failure
+                        run.notes.append(f"web archive: {query.id} is excluded from the archive ({excluded})")
                         journal.page(query.id, [], None)
                     else:
                         run.error(f"web archive: the CDX query {query.id} failed: {exc} (run again to retry)")
@@ -195,3 +196,11 @@ class HistoryImport:
     def _visited(self, journal: HistoryJournal, keys: dict[str, str], url: str, kind: str) -> None:
         journal.visited(keys[url], kind)
         self._progress.advance()
+
+
+def _exclusion(exc: FetchError | ParseError) -> str | None:
+    """The access-control exception a CDX 403 names (the target is excluded from the archive), or None: any
+    other 403 (a proxy's, the archive's own protection) is a failed query like any other."""
+    if not isinstance(exc, FetchError) or exc.status != 403:
+        return None
+    return cdx.cdx_exclusion(getattr(exc.response, "text", "") or "")
