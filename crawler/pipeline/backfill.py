@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +27,7 @@ from crawler.net.factory import FetcherFactory
 from crawler.net.fetcher import Policy
 from crawler.net.process import AnyFetcher
 from crawler.pipeline.engine import Engine, RunReport, SiteReport
+from crawler.pipeline.journalfile import append_lines
 from crawler.pipeline.outcome import Books, host_down
 from crawler.pipeline.policy import policy_for, wayback_policies
 from crawler.pipeline.report import reason_of
@@ -70,20 +70,7 @@ class Journal:
         return journal
 
     def _append(self, lines: list[str]) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("ab", buffering=0) as out:  # unbuffered: nothing left to write at close
-                end = out.seek(0, os.SEEK_END)
-                try:
-                    data = memoryview("".join(line + "\n" for line in lines).encode("utf-8"))
-                    while data:
-                        data = data[out.write(data) or 0 :]
-                    os.fsync(out.fileno())
-                except OSError:
-                    os.ftruncate(out.fileno(), end)  # no torn line in the middle of the journal
-                    raise
-        except OSError as exc:  # a full disk: the work is done, only a resume would repeat it
-            logger.error("cannot write the backfill journal %s: %s", self.path, exc.strerror or exc)
+        append_lines(self.path, lines, "backfill")
 
     def page(self, source: str, items: list[str], next_url: str | None) -> None:
         """Record a completed list page and what it listed."""

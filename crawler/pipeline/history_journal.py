@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from crawler.pipeline.journalfile import append_lines
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ class HistoryJournal:
             self.docs.pop(row.key, None)
 
     def _append(self, lines: list[str]) -> None:
-        append_lines(self.path, lines)
+        append_lines(self.path, lines, "import")
 
     def page(self, query: str, rows: list[Found], next_url: str | None) -> None:
         """Record a completed CDX page and the captures it listed."""
@@ -180,27 +181,6 @@ class HistoryJournal:
         if not (self.visits_done and self.discovered(queries)):
             return False
         return all(key in self.docs for key in self.by_document())
-
-
-def append_lines(path: Path, lines: list[str]) -> None:
-    """Append whole lines to `path`, fsynced; on a write error, cut back what was written (no torn line in
-    the middle of the file) and log it: the work is done, only a resume would repeat it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("ab+", buffering=0) as out:  # unbuffered: nothing left to write at close
-            end = out.seek(0, os.SEEK_END)
-            torn = end > 0 and os.pread(out.fileno(), 1, end - 1) != b"\n"  # a kill -9 cut the last line
-            try:
-                text = "".join(line + "\n" for line in lines)
-                data = memoryview((("\n" if torn else "") + text).encode("utf-8"))
-                while data:
-                    data = data[out.write(data) or 0 :]
-                os.fsync(out.fileno())
-            except OSError:
-                os.ftruncate(out.fileno(), end)
-                raise
-    except OSError as exc:  # a full disk
-        logger.error("cannot write the import journal %s: %s", path, exc.strerror or exc)
 
 
 def journal_path(root: Path, targets: list[str], since: str, until: str) -> Path:

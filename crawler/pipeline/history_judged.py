@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from crawler.pipeline.history_journal import JOURNAL_DIR, Judged, append_lines, stamp
+from crawler.pipeline.history_journal import JOURNAL_DIR, Judged, stamp
+from crawler.pipeline.journalfile import append_lines
 
 logger = logging.getLogger(__name__)
 
@@ -56,5 +57,5 @@ class JudgedCaptures:
         """Keep the judgement of a capture that is no release (fsynced before it returns)."""
         if (stamp(at), original) in self.judged:
             return
-        append_lines(self.path, [f"{stamp(at)}\t{original}\t{key}\t{outcome}\t{capture_url}"])
+        append_lines(self.path, [f"{stamp(at)}\t{original}\t{key}\t{outcome}\t{capture_url}"], "import")
         self.judged[(stamp(at), original)] = Judged(outcome, capture_url)
